@@ -1,0 +1,195 @@
+// Package abi holds the Linux arm64 kernel ABI as carrick's guests see it:
+// syscall numbers, errno values, flags and struct layouts. It is the only
+// place these shapes live; everything Linux-shaped crosses to the host
+// through explicit conversion, never by passing host values through.
+package abi
+
+// Errno is a Linux errno value. Syscall handlers return -Errno in X0.
+type Errno uint16
+
+// Linux errno values (asm-generic/errno-base.h, errno.h). They differ from
+// the host's on macOS, so they are never taken from the host's headers.
+const (
+	EPERM        Errno = 1
+	ENOENT       Errno = 2
+	ESRCH        Errno = 3
+	EINTR        Errno = 4
+	EIO          Errno = 5
+	ENXIO        Errno = 6
+	E2BIG        Errno = 7
+	ENOEXEC      Errno = 8
+	EBADF        Errno = 9
+	ECHILD       Errno = 10
+	EAGAIN       Errno = 11
+	ENOMEM       Errno = 12
+	EACCES       Errno = 13
+	EFAULT       Errno = 14
+	EBUSY        Errno = 16
+	EEXIST       Errno = 17
+	EXDEV        Errno = 18
+	ENODEV       Errno = 19
+	ENOTDIR      Errno = 20
+	EISDIR       Errno = 21
+	EINVAL       Errno = 22
+	ENFILE       Errno = 23
+	EMFILE       Errno = 24
+	ENOTTY       Errno = 25
+	EFBIG        Errno = 27
+	ENOSPC       Errno = 28
+	ESPIPE       Errno = 29
+	EROFS        Errno = 30
+	EMLINK       Errno = 31
+	EPIPE        Errno = 32
+	EDOM         Errno = 33
+	ERANGE       Errno = 34
+	EDEADLK      Errno = 35
+	ENAMETOOLONG Errno = 36
+	ENOLCK       Errno = 37
+	ENOSYS       Errno = 38
+	ENOTEMPTY    Errno = 39
+	ELOOP        Errno = 40
+	ENODATA      Errno = 61
+	ETIME        Errno = 62
+	EOVERFLOW    Errno = 75
+	ENOTSUP      Errno = 95
+	ETIMEDOUT    Errno = 110
+)
+
+// Neg returns the syscall return value for e: -e as a register.
+func (e Errno) Neg() uint64 { return uint64(-int64(e)) }
+
+// PROT_* and MAP_* (asm-generic/mman-common.h, mman.h).
+const (
+	PROT_READ  = 0x1
+	PROT_WRITE = 0x2
+	PROT_EXEC  = 0x4
+
+	MAP_SHARED          = 0x01
+	MAP_PRIVATE         = 0x02
+	MAP_SHARED_VALIDATE = 0x03
+	MAP_TYPE            = 0x0f
+	MAP_FIXED           = 0x10
+	MAP_ANONYMOUS       = 0x20
+	MAP_GROWSDOWN       = 0x0100
+	MAP_DENYWRITE       = 0x0800
+	MAP_EXECUTABLE      = 0x1000
+	MAP_LOCKED          = 0x2000
+	MAP_NORESERVE       = 0x4000
+	MAP_POPULATE        = 0x8000
+	MAP_NONBLOCK        = 0x10000
+	MAP_STACK           = 0x20000
+	MAP_HUGETLB         = 0x40000
+	MAP_FIXED_NOREPLACE = 0x100000
+
+	MADV_NORMAL     = 0
+	MADV_RANDOM     = 1
+	MADV_SEQUENTIAL = 2
+	MADV_WILLNEED   = 3
+	MADV_DONTNEED   = 4
+	MADV_FREE       = 8
+)
+
+// Auxiliary vector types (uapi/linux/auxvec.h, arm64 asm/auxvec.h).
+const (
+	AT_NULL         = 0
+	AT_PHDR         = 3
+	AT_PHENT        = 4
+	AT_PHNUM        = 5
+	AT_PAGESZ       = 6
+	AT_BASE         = 7
+	AT_FLAGS        = 8
+	AT_ENTRY        = 9
+	AT_UID          = 11
+	AT_EUID         = 12
+	AT_GID          = 13
+	AT_EGID         = 14
+	AT_PLATFORM     = 15
+	AT_HWCAP        = 16
+	AT_CLKTCK       = 17
+	AT_SECURE       = 23
+	AT_RANDOM       = 25
+	AT_HWCAP2       = 26
+	AT_EXECFN       = 31
+	AT_SYSINFO_EHDR = 33
+	AT_MINSIGSTKSZ  = 51
+)
+
+// Clone flags (uapi/linux/sched.h).
+const (
+	CSIGNAL              = 0x000000ff
+	CLONE_VM             = 0x00000100
+	CLONE_FS             = 0x00000200
+	CLONE_FILES          = 0x00000400
+	CLONE_SIGHAND        = 0x00000800
+	CLONE_PIDFD          = 0x00001000
+	CLONE_PTRACE         = 0x00002000
+	CLONE_VFORK          = 0x00004000
+	CLONE_PARENT         = 0x00008000
+	CLONE_THREAD         = 0x00010000
+	CLONE_NEWNS          = 0x00020000
+	CLONE_SYSVSEM        = 0x00040000
+	CLONE_SETTLS         = 0x00080000
+	CLONE_PARENT_SETTID  = 0x00100000
+	CLONE_CHILD_CLEARTID = 0x00200000
+	CLONE_DETACHED       = 0x00400000
+	CLONE_UNTRACED       = 0x00800000
+	CLONE_CHILD_SETTID   = 0x01000000
+)
+
+// Futex operations (uapi/linux/futex.h).
+const (
+	FUTEX_WAIT             = 0
+	FUTEX_WAKE             = 1
+	FUTEX_REQUEUE          = 3
+	FUTEX_CMP_REQUEUE      = 4
+	FUTEX_WAKE_OP          = 5
+	FUTEX_WAIT_BITSET      = 9
+	FUTEX_WAKE_BITSET      = 10
+	FUTEX_PRIVATE_FLAG     = 128
+	FUTEX_CLOCK_REALTIME   = 256
+	FUTEX_CMD_MASK         = ^(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME)
+	FUTEX_BITSET_MATCH_ANY = 0xffffffff
+)
+
+// Clock ids (uapi/linux/time.h).
+const (
+	CLOCK_REALTIME           = 0
+	CLOCK_MONOTONIC          = 1
+	CLOCK_PROCESS_CPUTIME_ID = 2
+	CLOCK_THREAD_CPUTIME_ID  = 3
+	CLOCK_MONOTONIC_RAW      = 4
+	CLOCK_REALTIME_COARSE    = 5
+	CLOCK_MONOTONIC_COARSE   = 6
+	CLOCK_BOOTTIME           = 7
+	TIMER_ABSTIME            = 1
+)
+
+// Signals (arm64 uses the asm-generic numbering).
+const (
+	SIGHUP  = 1
+	SIGINT  = 2
+	SIGQUIT = 3
+	SIGILL  = 4
+	SIGTRAP = 5
+	SIGABRT = 6
+	SIGBUS  = 7
+	SIGFPE  = 8
+	SIGKILL = 9
+	SIGUSR1 = 10
+	SIGSEGV = 11
+	SIGUSR2 = 12
+	SIGPIPE = 13
+	SIGALRM = 14
+	SIGTERM = 15
+	SIGCHLD = 17
+	SIGURG  = 23
+	NSIG    = 64
+)
+
+// Sizes of structs copied to and from the guest.
+const (
+	SizeofTimespec  = 16 // struct timespec { i64 tv_sec; i64 tv_nsec }
+	SizeofSigaction = 32 // arm64 struct sigaction { handler, flags u64, restorer, mask u64 }
+	SizeofStackT    = 24 // stack_t { ss_sp; int ss_flags; size_t ss_size }
+	SizeofUtsname   = 6 * 65
+)

@@ -1,0 +1,300 @@
+package mm
+
+import (
+	"sort"
+	"sync"
+
+	"github.com/carrick-go/carrick/sysemu/abi"
+	"github.com/carrick-go/carrick/vcpu"
+)
+
+// VMA is one guest mapping, as a line of /proc/self/maps.
+type VMA struct {
+	Start, End uint64
+	Prot       vcpu.Prot
+	Shared     bool
+	Name       string // "[heap]", "[stack]", a file path, or ""
+}
+
+// MM is a process's memory manager.
+type MM struct {
+	mem *vcpu.Memory
+
+	mu sync.Mutex
+	// vmas are sorted by Start and do not overlap; guarded by mu.
+	vmas []VMA
+	// brkStart and brk delimit the heap; guarded by mu.
+	brkStart, brk uint64
+}
+
+// New returns a memory manager for mem, with nothing mapped.
+func New(mem *vcpu.Memory) *MM { return &MM{mem: mem} }
+
+// Memory is the guest address space.
+func (m *MM) Memory() *vcpu.Memory { return m.mem }
+
+// Map maps zeroed memory at a fixed, page-aligned range, replacing what was
+// there. The loader uses it for segments and the stack.
+func (m *MM) Map(start, length uint64, prot vcpu.Prot, name string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.mapLocked(start, length, prot, name)
+}
+
+func (m *MM) mapLocked(start, length uint64, prot vcpu.Prot, name string) error {
+	if err := m.mem.Map(start, length, prot); err != nil {
+		return err
+	}
+	m.remove(start, start+length)
+	m.insert(VMA{Start: start, End: start + length, Prot: prot, Name: name})
+	return nil
+}
+
+// SetBrk sets the initial program break (end of the loaded image).
+func (m *MM) SetBrk(addr uint64) {
+	m.mu.Lock()
+	m.brkStart, m.brk = PageUp(addr), PageUp(addr)
+	m.mu.Unlock()
+}
+
+// remove cuts [start,end) out of the VMA list.
+// Preconditions: m.mu is held.
+func (m *MM) remove(start, end uint64) {
+	out := m.vmas[:0:0]
+	for _, v := range m.vmas {
+		if v.End <= start || v.Start >= end {
+			out = append(out, v)
+			continue
+		}
+		if v.Start < start {
+			w := v
+			w.End = start
+			out = append(out, w)
+		}
+		if v.End > end {
+			w := v
+			w.Start = end
+			out = append(out, w)
+		}
+	}
+	m.vmas = out
+}
+
+// insert adds v, which must not overlap anything.
+// Preconditions: m.mu is held.
+func (m *MM) insert(v VMA) {
+	i := sort.Search(len(m.vmas), func(i int) bool { return m.vmas[i].Start >= v.End })
+	m.vmas = append(m.vmas, VMA{})
+	copy(m.vmas[i+1:], m.vmas[i:])
+	m.vmas[i] = v
+}
+
+func (m *MM) overlaps(start, end uint64) bool {
+	for _, v := range m.vmas {
+		if v.Start < end && v.End > start {
+			return true
+		}
+	}
+	return false
+}
+
+// findGap returns the highest free range of length bytes below top and
+// above MmapBottom.
+// Preconditions: m.mu is held.
+func (m *MM) findGap(length, top uint64) (uint64, bool) {
+	end := top
+	for i := len(m.vmas) - 1; i >= 0; i-- {
+		v := m.vmas[i]
+		if v.Start >= end {
+			continue
+		}
+		if v.End < end && end-v.End >= length && end-length >= MmapBottom {
+			return end - length, true
+		}
+		end = v.Start
+		if end < MmapBottom+length {
+			return 0, false
+		}
+	}
+	if end >= MmapBottom+length {
+		return end - length, true
+	}
+	return 0, false
+}
+
+// Mmap implements anonymous mmap(2) placement and mapping. File mappings are
+// the file system's business and not handled here.
+func (m *MM) Mmap(addr, length uint64, prot vcpu.Prot, flags uint64) (uint64, abi.Errno) {
+	if length == 0 {
+		return 0, abi.EINVAL
+	}
+	length = PageUp(length)
+	if length == 0 || length > vcpu.GuestSpaceSize {
+		return 0, abi.ENOMEM
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	fixed := flags&(abi.MAP_FIXED|abi.MAP_FIXED_NOREPLACE) != 0
+	if fixed {
+		if addr%PageSize != 0 {
+			return 0, abi.EINVAL
+		}
+		if addr < NullGuardEnd || addr+length > vcpu.GuestSpaceSize || addr+length < addr {
+			return 0, abi.ENOMEM
+		}
+		if flags&abi.MAP_FIXED == 0 && m.overlaps(addr, addr+length) {
+			return 0, abi.EEXIST
+		}
+	} else {
+		// A hint is honoured when the range is free, as Linux does.
+		addr = PageDown(addr)
+		if addr < NullGuardEnd || addr+length > MmapTop || addr+length < addr || m.overlaps(addr, addr+length) {
+			a, ok := m.findGap(length, MmapTop)
+			if !ok {
+				return 0, abi.ENOMEM
+			}
+			addr = a
+		}
+	}
+	if err := m.mapLocked(addr, length, prot, ""); err != nil {
+		return 0, abi.ENOMEM
+	}
+	return addr, 0
+}
+
+// Munmap implements munmap(2).
+func (m *MM) Munmap(addr, length uint64) abi.Errno {
+	if addr%PageSize != 0 || length == 0 {
+		return abi.EINVAL
+	}
+	length = PageUp(length)
+	if addr+length > vcpu.GuestSpaceSize || addr+length < addr {
+		return abi.EINVAL
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	// Unmap only what is mapped; the holes stay holes.
+	for _, v := range append([]VMA(nil), m.vmas...) {
+		lo, hi := max(v.Start, addr), min(v.End, addr+length)
+		if lo < hi {
+			if err := m.mem.Unmap(lo, hi-lo); err != nil {
+				return abi.EINVAL
+			}
+		}
+	}
+	m.remove(addr, addr+length)
+	return 0
+}
+
+// Mprotect implements mprotect(2).
+func (m *MM) Mprotect(addr, length uint64, prot vcpu.Prot) abi.Errno {
+	if addr%PageSize != 0 {
+		return abi.EINVAL
+	}
+	length = PageUp(length)
+	if length == 0 {
+		return 0
+	}
+	end := addr + length
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	// The whole range must be mapped (ENOMEM otherwise, as Linux).
+	for a := addr; a < end; {
+		i := m.find(a)
+		if i < 0 {
+			return abi.ENOMEM
+		}
+		a = m.vmas[i].End
+	}
+	if err := m.mem.Protect(addr, length, prot); err != nil {
+		return abi.ENOMEM
+	}
+	var parts []VMA
+	for _, v := range m.vmas {
+		if v.Start < end && v.End > addr {
+			w := v
+			w.Start, w.End, w.Prot = max(v.Start, addr), min(v.End, end), prot
+			parts = append(parts, w)
+		}
+	}
+	m.remove(addr, end)
+	for _, p := range parts {
+		m.insert(p)
+	}
+	return 0
+}
+
+func (m *MM) find(addr uint64) int {
+	i := sort.Search(len(m.vmas), func(i int) bool { return m.vmas[i].End > addr })
+	if i < len(m.vmas) && m.vmas[i].Start <= addr {
+		return i
+	}
+	return -1
+}
+
+// Madvise implements madvise(2) for the advice that changes contents:
+// MADV_DONTNEED zeroes private anonymous memory. Other advice is a hint.
+func (m *MM) Madvise(addr, length uint64, advice uint64) abi.Errno {
+	if addr%PageSize != 0 {
+		return abi.EINVAL
+	}
+	length = PageUp(length)
+	if advice != abi.MADV_DONTNEED || length == 0 {
+		return 0
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	end := addr + length
+	for _, v := range m.vmas {
+		lo, hi := max(v.Start, addr), min(v.End, end)
+		if lo >= hi {
+			continue
+		}
+		if !v.Shared {
+			if err := m.mem.Map(lo, hi-lo, v.Prot); err != nil {
+				return abi.ENOMEM
+			}
+		}
+	}
+	return 0
+}
+
+// Brk implements brk(2): it returns the new break, or the old one when the
+// request cannot be met.
+func (m *MM) Brk(addr uint64) uint64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if addr < m.brkStart || addr > m.brkStart+(1<<36) {
+		return m.brk
+	}
+	newEnd, oldEnd := PageUp(addr), PageUp(m.brk)
+	switch {
+	case newEnd > oldEnd:
+		if m.overlaps(oldEnd, newEnd) {
+			return m.brk
+		}
+		if err := m.mem.Map(oldEnd, newEnd-oldEnd, vcpu.ProtRead|vcpu.ProtWrite); err != nil {
+			return m.brk
+		}
+		// Grow the heap VMA (or start it).
+		if i := m.find(oldEnd - 1); oldEnd > m.brkStart && i >= 0 && m.vmas[i].Name == "[heap]" {
+			m.vmas[i].End = newEnd
+		} else {
+			m.insert(VMA{Start: oldEnd, End: newEnd, Prot: vcpu.ProtRead | vcpu.ProtWrite, Name: "[heap]"})
+		}
+	case newEnd < oldEnd:
+		if err := m.mem.Unmap(newEnd, oldEnd-newEnd); err != nil {
+			return m.brk
+		}
+		m.remove(newEnd, oldEnd)
+	}
+	m.brk = addr
+	return m.brk
+}
+
+// VMAs returns a copy of the mappings in address order.
+func (m *MM) VMAs() []VMA {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]VMA(nil), m.vmas...)
+}

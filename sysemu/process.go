@@ -1,0 +1,215 @@
+// Package sysemu is the Linux kernel ABI in Go: it runs a guest program's
+// threads on vCPUs and services their syscalls on top of the host OS.
+//
+// The path of one syscall reads top to bottom: a vCPU exit (task.go) → the
+// table by arm64 number (table.go) → the handler in its family file
+// (sys_*.go) → abi conversion → the host call → the result in X0.
+package sysemu
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/carrick-go/carrick/sysemu/abi"
+	"github.com/carrick-go/carrick/sysemu/loader"
+	"github.com/carrick-go/carrick/sysemu/mm"
+	"github.com/carrick-go/carrick/vcpu"
+)
+
+// Config describes a program to start.
+type Config struct {
+	Path   string    // host path of the ELF
+	Argv   []string  // argv[0] included
+	Env    []string  // KEY=VALUE
+	Stdin  *os.File  // guest fd 0
+	Stdout *os.File  // guest fd 1
+	Stderr *os.File  // guest fd 2
+	Log    io.Writer // carrick's own diagnostics (stderr when nil)
+}
+
+// ExitStatus is how a guest process ended.
+type ExitStatus struct {
+	Code   int // exit code, when Signal is 0
+	Signal int // the signal that killed it, or 0
+}
+
+// ShellCode is the status a shell would report: the code, or 128+signal.
+func (s ExitStatus) ShellCode() int {
+	if s.Signal != 0 {
+		return 128 + s.Signal
+	}
+	return s.Code
+}
+
+// Process is one guest process: an address space, its threads, and its
+// kernel state.
+type Process struct {
+	machine vcpu.Machine
+	mm      *mm.MM
+	pid     int
+	log     io.Writer
+
+	files  *FDTable
+	sig    signalState
+	futex  futexTable
+	compat Compat
+
+	nextTID atomic.Int64
+
+	tmu sync.Mutex
+	// tasks are the live threads; guarded by tmu.
+	tasks map[int]*Task
+
+	exitOnce sync.Once
+	done     chan struct{} // closed when the process is exiting
+	status   ExitStatus    // valid once done is closed
+}
+
+// NewMachine creates a guest address space for a backend.
+type NewMachine func(mem *vcpu.Memory) vcpu.Machine
+
+// Start loads the program and returns a process ready to Run.
+func Start(cfg Config, newMachine NewMachine) (*Process, error) {
+	f, err := os.Open(cfg.Path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	mem, err := vcpu.NewMemory()
+	if err != nil {
+		return nil, err
+	}
+	p := &Process{
+		machine: newMachine(mem),
+		mm:      mm.New(mem),
+		pid:     os.Getpid(),
+		log:     cfg.Log,
+		tasks:   map[int]*Task{},
+		done:    make(chan struct{}),
+	}
+	if p.log == nil {
+		p.log = os.Stderr
+	}
+	p.nextTID.Store(int64(p.pid))
+	p.files = newFDTable(cfg.Stdin, cfg.Stdout, cfg.Stderr)
+
+	img, err := loader.Load(p.mm, f, mm.PIEBase)
+	if err != nil {
+		mem.Close()
+		return nil, fmt.Errorf("%s: %w", cfg.Path, err)
+	}
+	if img.Interp != "" {
+		mem.Close()
+		return nil, fmt.Errorf("%s: dynamically linked (interpreter %s): not supported yet", cfg.Path, img.Interp)
+	}
+	p.mm.SetBrk(img.End)
+	feat := p.machine.Features()
+	argv := cfg.Argv
+	if len(argv) == 0 {
+		argv = []string{cfg.Path}
+	}
+	sp, err := loader.BuildStack(p.mm, argv, cfg.Env, loader.StackInfo{
+		Image: img, Entry: img.Entry, ExecFn: cfg.Path,
+		HWCAP: feat.HWCAP, HWCAP2: feat.HWCAP2,
+	})
+	if err != nil {
+		mem.Close()
+		return nil, err
+	}
+	main := p.newTask(p.pid)
+	main.start = vcpu.Regs{SP: sp, PC: img.Entry}
+	return p, nil
+}
+
+// Run runs the process until it exits and returns how it ended.
+func (p *Process) Run() ExitStatus {
+	p.tmu.Lock()
+	main := p.tasks[p.pid]
+	p.tmu.Unlock()
+	go main.run(nil)
+	<-p.done
+	return p.status
+}
+
+// Compat returns the record of what the guest asked for that carrick does
+// not implement.
+func (p *Process) Compat() *Compat { return &p.compat }
+
+func (p *Process) newTask(tid int) *Task {
+	t := &Task{p: p, tid: tid}
+	p.tmu.Lock()
+	p.tasks[tid] = t
+	p.tmu.Unlock()
+	return t
+}
+
+// allocTID returns a fresh thread id.
+func (p *Process) allocTID() int { return int(p.nextTID.Add(1)) }
+
+// exit ends the process with st; later calls do nothing. Every thread is
+// interrupted and stops at its next exit from the vCPU or blocking wait.
+func (p *Process) exit(st ExitStatus) {
+	p.exitOnce.Do(func() {
+		p.status = st
+		close(p.done)
+		p.tmu.Lock()
+		for _, t := range p.tasks {
+			if c := t.cpu; c != nil {
+				c.Interrupt()
+			}
+		}
+		p.tmu.Unlock()
+	})
+}
+
+func (p *Process) exiting() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// Compat counts what the guest used that carrick does not implement: the
+// data behind `--compat-report`.
+type Compat struct {
+	mu sync.Mutex
+	// counts is keyed by "syscall:name", "ioctl:0x5401", "flag:…"; guarded by mu.
+	counts map[string]int
+}
+
+// Record counts one use of an unimplemented feature.
+func (c *Compat) Record(what string) {
+	c.mu.Lock()
+	if c.counts == nil {
+		c.counts = map[string]int{}
+	}
+	c.counts[what]++
+	c.mu.Unlock()
+}
+
+// Entries returns the recorded features, sorted, with their counts.
+func (c *Compat) Entries() []CompatEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]CompatEntry, 0, len(c.counts))
+	for k, n := range c.counts {
+		out = append(out, CompatEntry{What: k, Count: n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].What < out[j].What })
+	return out
+}
+
+// CompatEntry is one line of the compat report.
+type CompatEntry struct {
+	What  string `json:"what"`
+	Count int    `json:"count"`
+}
+
+// errno helpers for handlers.
+func errno(e abi.Errno) uint64 { return e.Neg() }

@@ -1,0 +1,184 @@
+package sysemu
+
+import (
+	"errors"
+	"io"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/carrick-go/carrick/sysemu/abi"
+	"github.com/carrick-go/carrick/vcpu"
+)
+
+// hostErrno converts a host error to a Linux errno.
+func hostErrno(err error) abi.Errno {
+	var en syscall.Errno
+	if errors.As(err, &en) {
+		return errnoFromHost(en)
+	}
+	if errors.Is(err, vcpu.ErrFault) {
+		return abi.EFAULT
+	}
+	return abi.EIO
+}
+
+// hostRead and hostWrite call the host directly rather than through os.File:
+// a guest writing to a closed pipe must see EPIPE, not have Go's runtime
+// raise SIGPIPE on carrick itself.
+func hostRead(fd int, b []byte) (int, error) {
+	for {
+		n, err := unix.Read(fd, b)
+		if err != unix.EINTR {
+			if n < 0 {
+				n = 0
+			}
+			if n == 0 && err == nil {
+				return 0, io.EOF
+			}
+			return n, err
+		}
+	}
+}
+
+func hostWrite(fd int, b []byte) (int, error) {
+	for {
+		n, err := unix.Write(fd, b)
+		if err != unix.EINTR {
+			if n < 0 {
+				n = 0
+			}
+			return n, err
+		}
+	}
+}
+
+// sysRead implements read(2).
+func sysRead(t *Task, a [6]uint64) uint64 {
+	f, ok := t.p.files.Get(int(int32(a[0])))
+	if !ok {
+		return errno(abi.EBADF)
+	}
+	if a[2] == 0 {
+		return 0
+	}
+	buf, err := t.mem().Slice(a[1], min(a[2], 1<<30), vcpu.AccessWrite)
+	if err != nil {
+		return errno(abi.EFAULT)
+	}
+	n, err := hostRead(f, buf)
+	if n > 0 || err == io.EOF {
+		return uint64(n)
+	}
+	if err != nil {
+		return errno(hostErrno(err))
+	}
+	return uint64(n)
+}
+
+// sysWrite implements write(2).
+func sysWrite(t *Task, a [6]uint64) uint64 {
+	f, ok := t.p.files.Get(int(int32(a[0])))
+	if !ok {
+		return errno(abi.EBADF)
+	}
+	if a[2] == 0 {
+		return 0
+	}
+	buf, err := t.mem().Slice(a[1], min(a[2], 1<<30), vcpu.AccessRead)
+	if err != nil {
+		return errno(abi.EFAULT)
+	}
+	n, err := hostWrite(f, buf)
+	if n == 0 && err != nil {
+		return errno(hostErrno(err))
+	}
+	return uint64(n)
+}
+
+// iovecs reads a guest iovec array.
+func (t *Task) iovecs(addr, count uint64) ([][2]uint64, abi.Errno) {
+	if count > 1024 {
+		return nil, abi.EINVAL
+	}
+	out := make([][2]uint64, count)
+	for i := range out {
+		base, err := t.readU64(addr + uint64(i)*16)
+		if err != nil {
+			return nil, abi.EFAULT
+		}
+		n, err := t.readU64(addr + uint64(i)*16 + 8)
+		if err != nil {
+			return nil, abi.EFAULT
+		}
+		out[i] = [2]uint64{base, n}
+	}
+	return out, 0
+}
+
+// sysWritev implements writev(2).
+func sysWritev(t *Task, a [6]uint64) uint64 {
+	f, ok := t.p.files.Get(int(int32(a[0])))
+	if !ok {
+		return errno(abi.EBADF)
+	}
+	iov, e := t.iovecs(a[1], a[2])
+	if e != 0 {
+		return errno(e)
+	}
+	var all []byte
+	for _, v := range iov {
+		b, err := t.mem().Slice(v[0], v[1], vcpu.AccessRead)
+		if err != nil {
+			return errno(abi.EFAULT)
+		}
+		all = append(all, b...)
+	}
+	if len(all) == 0 {
+		return 0
+	}
+	n, err := hostWrite(f, all)
+	if n == 0 && err != nil {
+		return errno(hostErrno(err))
+	}
+	return uint64(n)
+}
+
+// sysReadv implements readv(2).
+func sysReadv(t *Task, a [6]uint64) uint64 {
+	f, ok := t.p.files.Get(int(int32(a[0])))
+	if !ok {
+		return errno(abi.EBADF)
+	}
+	iov, e := t.iovecs(a[1], a[2])
+	if e != 0 {
+		return errno(e)
+	}
+	total := uint64(0)
+	for _, v := range iov {
+		if v[1] == 0 {
+			continue
+		}
+		b, err := t.mem().Slice(v[0], v[1], vcpu.AccessWrite)
+		if err != nil {
+			return errno(abi.EFAULT)
+		}
+		n, err := hostRead(f, b)
+		total += uint64(n)
+		if err != nil && total == 0 && err != io.EOF {
+			return errno(hostErrno(err))
+		}
+		if n < len(b) {
+			break
+		}
+	}
+	return total
+}
+
+// sysClose implements close(2).
+func sysClose(t *Task, a [6]uint64) uint64 {
+	if !t.p.files.Close(int(int32(a[0]))) {
+		return errno(abi.EBADF)
+	}
+	return 0
+}

@@ -1,0 +1,130 @@
+package sysemu
+
+import (
+	"sync"
+
+	"github.com/carrick-go/carrick/sysemu/abi"
+)
+
+// signalState is a process's signal dispositions. Delivery arrives with the
+// signal model; for now the kernel keeps the books so guests that install
+// handlers (every Go program) start.
+type signalState struct {
+	mu sync.Mutex
+	// actions are the raw arm64 struct sigaction of each signal; guarded by mu.
+	actions [abi.NSIG + 1][4]uint64
+}
+
+// sysRtSigaction implements rt_sigaction(2) bookkeeping.
+func sysRtSigaction(t *Task, a [6]uint64) uint64 {
+	sig, act, old, size := a[0], a[1], a[2], a[3]
+	if size != 8 {
+		return errno(abi.EINVAL)
+	}
+	if sig < 1 || sig > abi.NSIG {
+		return errno(abi.EINVAL)
+	}
+	var newAct [4]uint64
+	if act != 0 {
+		if sig == abi.SIGKILL || sig == 19 { // SIGSTOP
+			return errno(abi.EINVAL)
+		}
+		for i := range newAct {
+			v, err := t.readU64(act + uint64(i)*8)
+			if err != nil {
+				return errno(abi.EFAULT)
+			}
+			newAct[i] = v
+		}
+	}
+	s := &t.p.sig
+	s.mu.Lock()
+	prev := s.actions[sig]
+	if act != 0 {
+		s.actions[sig] = newAct
+	}
+	s.mu.Unlock()
+	if old != 0 {
+		for i, v := range prev {
+			if t.writeU64(old+uint64(i)*8, v) != nil {
+				return errno(abi.EFAULT)
+			}
+		}
+	}
+	return 0
+}
+
+const (
+	sigBlock   = 0
+	sigUnblock = 1
+	sigSetmask = 2
+	// SIGKILL and SIGSTOP can never be blocked.
+	unblockable = 1<<(abi.SIGKILL-1) | 1<<(19-1)
+)
+
+// sysRtSigprocmask implements rt_sigprocmask(2) bookkeeping.
+func sysRtSigprocmask(t *Task, a [6]uint64) uint64 {
+	how, set, old, size := a[0], a[1], a[2], a[3]
+	if size != 8 {
+		return errno(abi.EINVAL)
+	}
+	prev := t.sigmask
+	if set != 0 {
+		v, err := t.readU64(set)
+		if err != nil {
+			return errno(abi.EFAULT)
+		}
+		switch how {
+		case sigBlock:
+			t.sigmask |= v
+		case sigUnblock:
+			t.sigmask &^= v
+		case sigSetmask:
+			t.sigmask = v
+		default:
+			return errno(abi.EINVAL)
+		}
+		t.sigmask &^= unblockable
+	}
+	if old != 0 && t.writeU64(old, prev) != nil {
+		return errno(abi.EFAULT)
+	}
+	return 0
+}
+
+// sysSigaltstack implements sigaltstack(2) bookkeeping.
+func sysSigaltstack(t *Task, a [6]uint64) uint64 {
+	ss, old := a[0], a[1]
+	prev := t.altstack
+	if ss != 0 {
+		var v [3]uint64
+		for i := range v {
+			x, err := t.readU64(ss + uint64(i)*8)
+			if err != nil {
+				return errno(abi.EFAULT)
+			}
+			v[i] = x
+		}
+		const ssDisable = 2
+		flags := v[1] & 0xffffffff
+		if flags != 0 && flags != ssDisable {
+			return errno(abi.EINVAL)
+		}
+		if flags == 0 && v[2] < 5120 { // MINSIGSTKSZ
+			return errno(abi.ENOMEM)
+		}
+		t.altstack = [3]uint64{v[0], flags, v[2]}
+	}
+	if old != 0 {
+		prevFlags := prev[1]
+		if prev[2] == 0 {
+			prevFlags = 2 // SS_DISABLE
+		}
+		for i, x := range []uint64{prev[0], prevFlags, prev[2]} {
+			if t.writeU64(old+uint64(i)*8, x) != nil {
+				return errno(abi.EFAULT)
+			}
+		}
+	}
+	return 0
+}

@@ -1,0 +1,60 @@
+package sysemu
+
+import "github.com/carrick-go/carrick/sysemu/abi"
+
+// handler implements one syscall; it returns the value for X0 (a negative
+// errno on failure).
+type handler func(t *Task, a [6]uint64) uint64
+
+// syscalls maps arm64 syscall numbers to handlers. A number missing here
+// returns ENOSYS and is recorded in the compat report. (Filled in init:
+// clone's handler starts threads that dispatch through this table.)
+var syscalls map[uint64]handler
+
+func init() { syscalls = syscallHandlers() }
+
+func syscallHandlers() map[uint64]handler {
+	return map[uint64]handler{
+		// memory (sys_mm.go)
+		abi.SYS_BRK:      sysBrk,
+		abi.SYS_MMAP:     sysMmap,
+		abi.SYS_MUNMAP:   sysMunmap,
+		abi.SYS_MPROTECT: sysMprotect,
+		abi.SYS_MADVISE:  sysMadvise,
+		// I/O (sys_io.go)
+		abi.SYS_READ:   sysRead,
+		abi.SYS_WRITE:  sysWrite,
+		abi.SYS_READV:  sysReadv,
+		abi.SYS_WRITEV: sysWritev,
+		abi.SYS_CLOSE:  sysClose,
+		// threads and processes (sys_thread.go)
+		abi.SYS_EXIT:              sysExit,
+		abi.SYS_EXIT_GROUP:        sysExitGroup,
+		abi.SYS_CLONE:             sysClone,
+		abi.SYS_SET_TID_ADDRESS:   sysSetTidAddress,
+		abi.SYS_SET_ROBUST_LIST:   sysSetRobustList,
+		abi.SYS_FUTEX:             sysFutex,
+		abi.SYS_GETPID:            sysGetpid,
+		abi.SYS_GETPPID:           sysGetppid,
+		abi.SYS_GETTID:            sysGettid,
+		abi.SYS_SCHED_YIELD:       sysSchedYield,
+		abi.SYS_SCHED_GETAFFINITY: sysSchedGetaffinity,
+		// signals: bookkeeping only (sys_signal.go)
+		abi.SYS_RT_SIGACTION:   sysRtSigaction,
+		abi.SYS_RT_SIGPROCMASK: sysRtSigprocmask,
+		abi.SYS_SIGALTSTACK:    sysSigaltstack,
+		// identity, time, randomness (sys_info.go)
+		abi.SYS_GETUID:          sysGetid,
+		abi.SYS_GETEUID:         sysGetid,
+		abi.SYS_GETGID:          sysGetid,
+		abi.SYS_GETEGID:         sysGetid,
+		abi.SYS_GETRANDOM:       sysGetrandom,
+		abi.SYS_CLOCK_GETTIME:   sysClockGettime,
+		abi.SYS_CLOCK_GETRES:    sysClockGetres,
+		abi.SYS_GETTIMEOFDAY:    sysGettimeofday,
+		abi.SYS_NANOSLEEP:       sysNanosleep,
+		abi.SYS_CLOCK_NANOSLEEP: sysClockNanosleep,
+	}
+}
+
+func syscallTable(nr uint64) handler { return syscalls[nr] }
