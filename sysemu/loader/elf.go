@@ -115,12 +115,17 @@ func Load(m *mm.MM, r io.ReaderAt, base uint64) (*Image, error) {
 		if p.Type != elf.PT_LOAD || p.Filesz == 0 {
 			continue
 		}
-		buf := make([]byte, p.Filesz)
-		if _, err := r.ReadAt(buf, int64(p.Off)); err != nil {
-			return nil, fmt.Errorf("read segment at file offset %#x: %w", p.Off, err)
-		}
-		if err := mem.Write(p.Vaddr+img.Bias, buf); err != nil {
-			return nil, err
+		// Copy in chunks: Filesz comes from the file and may lie.
+		buf := make([]byte, min(p.Filesz, 1<<20))
+		for done := uint64(0); done < p.Filesz; {
+			n := min(uint64(len(buf)), p.Filesz-done)
+			if _, err := r.ReadAt(buf[:n], int64(p.Off+done)); err != nil {
+				return nil, fmt.Errorf("read segment at file offset %#x: %w", p.Off+done, err)
+			}
+			if err := mem.Write(p.Vaddr+img.Bias+done, buf[:n]); err != nil {
+				return nil, err
+			}
+			done += n
 		}
 	}
 	// Final protections; a page shared by two segments gets the union.
