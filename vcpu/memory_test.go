@@ -80,7 +80,9 @@ func TestMemoryRejectsBadRanges(t *testing.T) {
 
 type recordingCache struct{ spans [][2]uint64 }
 
-func (r *recordingCache) InvalidateCode(addr, n uint64) { r.spans = append(r.spans, [2]uint64{addr, n}) }
+func (r *recordingCache) InvalidateCode(addr, n uint64) {
+	r.spans = append(r.spans, [2]uint64{addr, n})
+}
 
 func TestMemoryInvalidatesCodeCaches(t *testing.T) {
 	m := newTestMem(t)
