@@ -18,7 +18,7 @@ var features = vcpu.Features{
 }
 
 // System register encodings: op0<<14 | op1<<11 | CRn<<7 | CRm<<3 | op2,
-// which is bits 19:5 of MRS/MSR.
+// which is bits 20:5 of MRS/MSR.
 const (
 	sysNZCV       = 3<<14 | 3<<11 | 4<<7 | 2<<3 | 0
 	sysFPCR       = 3<<14 | 3<<11 | 4<<7 | 4<<3 | 0
@@ -88,7 +88,7 @@ func decodeSystem(raw uint32, in *Inst) bool {
 	case op0 >= 2:
 		in.rd = wZR(raw)
 		in.rn = rZR(raw)
-		in.imm = uint64(field(raw, 5, 15))
+		in.imm = uint64(field(raw, 5, 16)) // op0:op1:CRn:CRm:op2
 		if l == 1 {
 			return decodeMRS(in)
 		}
