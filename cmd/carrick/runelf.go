@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -21,6 +22,7 @@ var runELFCommand = &cli.Command{
 	Flags: []cli.Flag{
 		&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "set an environment variable `K=V`"},
 		&cli.StringFlag{Name: "cpu", Value: "auto", Usage: "CPU backend: auto, interp or hvf"},
+		&cli.StringFlag{Name: "compat-report", Usage: "write what the guest used that carrick lacks to `FILE` (JSON)"},
 	},
 	// Guest arguments start at PROGRAM: flags after it are the guest's.
 	SkipFlagParsing: false,
@@ -66,5 +68,20 @@ func runELF(c *cli.Context) error {
 		return cli.Exit(err.Error(), 126)
 	}
 	st := p.Run()
+	if path := c.String("compat-report"); path != "" {
+		if err := writeCompatReport(path, p.Compat().Entries()); err != nil {
+			fmt.Fprintln(os.Stderr, "carrick:", err)
+		}
+	}
 	return cli.Exit("", st.ShellCode())
+}
+
+func writeCompatReport(path string, entries []sysemu.CompatEntry) error {
+	b, err := json.MarshalIndent(struct {
+		Unimplemented []sysemu.CompatEntry `json:"unimplemented"`
+	}{entries}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
 }

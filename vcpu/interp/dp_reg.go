@@ -448,11 +448,11 @@ func decode1Source(raw uint32, sf bool, in *Inst) bool {
 	case opc == 0:
 		in.fn = pick(sf, opRbit64, opRbit32)
 	case opc == 1:
-		in.fn = pick(sf, opRev16_64, opRev16_32)
+		in.fn = pick(sf, opRev16X, opRev16W)
 	case opc == 2:
-		in.fn = pick(sf, opRev32_64, opRev32)
+		in.fn = pick(sf, opRev32X, opRevW)
 	case opc == 3 && sf:
-		in.fn = opRev64
+		in.fn = opRevX
 	case opc == 4:
 		in.fn = pick(sf, opClz64, opClz32)
 	case opc == 5:
@@ -472,20 +472,20 @@ func pick(sf bool, x, w func(*CPU, *Inst)) func(*CPU, *Inst) {
 
 func opRbit64(c *CPU, in *Inst) { c.X[in.rd] = bits.Reverse64(c.X[in.rn]) }
 func opRbit32(c *CPU, in *Inst) { c.X[in.rd] = uint64(bits.Reverse32(uint32(c.X[in.rn]))) }
-func opRev16_64(c *CPU, in *Inst) {
+func opRev16X(c *CPU, in *Inst) {
 	v := c.X[in.rn]
 	c.X[in.rd] = v>>8&0x00ff00ff00ff00ff | v<<8&0xff00ff00ff00ff00
 }
-func opRev16_32(c *CPU, in *Inst) {
+func opRev16W(c *CPU, in *Inst) {
 	v := uint32(c.X[in.rn])
 	c.X[in.rd] = uint64(v>>8&0x00ff00ff | v<<8&0xff00ff00)
 }
-func opRev32_64(c *CPU, in *Inst) {
+func opRev32X(c *CPU, in *Inst) {
 	v := c.X[in.rn]
 	c.X[in.rd] = uint64(bits.ReverseBytes32(uint32(v))) | uint64(bits.ReverseBytes32(uint32(v>>32)))<<32
 }
-func opRev32(c *CPU, in *Inst) { c.X[in.rd] = uint64(bits.ReverseBytes32(uint32(c.X[in.rn]))) }
-func opRev64(c *CPU, in *Inst) { c.X[in.rd] = bits.ReverseBytes64(c.X[in.rn]) }
+func opRevW(c *CPU, in *Inst) { c.X[in.rd] = uint64(bits.ReverseBytes32(uint32(c.X[in.rn]))) }
+func opRevX(c *CPU, in *Inst) { c.X[in.rd] = bits.ReverseBytes64(c.X[in.rn]) }
 func opClz64(c *CPU, in *Inst) { c.X[in.rd] = uint64(bits.LeadingZeros64(c.X[in.rn])) }
 func opClz32(c *CPU, in *Inst) { c.X[in.rd] = uint64(bits.LeadingZeros32(uint32(c.X[in.rn]))) }
 func opCls64(c *CPU, in *Inst) {
