@@ -43,9 +43,12 @@ type Pattern struct {
 	// Otherwise the case starts with FPCR = 0.
 	FPCR bool
 	// Gen, if set, turns the generated word into the sequence to place in
-	// the block (which must contain the instruction itself), e.g. to set up
-	// registers, pad after a branch, or build targeted sequences such as
-	// LDXR+STXR. The harness still inserts the Mem/Index setup before it.
+	// the block, e.g. to set up registers, pad after a branch, or build
+	// targeted sequences such as LDXR+STXR. Gen may modify the word (e.g.
+	// its offset field); the first word of the sequence that has the
+	// pattern's fixed bits counts as the pattern's instruction, and there
+	// must be one. The harness still inserts the Mem/Index setup (for the
+	// original word's Rn/Rm) before the sequence.
 	// Every branch must land on an instruction of the returned sequence or
 	// just after its end.
 	Gen func(r *rand.Rand, w uint32) []uint32

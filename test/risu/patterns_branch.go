@@ -1,0 +1,127 @@
+package risu
+
+import "math/rand/v2"
+
+// Branches (forward, inside the block), system register moves for NZCV,
+// FPCR, FPSR and TPIDR_EL0, hints and barriers.
+
+// branchPads is how many marker instructions follow a generated branch. The
+// branch goes 1..branchPads+1 instructions forward: onto a marker or just
+// past the last one.
+const branchPads = 3
+
+// pads returns marker instructions `movz xR, #tag` with random registers:
+// skipping one of them leaves a visible trace in the register file.
+func pads(r *rand.Rand) []uint32 {
+	out := make([]uint32, branchPads)
+	for i := range out {
+		out[i] = movz(r.IntN(31), uint16(0xb000+r.IntN(0x1000)), 0)
+	}
+	return out
+}
+
+// forward returns a Gen that writes a forward offset of 1..branchPads+1
+// instructions into the field w[lo+width-1:lo] and appends the pads.
+func forward(lo, width uint) func(r *rand.Rand, w uint32) []uint32 {
+	return func(r *rand.Rand, w uint32) []uint32 {
+		w = setFld(w, lo, width, uint32(1+r.IntN(branchPads+1)))
+		return append([]uint32{w}, pads(r)...)
+	}
+}
+
+// forwardZero is forward, and sometimes sets Rt (bits 4:0) to zero first
+// (or to a value whose low 32 bits are zero), so CBZ/CBNZ take both paths.
+func forwardZero(lo, width uint) func(r *rand.Rand, w uint32) []uint32 {
+	fw := forward(lo, width)
+	return func(r *rand.Rand, w uint32) []uint32 {
+		seq := fw(r, w)
+		rt := int(fld(w, 0, 5))
+		if rt == 31 {
+			return seq
+		}
+		switch r.IntN(3) {
+		case 0:
+			return append([]uint32{movz(rt, 0, 0)}, seq...)
+		case 1:
+			return append([]uint32{movz(rt, uint16(1+r.IntN(0xffff)), 2)}, seq...)
+		}
+		return seq
+	}
+}
+
+// indirect returns a Gen for BR/BLR/RET Xn: ADR Xn with the forward target
+// first, then the branch and the pads.
+func indirect(r *rand.Rand, w uint32) []uint32 {
+	rn := int(fld(w, 5, 5))
+	k := 1 + r.IntN(branchPads+1)
+	return append([]uint32{adr(rn, 4*(k+1)), w}, pads(r)...)
+}
+
+// hintOK: the hints that behave as NOPs for a Linux EL0 program without
+// guarded pages or PAC: NOP, YIELD, SEV, SEVL, DGH, ESB, PSB CSYNC,
+// TSB CSYNC, CSDB, BTI (all variants).
+func hintOK(w uint32) bool {
+	switch fld(w, 5, 7) {
+	case 0, 1, 4, 5, 6, 16, 17, 18, 20, 32, 34, 36, 38:
+		return true
+	}
+	return false
+}
+
+// fpcrValue sets Xt (bits 4:0 of w) before MSR FPCR to a value with random
+// control bits (AHP, DN, FZ, RMode, FZ16) and sometimes other bits set.
+func fpcrValue(r *rand.Rand, w uint32) []uint32 {
+	rt := int(fld(w, 0, 5))
+	if rt == 31 {
+		return []uint32{w}
+	}
+	v := uint64(r.IntN(32))<<22 | uint64(r.IntN(2))<<19
+	if r.IntN(4) == 0 {
+		v |= r.Uint64()
+	}
+	return append(movImm(rt, v), w)
+}
+
+func init() {
+	Register(
+		// Unconditional branch (immediate): op 00101 imm26.
+		Pattern{Name: "B", Class: "branch", Enc: "000101 iiiiiiiiiiiiiiiiiiiiiiiiii", Gen: forward(0, 26)},
+		Pattern{Name: "BL", Class: "branch", Enc: "100101 iiiiiiiiiiiiiiiiiiiiiiiiii", Gen: forward(0, 26)},
+		// Conditional branch (immediate): 0101010 0 imm19 0 cond.
+		Pattern{Name: "B.cond", Class: "branch", Enc: "01010100 iiiiiiiiiiiiiiiiiii 0 cccc", Gen: forward(5, 19)},
+		// Compare and branch (immediate): sf 011010 op imm19 Rt.
+		Pattern{Name: "CBZ", Class: "branch", Enc: "x0110100 iiiiiiiiiiiiiiiiiii ttttt", Gen: forwardZero(5, 19)},
+		Pattern{Name: "CBNZ", Class: "branch", Enc: "x0110101 iiiiiiiiiiiiiiiiiii ttttt", Gen: forwardZero(5, 19)},
+		// Test and branch (immediate): b5 011011 op b40 imm14 Rt.
+		Pattern{Name: "TBZ", Class: "branch", Enc: "b0110110 bbbbb iiiiiiiiiiiiii ttttt", Gen: forward(5, 14)},
+		Pattern{Name: "TBNZ", Class: "branch", Enc: "b0110111 bbbbb iiiiiiiiiiiiii ttttt", Gen: forward(5, 14)},
+		// Unconditional branch (register): 1101011 opc op2=11111 op3=000000 Rn op4=00000.
+		Pattern{Name: "BR", Class: "branch", Enc: "1101011 0000 11111 000000 nnnnn 00000", Gen: indirect,
+			Check: func(w uint32) bool { return fld(w, 5, 5) != 31 }},
+		Pattern{Name: "BLR", Class: "branch", Enc: "1101011 0001 11111 000000 nnnnn 00000", Gen: indirect,
+			Check: func(w uint32) bool { return fld(w, 5, 5) != 31 }},
+		Pattern{Name: "RET", Class: "branch", Enc: "1101011 0010 11111 000000 nnnnn 00000", Gen: indirect,
+			Check: func(w uint32) bool { return fld(w, 5, 5) != 31 }},
+
+		// System register moves: 1101010100 L 1 op0[0] op1 CRn CRm op2 Rt.
+		Pattern{Name: "MRS NZCV", Class: "branch", Enc: "1101010100 1 1 1 011 0100 0010 000 ttttt"},
+		Pattern{Name: "MSR NZCV", Class: "branch", Enc: "1101010100 0 1 1 011 0100 0010 000 ttttt"},
+		Pattern{Name: "MRS FPCR", Class: "branch", Enc: "1101010100 1 1 1 011 0100 0100 000 ttttt", FPCR: true},
+		Pattern{Name: "MSR FPCR", Class: "branch", Enc: "1101010100 0 1 1 011 0100 0100 000 ttttt", Gen: fpcrValue},
+		Pattern{Name: "MRS FPSR", Class: "branch", Enc: "1101010100 1 1 1 011 0100 0100 001 ttttt"},
+		Pattern{Name: "MSR FPSR", Class: "branch", Enc: "1101010100 0 1 1 011 0100 0100 001 ttttt"},
+		// TPIDR_EL0 holds the previous case's X0 on entry (the epilogue
+		// uses it), so MRS comes after an MSR from a random register.
+		Pattern{Name: "MSR+MRS TPIDR_EL0", Class: "branch", Enc: "1101010100 1 1 1 011 1101 0000 010 ttttt",
+			Gen: func(r *rand.Rand, w uint32) []uint32 { return []uint32{msr(SysTPIDR, r.IntN(32)), w} }},
+
+		// Hints: 11010101000000110010 CRm op2 11111.
+		Pattern{Name: "HINT (NOP, YIELD, SEV, BTI, ...)", Class: "branch", Enc: "11010101000000110010 hhhhhhh 11111", Check: hintOK},
+		// Barriers: 11010101000000110011 CRm op2 11111.
+		Pattern{Name: "CLREX", Class: "branch", Enc: "11010101000000110011 mmmm 010 11111"},
+		Pattern{Name: "DSB", Class: "branch", Enc: "11010101000000110011 mmmm 100 11111",
+			Check: func(w uint32) bool { m := fld(w, 8, 4); return m != 0 && m != 4 }}, // 0, 4: SSBB, PSSBB
+		Pattern{Name: "DMB", Class: "branch", Enc: "11010101000000110011 mmmm 101 11111"},
+		Pattern{Name: "ISB", Class: "branch", Enc: "11010101000000110011 1111 110 11111"},
+	)
+}

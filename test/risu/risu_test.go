@@ -1,0 +1,283 @@
+package risu
+
+import (
+	"flag"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var patternFlag = flag.String("risu.pattern", "", "only run patterns whose name matches this regexp (or env RISU_PATTERN)")
+
+const (
+	defaultCases  = 1500 // per class
+	maxMismatches = 20   // reported per class
+)
+
+// harness holds the tools and built binaries shared by the tests.
+type harness struct {
+	dir     string
+	qemu    string
+	runner  string
+	retAddr uint64
+}
+
+var (
+	harnessOnce sync.Once
+	harnessVal  *harness
+	harnessErr  error
+	tmpDir      string
+)
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := m.Run()
+	if tmpDir != "" {
+		os.RemoveAll(tmpDir)
+	}
+	os.Exit(code)
+}
+
+// setup finds qemu and the cross gcc and builds the runner, once. Missing
+// tools fail the test.
+func setup(t *testing.T) *harness {
+	t.Helper()
+	qemu := needTool(t, "qemu-aarch64-static", "qemu-user-static")
+	gcc := needTool(t, "aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu")
+	harnessOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "risu")
+		if err != nil {
+			harnessErr = err
+			return
+		}
+		tmpDir = dir
+		runner, ret, err := BuildRunner(gcc, ".", dir)
+		if err != nil {
+			harnessErr = err
+			return
+		}
+		harnessVal = &harness{dir: dir, qemu: qemu, runner: runner, retAddr: ret}
+	})
+	if harnessErr != nil {
+		t.Fatal(harnessErr)
+	}
+	return harnessVal
+}
+
+var (
+	carrickOnce sync.Once
+	carrickPath string
+	carrickErr  error
+)
+
+// target returns the Target to test: the interpreter through `carrick
+// run-elf` (default) or qemu itself (RISU_TARGET=qemu, a harness check).
+func (h *harness) target(t *testing.T) Target {
+	t.Helper()
+	switch tg := os.Getenv("RISU_TARGET"); tg {
+	case "qemu":
+		return QemuTarget(h.qemu, h.runner)
+	case "", "interp":
+	default:
+		t.Fatalf("RISU_TARGET=%q: want interp or qemu", tg)
+	}
+	carrickOnce.Do(func() { carrickPath, carrickErr = buildCarrick(h.dir) })
+	if carrickErr != nil {
+		t.Fatalf("%v\n(RISU_TARGET=qemu runs the harness against qemu alone)", carrickErr)
+	}
+	return InterpTarget(carrickPath, h.runner)
+}
+
+// buildCarrick builds ./cmd/carrick of this module into dir.
+func buildCarrick(dir string) (string, error) {
+	goTool := "go"
+	out, err := exec.Command(goTool, "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %v", err)
+	}
+	root := filepath.Dir(strings.TrimSpace(string(out)))
+	bin := filepath.Join(dir, "carrick")
+	cmd := exec.Command(goTool, "build", "-o", bin, "./cmd/carrick")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building ./cmd/carrick for the interpreter side: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+func envInt(t *testing.T, name string, def uint64) uint64 {
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	v, err := strconv.ParseUint(s, 0, 64)
+	if err != nil {
+		t.Fatalf("%s=%q: %v", name, s, err)
+	}
+	return v
+}
+
+func patternFilter(t *testing.T) *regexp.Regexp {
+	s := *patternFlag
+	if s == "" {
+		s = os.Getenv("RISU_PATTERN")
+	}
+	if s == "" {
+		return nil
+	}
+	re, err := regexp.Compile(s)
+	if err != nil {
+		t.Fatalf("pattern filter %q: %v", s, err)
+	}
+	return re
+}
+
+// TestRisu runs every class (subtest per class) against the target.
+func TestRisu(t *testing.T) {
+	h := setup(t)
+	tgt := h.target(t)
+	seed := envInt(t, "RISU_SEED", uint64(time.Now().UnixNano()))
+	n := int(envInt(t, "RISU_CASES", defaultCases))
+	re := patternFilter(t)
+	t.Logf("RISU_SEED=%d RISU_CASES=%d target=%s", seed, n, tgt.Name)
+	for _, class := range Classes() {
+		t.Run(class, func(t *testing.T) {
+			t.Parallel()
+			var pats []*Pattern
+			for _, p := range Patterns(class) {
+				if re == nil || re.MatchString(p.Name) {
+					pats = append(pats, p)
+				}
+			}
+			if len(pats) == 0 {
+				t.Skipf("no %s pattern matches %v", class, re)
+			}
+			runClass(t, h, tgt, class, pats, classSeed(seed, class), n)
+		})
+	}
+}
+
+func classSeed(seed uint64, class string) uint64 {
+	f := fnv.New64a()
+	f.Write([]byte(class))
+	return seed ^ f.Sum64()
+}
+
+func runClass(t *testing.T, h *harness, tgt Target, class string, pats []*Pattern, seed uint64, n int) {
+	g := NewGenerator(seed)
+	cases := make([]*Case, n)
+	for i := range cases {
+		c, err := g.Case(uint64(i), pats)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases[i] = c
+	}
+	if dir := os.Getenv("RISU_DUMP"); dir != "" {
+		dumpStream(t, dir, class, h, cases)
+	}
+	var want, got []Result
+	var wantNotes, gotNotes []string
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); want, wantNotes = RunAll(QemuTarget(h.qemu, h.runner), cases, h.retAddr) }()
+	go func() { defer wg.Done(); got, gotNotes = RunAll(tgt, cases, h.retAddr) }()
+	wg.Wait()
+	for _, note := range append(wantNotes, gotNotes...) {
+		t.Errorf("%s", note)
+	}
+
+	type stat struct{ execs, bad int }
+	stats := map[*Pattern]*stat{}
+	for _, p := range pats {
+		stats[p] = &stat{}
+	}
+	compared, mismatched, reported, oracleFailed := 0, 0, 0, 0
+	var report strings.Builder
+	for i, c := range cases {
+		var msg string
+		switch {
+		case want[i].Out == nil:
+			oracleFailed++
+			msg = "ORACLE FAILED (pattern generates an instruction qemu rejects?): " + want[i].Fail + "\n"
+		case got[i].Out == nil:
+			msg = "    " + got[i].Fail + "\n"
+		default:
+			compared++
+			for _, in := range c.Seq {
+				if in.Pattern != nil {
+					stats[in.Pattern].execs++
+				}
+			}
+			if d := Compare(want[i].Out, got[i].Out); len(d) > 0 {
+				msg = "    differences:\n" + FormatDiffs(d, "qemu", tgt.Name)
+			}
+		}
+		if msg == "" {
+			continue
+		}
+		mismatched++
+		seen := map[*Pattern]bool{}
+		for _, in := range c.Seq {
+			if in.Pattern != nil && !seen[in.Pattern] {
+				seen[in.Pattern] = true
+				stats[in.Pattern].bad++
+			}
+		}
+		if reported < maxMismatches {
+			reported++
+			fmt.Fprintf(&report, "case %d (class %s, seed %d):\n%s%s", c.Index, class, seed, FormatCase(c), msg)
+		}
+	}
+	forms := 0
+	execs := 0
+	for _, s := range stats {
+		if s.execs > 0 {
+			forms++
+		}
+		execs += s.execs
+	}
+	t.Logf("class %s: %d forms (of %d), %d instruction executions compared in %d/%d cases; %d cases mismatched",
+		class, forms, len(pats), execs, compared, len(cases), mismatched)
+	if mismatched == 0 {
+		return
+	}
+	var names []string
+	for p, s := range stats {
+		if s.bad > 0 {
+			names = append(names, fmt.Sprintf("  %-44s %5d of %5d executions in mismatching cases", p.Name, s.bad, s.execs))
+		}
+	}
+	sort.Strings(names)
+	t.Errorf("class %s: %d of %d cases differ (%d where qemu itself failed); first %d:\n%s\npatterns in mismatching cases:\n%s",
+		class, mismatched, len(cases), oracleFailed, reported, report.String(), strings.Join(names, "\n"))
+}
+
+// dumpStream writes the runner and the class's input stream to dir, for
+// replaying by hand: qemu-aarch64-static dir/runner < dir/<class>.in
+func dumpStream(t *testing.T, dir, class string, h *harness, cases []*Case) {
+	var stream []byte
+	for _, c := range cases {
+		stream = c.appendStream(stream, h.retAddr)
+	}
+	runner, err := os.ReadFile(h.runner)
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, "runner"), runner, 0o755)
+	}
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, class+".in"), stream, 0o644)
+	}
+	if err != nil {
+		t.Fatalf("RISU_DUMP: %v", err)
+	}
+	t.Logf("RISU_DUMP: wrote %s/runner and %s/%s.in", dir, dir, class)
+}
