@@ -484,8 +484,8 @@ func opRev32X(c *CPU, in *Inst) {
 	v := c.X[in.rn]
 	c.X[in.rd] = uint64(bits.ReverseBytes32(uint32(v))) | uint64(bits.ReverseBytes32(uint32(v>>32)))<<32
 }
-func opRevW(c *CPU, in *Inst) { c.X[in.rd] = uint64(bits.ReverseBytes32(uint32(c.X[in.rn]))) }
-func opRevX(c *CPU, in *Inst) { c.X[in.rd] = bits.ReverseBytes64(c.X[in.rn]) }
+func opRevW(c *CPU, in *Inst)  { c.X[in.rd] = uint64(bits.ReverseBytes32(uint32(c.X[in.rn]))) }
+func opRevX(c *CPU, in *Inst)  { c.X[in.rd] = bits.ReverseBytes64(c.X[in.rn]) }
 func opClz64(c *CPU, in *Inst) { c.X[in.rd] = uint64(bits.LeadingZeros64(c.X[in.rn])) }
 func opClz32(c *CPU, in *Inst) { c.X[in.rd] = uint64(bits.LeadingZeros32(uint32(c.X[in.rn]))) }
 func opCls64(c *CPU, in *Inst) {
