@@ -248,7 +248,7 @@ func (e *Env) round(f *format, sign uint64, exp int, mant uint64, rmode int, fz,
 		}
 	} else if uint64(biased) > f.expMax() {
 		e.FPSR |= IOC
-		return sign<<(f.n-1) | 1<<(f.n-1) - 1
+		return sign<<(f.n-1) | (1<<(f.n-1) - 1)
 	}
 	if inexact {
 		e.FPSR |= IXC
@@ -1022,9 +1022,9 @@ func (e *Env) rsqrtEstimate(f *format, x uint64) uint64 {
 	}
 	var scaled uint64
 	if ex&1 == 0 {
-		scaled = 128 | frac>>45&0x7F
-	} else {
 		scaled = 256 | frac>>44&0xFF
+	} else {
+		scaled = 128 | frac>>45&0x7F
 	}
 	rexp := (3*f.bias - 1 - ex) / 2
 	est := uint64(rsqrtTable[scaled])
