@@ -285,3 +285,24 @@ func FuzzFPDecode(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkFPLoop runs a loop of hot scalar FP instructions; ns/op is per
+// instruction.
+func BenchmarkFPLoop(b *testing.B) {
+	c := testCPU(b)
+	c.X[1] = uint64(b.N)/9 + 1
+	c.V[1][0] = math.Float64bits(1.0000001)
+	c.V[2][0] = math.Float64bits(0.9999999)
+	b.ResetTimer()
+	runCode(b, c,
+		0x1f420020, // fmadd d0, d1, d2, d0
+		0x1e612863, // fadd d3, d3, d1
+		0x1e620884, // fmul d4, d4, d2
+		0x9e780065, // fcvtzs x5, d3
+		0x9e6200a6, // scvtf d6, x5
+		0x1e642060, // fcmp d3, d4
+		0x1e64cc67, // fcsel d7, d3, d4, gt
+		0xf1000421, // subs x1, x1, #1
+		0x54ffff01, // b.ne loop
+	)
+}
