@@ -264,6 +264,13 @@ func atoi(s string) int {
 	return v
 }
 
+// qemuBug reports vectors where qemu 7.2 deviates from the ARM ARM: FJCVTZS
+// of a positive denormal flushed by FZ must clear Z (FPToFixedJS; fixed in
+// qemu by gitlab issue 2375, whose test expects z == 0).
+func qemuBug(op string, fpcr uint32, a uint64) bool {
+	return op == "fjcvtzs" && fpcr&FPCRFZ != 0 && a>>52 == 0 && a != 0
+}
+
 func TestGolden(t *testing.T) {
 	path := os.Getenv("FPU_GOLDEN")
 	if path == "" {
@@ -296,6 +303,9 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%q: %v", sc.Text(), err)
 			}
+		}
+		if qemuBug(fl[0], uint32(v[0]), v[1]) {
+			continue
 		}
 		e := Env{FPCR: uint32(v[0])}
 		r, nz, ok := run(&e, fl[0], v[1], v[2], v[3])
