@@ -70,6 +70,10 @@ func hintOK(w uint32) bool {
 
 // fpcrValue sets Xt (bits 4:0 of w) before MSR FPCR to a value with random
 // control bits (AHP, DN, FZ, RMode, FZ16) and sometimes other bits set.
+//
+// Never set: Len (18:16) and Stride (21:20). They are AArch32 state that
+// reads back when the CPU implements AArch32 (qemu keeps them) and RES0 on
+// AArch64-only CPUs such as Apple's, which carrick follows.
 func fpcrValue(r *rand.Rand, w uint32) []uint32 {
 	rt := int(fld(w, 0, 5))
 	if rt == 31 {
@@ -77,7 +81,7 @@ func fpcrValue(r *rand.Rand, w uint32) []uint32 {
 	}
 	v := uint64(r.IntN(32))<<22 | uint64(r.IntN(2))<<19
 	if r.IntN(4) == 0 {
-		v |= r.Uint64()
+		v |= r.Uint64() &^ (0x37 << 16)
 	}
 	return append(movImm(rt, v), w)
 }

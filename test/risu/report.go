@@ -68,7 +68,7 @@ func Compare(want, got []byte) []Diff {
 	return d
 }
 
-func hex64(v uint64) string     { return fmt.Sprintf("%#018x", v) }
+func hex64(v uint64) string     { return fmt.Sprintf("0x%016x", v) }
 func hex128(v [2]uint64) string { return fmt.Sprintf("%016x:%016x", v[1], v[0]) }
 
 func nzcvString(v uint64) string {

@@ -84,7 +84,7 @@ func RunAll(t Target, cases []*Case, retAddr uint64) (res []Result, notes []stri
 			}
 			break
 		}
-		var stream []byte
+		stream := make([]byte, 0, (len(cases)-i)*(HeaderSize+RecordSize+ScratchSize+1024))
 		for _, c := range cases[i:] {
 			stream = c.appendStream(stream, retAddr)
 		}
