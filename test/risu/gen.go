@@ -269,11 +269,30 @@ func (g *Generator) randomFPCR() uint64 {
 func (g *Generator) Case(index uint64, pats []*Pattern) (*Case, error) {
 	r := g.r
 	c := &Case{Index: index, Scratch: make([]byte, ScratchSize)}
+	// In a quarter of the cases, half of the registers come from a small
+	// pool, so that operands are often equal (compares, SDIV INT_MIN/-1,
+	// FP x-x, ...).
+	var xPool []uint64
+	var vPool [][2]uint64
+	if r.IntN(4) == 0 {
+		for range 4 {
+			xPool = append(xPool, g.xValue())
+			vPool = append(vPool, g.vValue())
+		}
+	}
 	for i := range c.In.X {
-		c.In.X[i] = g.xValue()
+		if xPool != nil && r.IntN(2) == 0 {
+			c.In.X[i] = xPool[r.IntN(len(xPool))]
+		} else {
+			c.In.X[i] = g.xValue()
+		}
 	}
 	for i := range c.In.V {
-		c.In.V[i] = g.vValue()
+		if vPool != nil && r.IntN(2) == 0 {
+			c.In.V[i] = vPool[r.IntN(len(vPool))]
+		} else {
+			c.In.V[i] = g.vValue()
+		}
 	}
 	c.In.NZCV = uint64(r.IntN(16)) << 28
 	c.In.SP = g.memBase()
