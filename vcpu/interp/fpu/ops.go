@@ -1,10 +1,31 @@
 package fpu
 
+import "math"
+
 // Convert is FCVT (scalar) and FCVTL/FCVTN (vector) between the precisions
 // from and to (16, 32 or 64 bits), rounding per FPCR (FPConvert). Half
 // precision uses FPCR.AHP; FZ flushes single/double inputs (IDC) and
 // outputs (UFC); FZ16 is ignored, as in the pseudocode.
 func (e *Env) Convert(a uint64, from, to int) uint64 {
+	if e.FPCR&fastMask == 0 {
+		switch {
+		case from == 32 && to == 64 && a&exp32 != exp32: // exact, denormals too
+			return math.Float64bits(float64(math.Float32frombits(uint32(a))))
+		case from == 64 && to == 32 && a&exp64 != exp64:
+			x := math.Float64frombits(a)
+			f := float32(x)
+			r := math.Float32bits(f)
+			if expIn32(r, 2) {
+				if float64(f) != x {
+					e.FPSR |= IXC
+				}
+				return uint64(r)
+			}
+			if x == 0 {
+				return uint64(r)
+			}
+		}
+	}
 	return e.convert(a, formatOf(from), formatOf(to), RoundFPCR)
 }
 
