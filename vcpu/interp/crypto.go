@@ -1,6 +1,294 @@
 package interp
 
-func decodeAES(raw uint32, in *Inst) bool     { return false }
-func decodeSHA2Reg(raw uint32, in *Inst) bool { return false }
-func decodeSHA3Reg(raw uint32, in *Inst) bool { return false }
-func decodePmull64(raw uint32, in *Inst) bool { return false }
+import "math/bits"
+
+// The ARMv8.0 cryptographic extension: AESE, AESD, AESMC, AESIMC; SHA1C,
+// SHA1P, SHA1M, SHA1H, SHA1SU0, SHA1SU1; SHA256H, SHA256H2, SHA256SU0,
+// SHA256SU1; and PMULL/PMULL2 on 64-bit elements. SHA512, SHA3, SM3 and SM4
+// are not implemented.
+
+// decodeAES decodes the AES group (opcode bits 16:12).
+func decodeAES(raw uint32, in *Inst) bool {
+	switch field(raw, 12, 5) {
+	case 0b00100:
+		in.fn = opAESE
+	case 0b00101:
+		in.fn = opAESD
+	case 0b00110:
+		in.fn = opAESMC
+	case 0b00111:
+		in.fn = opAESIMC
+	default:
+		return false
+	}
+	return true
+}
+
+// AES tables, computed at start-up: the S-box, its inverse, and the byte
+// permutations of ShiftRows and InvShiftRows (state byte r+4c is row r,
+// column c, as in FIPS-197 with the state loaded in memory order).
+var (
+	aesSbox, aesInvSbox   [256]byte
+	aesShift, aesInvShift [16]byte
+)
+
+func init() {
+	// Multiplicative inverses by exponentiation of the generator 3.
+	var exp, log [256]byte
+	x := byte(1)
+	for i := range 255 {
+		exp[i] = x
+		log[x] = byte(i)
+		x ^= gmul2(x) // x *= 3
+	}
+	for i := range 256 {
+		inv := byte(0)
+		if i != 0 {
+			inv = exp[(255-int(log[i]))%255]
+		}
+		s := inv ^ bits.RotateLeft8(inv, 1) ^ bits.RotateLeft8(inv, 2) ^ bits.RotateLeft8(inv, 3) ^
+			bits.RotateLeft8(inv, 4) ^ 0x63
+		aesSbox[i] = s
+		aesInvSbox[s] = byte(i)
+	}
+	for r := range 4 {
+		for c := range 4 {
+			aesShift[r+4*c] = byte(r + 4*((c+r)%4))
+			aesInvShift[r+4*c] = byte(r + 4*((c-r+4)%4))
+		}
+	}
+}
+
+// gmul2 multiplies by x in GF(2^8) modulo the AES polynomial.
+func gmul2(b byte) byte { return b<<1 ^ byte(int8(b)>>7)&0x1b }
+
+// gmul multiplies in GF(2^8).
+func gmul(a, b byte) byte {
+	var r byte
+	for b != 0 {
+		if b&1 == 1 {
+			r ^= a
+		}
+		a = gmul2(a)
+		b >>= 1
+	}
+	return r
+}
+
+// opAESE is AESE: SubBytes(ShiftRows(Vd ^ Vn)).
+func opAESE(c *CPU, in *Inst) {
+	d, n := &c.V[in.rd], &c.V[in.rn]
+	x := [2]uint64{d[0] ^ n[0], d[1] ^ n[1]}
+	var r [2]uint64
+	xs, rs := lanes[uint8](&x), lanes[uint8](&r)
+	for i := range 16 {
+		rs[i] = aesSbox[xs[aesShift[i]&15]]
+	}
+	*d = r
+}
+
+// opAESD is AESD: InvSubBytes(InvShiftRows(Vd ^ Vn)).
+func opAESD(c *CPU, in *Inst) {
+	d, n := &c.V[in.rd], &c.V[in.rn]
+	x := [2]uint64{d[0] ^ n[0], d[1] ^ n[1]}
+	var r [2]uint64
+	xs, rs := lanes[uint8](&x), lanes[uint8](&r)
+	for i := range 16 {
+		rs[i] = aesInvSbox[xs[aesInvShift[i]&15]]
+	}
+	*d = r
+}
+
+// opAESMC is AESMC: MixColumns of each 32-bit column of Vn.
+func opAESMC(c *CPU, in *Inst) {
+	var r [2]uint64
+	n, d := lanes[uint32](&c.V[in.rn]), lanes[uint32](&r)
+	for i := range 4 {
+		d[i] = mixColumn(n[i])
+	}
+	c.V[in.rd] = r
+}
+
+// mixColumn multiplies the column (row 0 in the low byte) by the
+// MixColumns matrix: out_r = 2 a_r ^ 3 a_(r+1) ^ a_(r+2) ^ a_(r+3).
+func mixColumn(a uint32) uint32 {
+	// 2a per byte, SWAR.
+	hi := a & 0x80808080
+	a2 := (a&0x7f7f7f7f)<<1 ^ (hi>>7)*0x1b
+	rot8 := bits.RotateLeft32(a, -8)   // byte r = a_(r+1)
+	rot16 := bits.RotateLeft32(a, -16) // a_(r+2)
+	rot24 := bits.RotateLeft32(a, -24) // a_(r+3)
+	a2r := bits.RotateLeft32(a2, -8)   // 2 a_(r+1)
+	return a2 ^ a2r ^ rot8 ^ rot16 ^ rot24
+}
+
+// opAESIMC is AESIMC: InvMixColumns of each column of Vn.
+func opAESIMC(c *CPU, in *Inst) {
+	var r [2]uint64
+	n, d := lanes[uint8](&c.V[in.rn]), lanes[uint8](&r)
+	for col := 0; col < 16; col += 4 {
+		a0, a1, a2, a3 := n[col], n[col+1], n[col+2], n[col+3]
+		d[col] = gmul(a0, 14) ^ gmul(a1, 11) ^ gmul(a2, 13) ^ gmul(a3, 9)
+		d[col+1] = gmul(a0, 9) ^ gmul(a1, 14) ^ gmul(a2, 11) ^ gmul(a3, 13)
+		d[col+2] = gmul(a0, 13) ^ gmul(a1, 9) ^ gmul(a2, 14) ^ gmul(a3, 11)
+		d[col+3] = gmul(a0, 11) ^ gmul(a1, 13) ^ gmul(a2, 9) ^ gmul(a3, 14)
+	}
+	c.V[in.rd] = r
+}
+
+// decodeSHA3Reg decodes the SHA three-register group.
+func decodeSHA3Reg(raw uint32, in *Inst) bool {
+	switch field(raw, 12, 3) {
+	case 0:
+		in.fn = opSHA1C
+	case 1:
+		in.fn = opSHA1P
+	case 2:
+		in.fn = opSHA1M
+	case 3:
+		in.fn = opSHA1SU0
+	case 4:
+		in.fn = opSHA256H
+	case 5:
+		in.fn = opSHA256H2
+	case 6:
+		in.fn = opSHA256SU1
+	default:
+		return false
+	}
+	return true
+}
+
+// decodeSHA2Reg decodes the SHA two-register group.
+func decodeSHA2Reg(raw uint32, in *Inst) bool {
+	switch field(raw, 12, 5) {
+	case 0:
+		in.fn = opSHA1H
+	case 1:
+		in.fn = opSHA1SU1
+	case 2:
+		in.fn = opSHA256SU0
+	default:
+		return false
+	}
+	return true
+}
+
+func shaChoose(x, y, z uint32) uint32   { return (y^z)&x ^ z }
+func shaParity(x, y, z uint32) uint32   { return x ^ y ^ z }
+func shaMajority(x, y, z uint32) uint32 { return x&y | (x|y)&z }
+
+// sha1Hash runs the four rounds of SHA1C/P/M: X = Qd, Y = Sn, W = Vm.
+func (c *CPU) sha1Hash(in *Inst, f func(x, y, z uint32) uint32) {
+	x := c.V[in.rd]
+	xs := lanes[uint32](&x)
+	y := uint32(c.V[in.rn][0])
+	w := lanes[uint32](&c.V[in.rm])
+	for e := range 4 {
+		t := f(xs[1], xs[2], xs[3])
+		y += bits.RotateLeft32(xs[0], 5) + t + w[e]
+		xs[1] = bits.RotateLeft32(xs[1], 30)
+		// <Y, X> = ROL(Y:X, 32)
+		y, xs[0], xs[1], xs[2], xs[3] = xs[3], y, xs[0], xs[1], xs[2]
+	}
+	c.V[in.rd] = x
+}
+
+func opSHA1C(c *CPU, in *Inst) { c.sha1Hash(in, shaChoose) }
+func opSHA1P(c *CPU, in *Inst) { c.sha1Hash(in, shaParity) }
+func opSHA1M(c *CPU, in *Inst) { c.sha1Hash(in, shaMajority) }
+
+func opSHA1H(c *CPU, in *Inst) {
+	c.V[in.rd] = [2]uint64{uint64(bits.RotateLeft32(uint32(c.V[in.rn][0]), 30)), 0}
+}
+
+func opSHA1SU0(c *CPU, in *Inst) {
+	d, n, m := c.V[in.rd], c.V[in.rn], c.V[in.rm]
+	// result = Vn<63:0>:Vd<127:64>, then ^ Vd ^ Vm.
+	c.V[in.rd] = [2]uint64{d[1] ^ d[0] ^ m[0], n[0] ^ d[1] ^ m[1]}
+}
+
+func opSHA1SU1(c *CPU, in *Inst) {
+	x, y := c.V[in.rd], c.V[in.rn]
+	t := [2]uint64{x[0] ^ (y[0]>>32 | y[1]<<32), x[1] ^ y[1]>>32}
+	ts := lanes[uint32](&t)
+	var r [2]uint64
+	w := lanes[uint32](&r)
+	w[0] = bits.RotateLeft32(ts[0], 1)
+	w[1] = bits.RotateLeft32(ts[1], 1)
+	w[2] = bits.RotateLeft32(ts[2], 1)
+	w[3] = bits.RotateLeft32(ts[3], 1) ^ bits.RotateLeft32(ts[0], 2)
+	c.V[in.rd] = r
+}
+
+func sigma0(x uint32) uint32 {
+	return bits.RotateLeft32(x, -2) ^ bits.RotateLeft32(x, -13) ^ bits.RotateLeft32(x, -22)
+}
+func sigma1(x uint32) uint32 {
+	return bits.RotateLeft32(x, -6) ^ bits.RotateLeft32(x, -11) ^ bits.RotateLeft32(x, -25)
+}
+
+// sha256Hash is the ARM SHA256hash: four rounds on X, Y with schedule W.
+func sha256Hash(x, y, w [2]uint64, part1 bool) [2]uint64 {
+	xs, ys, ws := lanes[uint32](&x), lanes[uint32](&y), lanes[uint32](&w)
+	for e := range 4 {
+		chs := shaChoose(ys[0], ys[1], ys[2])
+		maj := shaMajority(xs[0], xs[1], xs[2])
+		t := ys[3] + sigma1(ys[0]) + chs + ws[e]
+		xs[3] += t
+		ys[3] = t + sigma0(xs[0]) + maj
+		// <Y, X> = ROL(Y:X, 32)
+		x3, y3 := xs[3], ys[3]
+		xs[3], xs[2], xs[1], xs[0] = xs[2], xs[1], xs[0], y3
+		ys[3], ys[2], ys[1], ys[0] = ys[2], ys[1], ys[0], x3
+	}
+	if part1 {
+		return x
+	}
+	return y
+}
+
+func opSHA256H(c *CPU, in *Inst) {
+	c.V[in.rd] = sha256Hash(c.V[in.rd], c.V[in.rn], c.V[in.rm], true)
+}
+func opSHA256H2(c *CPU, in *Inst) {
+	c.V[in.rd] = sha256Hash(c.V[in.rn], c.V[in.rd], c.V[in.rm], false)
+}
+
+func opSHA256SU0(c *CPU, in *Inst) {
+	op1, op2 := c.V[in.rd], c.V[in.rn]
+	t := [2]uint64{op1[0]>>32 | op1[1]<<32, op1[1]>>32 | op2[0]<<32}
+	var r [2]uint64
+	ts, o1, rs := lanes[uint32](&t), lanes[uint32](&op1), lanes[uint32](&r)
+	for e := range 4 {
+		x := ts[e]
+		rs[e] = (bits.RotateLeft32(x, -7) ^ bits.RotateLeft32(x, -18) ^ x>>3) + o1[e]
+	}
+	c.V[in.rd] = r
+}
+
+func opSHA256SU1(c *CPU, in *Inst) {
+	op1, op2, op3 := c.V[in.rd], c.V[in.rn], c.V[in.rm]
+	t0 := [2]uint64{op2[0]>>32 | op2[1]<<32, op2[1]>>32 | op3[0]<<32}
+	var r [2]uint64
+	t0s, o1, o3, rs := lanes[uint32](&t0), lanes[uint32](&op1), lanes[uint32](&op3), lanes[uint32](&r)
+	s1 := func(x uint32) uint32 { return bits.RotateLeft32(x, -17) ^ bits.RotateLeft32(x, -19) ^ x>>10 }
+	rs[0] = s1(o3[2]) + o1[0] + t0s[0]
+	rs[1] = s1(o3[3]) + o1[1] + t0s[1]
+	rs[2] = s1(rs[0]) + o1[2] + t0s[2]
+	rs[3] = s1(rs[1]) + o1[3] + t0s[3]
+	c.V[in.rd] = r
+}
+
+// decodePmull64 decodes PMULL/PMULL2 Vd.1Q, Vn.1D/2D, Vm.1D/2D; sh is the
+// source element.
+func decodePmull64(raw uint32, in *Inst) bool {
+	in.sh = uint8(raw >> 30 & 1)
+	in.fn = opPmull64
+	return true
+}
+
+func opPmull64(c *CPU, in *Inst) {
+	hi, lo := pmul64(c.V[in.rn][in.sh&1], c.V[in.rm][in.sh&1])
+	c.V[in.rd] = [2]uint64{lo, hi}
+}
