@@ -1,6 +1,7 @@
 package risu
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"hash/fnv"
@@ -54,6 +55,10 @@ func setup(t *testing.T) *harness {
 	qemu := needTool(t, "qemu-aarch64-static", "qemu-user-static")
 	gcc := needTool(t, "aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu")
 	harnessOnce.Do(func() {
+		// The binaries live in a fresh temp dir: go test's result cache,
+		// which records the files this process opens, therefore never
+		// replays a run (the interpreter is built by a subprocess the cache
+		// cannot see, and every run uses a new seed).
 		dir, err := os.MkdirTemp("", "risu")
 		if err != nil {
 			harnessErr = err
@@ -248,6 +253,8 @@ func runClass(t *testing.T, h *harness, tgt Target, class string, pats []*Patter
 	}
 	t.Logf("class %s: %d forms (of %d), %d instruction executions compared in %d/%d cases; %d cases mismatched",
 		class, forms, len(pats), execs, compared, len(cases), mismatched)
+	writeSummary(t, classSummary{Class: class, Target: tgt.Name, Seed: seed, Patterns: len(pats), Forms: forms,
+		Executions: execs, Cases: len(cases), Compared: compared, Mismatched: mismatched})
 	if mismatched == 0 {
 		return
 	}
@@ -280,4 +287,40 @@ func dumpStream(t *testing.T, dir, class string, h *harness, cases []*Case) {
 		t.Fatalf("RISU_DUMP: %v", err)
 	}
 	t.Logf("RISU_DUMP: wrote %s/runner and %s/%s.in", dir, dir, class)
+}
+
+// classSummary is one line of RISU_JSON output.
+type classSummary struct {
+	Class      string `json:"class"`
+	Target     string `json:"target"`
+	Seed       uint64 `json:"seed"`
+	Patterns   int    `json:"patterns"`
+	Forms      int    `json:"forms"` // patterns with at least one compared execution
+	Executions int    `json:"executions"`
+	Cases      int    `json:"cases"`
+	Compared   int    `json:"compared"`
+	Mismatched int    `json:"mismatched"`
+}
+
+var jsonMu sync.Mutex
+
+// writeSummary appends s as a JSON line to $RISU_JSON, if set.
+func writeSummary(t *testing.T, s classSummary) {
+	path := os.Getenv("RISU_JSON")
+	if path == "" {
+		return
+	}
+	b, _ := json.Marshal(s)
+	jsonMu.Lock()
+	defer jsonMu.Unlock()
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err == nil {
+		_, err = f.Write(append(b, '\n'))
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		t.Errorf("RISU_JSON: %v", err)
+	}
 }

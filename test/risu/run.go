@@ -16,8 +16,17 @@ import (
 // BuildRunner assembles runner.S (srcDir) into dir/runner with the cross
 // gcc and returns its path and the address of risu_return.
 func BuildRunner(gcc, srcDir, dir string) (path string, retAddr uint64, err error) {
+	// Copy the source through this process so that go test's cache sees it.
+	src, err := os.ReadFile(filepath.Join(srcDir, "runner.S"))
+	if err != nil {
+		return "", 0, err
+	}
+	copyPath := filepath.Join(dir, "runner.S")
+	if err := os.WriteFile(copyPath, src, 0o644); err != nil {
+		return "", 0, err
+	}
 	path = filepath.Join(dir, "runner")
-	cmd := exec.Command(gcc, "-nostdlib", "-static", "-Wl,--build-id=none", "-o", path, filepath.Join(srcDir, "runner.S"))
+	cmd := exec.Command(gcc, "-nostdlib", "-static", "-Wl,--build-id=none", "-o", path, copyPath)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", 0, fmt.Errorf("building runner: %v\n%s", err, out)
 	}
