@@ -1,3 +1,4 @@
+// args: first second-arg x
 /* Exit status, stderr and argv: writes to both streams (stderr unbuffered,
  * stdout buffered until exit), runs atexit handlers in reverse order and
  * exits with a status computed from the arguments. */

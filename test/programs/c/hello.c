@@ -1,4 +1,5 @@
 /* The embedded example: stdio, argv and an exit code. */
+// args: alpha beta-gamma 3
 #include <stdio.h>
 
 int main(int argc, char **argv)

@@ -1,3 +1,5 @@
+// args: one two
+
 // Command hello is the smallest Go guest: fmt, os.Args, os.Getenv and an
 // exit status taken from the argument count.
 package main
