@@ -58,7 +58,8 @@ type Process struct {
 	futex  futexTable
 	compat Compat
 
-	nextTID atomic.Int64
+	nextTID    atomic.Int64
+	noNewPrivs atomic.Bool // PR_SET_NO_NEW_PRIVS
 
 	tmu sync.Mutex
 	// tasks are the live threads; guarded by tmu.

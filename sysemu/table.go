@@ -27,6 +27,7 @@ func syscallHandlers() map[uint64]handler {
 		abi.SYS_READV:  sysReadv,
 		abi.SYS_WRITEV: sysWritev,
 		abi.SYS_CLOSE:  sysClose,
+		abi.SYS_FCNTL:  sysFcntl,
 		// threads and processes (sys_thread.go)
 		abi.SYS_EXIT:              sysExit,
 		abi.SYS_EXIT_GROUP:        sysExitGroup,
@@ -49,6 +50,7 @@ func syscallHandlers() map[uint64]handler {
 		abi.SYS_GETGID:          sysGetid,
 		abi.SYS_GETEGID:         sysGetid,
 		abi.SYS_GETRANDOM:       sysGetrandom,
+		abi.SYS_PRCTL:           sysPrctl,
 		abi.SYS_CLOCK_GETTIME:   sysClockGettime,
 		abi.SYS_CLOCK_GETRES:    sysClockGetres,
 		abi.SYS_GETTIMEOFDAY:    sysGettimeofday,

@@ -22,6 +22,7 @@ type Task struct {
 
 	regs vcpu.Regs // scratch for syscall handling
 	gone bool      // the thread has exited
+	name [16]byte  // PR_SET_NAME
 }
 
 // run creates the task's vCPU on this goroutine and runs the thread until it

@@ -193,3 +193,53 @@ const (
 	SizeofStackT    = 24 // stack_t { ss_sp; int ss_flags; size_t ss_size }
 	SizeofUtsname   = 6 * 65
 )
+
+// open(2) flags as arm64 Linux defines them (asm-generic/fcntl.h with the
+// arm64 overrides for O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE).
+const (
+	O_ACCMODE   = 0x3
+	O_RDONLY    = 0x0
+	O_WRONLY    = 0x1
+	O_RDWR      = 0x2
+	O_CREAT     = 0x40
+	O_EXCL      = 0x80
+	O_NOCTTY    = 0x100
+	O_TRUNC     = 0x200
+	O_APPEND    = 0x400
+	O_NONBLOCK  = 0x800
+	O_DSYNC     = 0x1000
+	O_ASYNC     = 0x2000
+	O_DIRECTORY = 0x4000
+	O_NOFOLLOW  = 0x8000
+	O_DIRECT    = 0x10000
+	O_LARGEFILE = 0x20000
+	O_NOATIME   = 0x40000
+	O_CLOEXEC   = 0x80000
+	O_SYNC      = 0x101000
+	O_PATH      = 0x200000
+	O_TMPFILE   = 0x404000
+)
+
+// fcntl(2) commands and flags.
+const (
+	F_DUPFD         = 0
+	F_GETFD         = 1
+	F_SETFD         = 2
+	F_GETFL         = 3
+	F_SETFL         = 4
+	F_DUPFD_CLOEXEC = 1030
+	FD_CLOEXEC      = 1
+)
+
+// prctl(2) options carrick knows.
+const (
+	PR_SET_PDEATHSIG    = 1
+	PR_GET_PDEATHSIG    = 2
+	PR_GET_DUMPABLE     = 3
+	PR_SET_DUMPABLE     = 4
+	PR_SET_NAME         = 15
+	PR_GET_NAME         = 16
+	PR_SET_NO_NEW_PRIVS = 38
+	PR_GET_NO_NEW_PRIVS = 39
+	PR_SET_VMA          = 0x53564d41
+)

@@ -1,0 +1,117 @@
+package sysemu
+
+import (
+	"golang.org/x/sys/unix"
+
+	"github.com/carrick-go/carrick/sysemu/abi"
+)
+
+// Status flags that cross between guest and host, by meaning.
+var statusFlags = []struct {
+	guest uint64
+	host  int
+}{
+	{abi.O_APPEND, unix.O_APPEND},
+	{abi.O_NONBLOCK, unix.O_NONBLOCK},
+	{abi.O_DSYNC, unix.O_DSYNC},
+	{abi.O_ASYNC, unix.O_ASYNC},
+}
+
+// sysFcntl implements fcntl(2) for descriptor and status flags. Duplication
+// and locks arrive with the file system.
+func sysFcntl(t *Task, a [6]uint64) uint64 {
+	fd, cmd, arg := int(int32(a[0])), a[1], a[2]
+	hfd, ok := t.p.files.Get(fd)
+	if !ok {
+		return errno(abi.EBADF)
+	}
+	switch cmd {
+	case abi.F_GETFD:
+		if t.p.files.CloseOnExec(fd) {
+			return abi.FD_CLOEXEC
+		}
+		return 0
+	case abi.F_SETFD:
+		t.p.files.SetCloseOnExec(fd, arg&abi.FD_CLOEXEC != 0)
+		return 0
+	case abi.F_GETFL:
+		hf, err := unix.FcntlInt(uintptr(hfd), unix.F_GETFL, 0)
+		if err != nil {
+			return errno(hostErrno(err))
+		}
+		var g uint64
+		switch hf & unix.O_ACCMODE {
+		case unix.O_WRONLY:
+			g = abi.O_WRONLY
+		case unix.O_RDWR:
+			g = abi.O_RDWR
+		}
+		for _, f := range statusFlags {
+			if hf&f.host != 0 {
+				g |= f.guest
+			}
+		}
+		return g | abi.O_LARGEFILE
+	case abi.F_SETFL:
+		hf, err := unix.FcntlInt(uintptr(hfd), unix.F_GETFL, 0)
+		if err != nil {
+			return errno(hostErrno(err))
+		}
+		for _, f := range statusFlags {
+			if arg&f.guest != 0 {
+				hf |= f.host
+			} else {
+				hf &^= f.host
+			}
+		}
+		if _, err := unix.FcntlInt(uintptr(hfd), unix.F_SETFL, hf); err != nil {
+			return errno(hostErrno(err))
+		}
+		return 0
+	}
+	t.p.compat.Record("flag:fcntl cmd " + itoa(cmd))
+	return errno(abi.EINVAL)
+}
+
+// sysPrctl implements prctl(2) for the options programs use at start-up.
+func sysPrctl(t *Task, a [6]uint64) uint64 {
+	switch a[0] {
+	case abi.PR_SET_NAME:
+		var b [16]byte
+		if t.copyIn(a[1], b[:]) != nil {
+			return errno(abi.EFAULT)
+		}
+		b[15] = 0
+		t.name = b
+		return 0
+	case abi.PR_GET_NAME:
+		if t.copyOut(a[1], t.name[:]) != nil {
+			return errno(abi.EFAULT)
+		}
+		return 0
+	case abi.PR_GET_DUMPABLE:
+		return 1
+	case abi.PR_SET_DUMPABLE:
+		if a[1] > 1 {
+			return errno(abi.EINVAL)
+		}
+		return 0
+	case abi.PR_SET_NO_NEW_PRIVS:
+		if a[1] != 1 {
+			return errno(abi.EINVAL)
+		}
+		t.p.noNewPrivs.Store(true)
+		return 0
+	case abi.PR_GET_NO_NEW_PRIVS:
+		if t.p.noNewPrivs.Load() {
+			return 1
+		}
+		return 0
+	case abi.PR_SET_VMA:
+		// Naming anonymous memory (CONFIG_ANON_VMA_NAME): a kernel without it
+		// says EINVAL, and callers (Go's runtime) carry on.
+		return errno(abi.EINVAL)
+	}
+	t.p.compat.Record("flag:prctl option " + itoa(a[0]))
+	return errno(abi.EINVAL)
+}
