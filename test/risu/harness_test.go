@@ -96,7 +96,7 @@ func TestPatterns(t *testing.T) {
 // runQemu runs cases under qemu and returns their outputs.
 func runQemu(t *testing.T, cases []*Case) [][]byte {
 	h := setup(t)
-	res, notes := RunAll(QemuTarget(h.qemu, h.runner), cases, h.retAddr)
+	res, notes := RunAll(QemuTarget(h.qemu, h.qemuCPU, h.runner), cases, h.retAddr)
 	for _, n := range notes {
 		t.Error(n)
 	}

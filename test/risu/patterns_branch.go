@@ -3,7 +3,7 @@ package risu
 import "math/rand/v2"
 
 // Branches (forward, inside the block), system register moves for NZCV,
-// FPCR, FPSR and TPIDR_EL0, hints and barriers.
+// FPCR, FPSR and TPIDR_EL0, hints, barriers and EL0 cache maintenance.
 
 // branchPads is how many marker instructions follow a generated branch. The
 // branch goes 1..branchPads+1 instructions forward: onto a marker or just
@@ -86,6 +86,20 @@ func fpcrValue(r *rand.Rand, w uint32) []uint32 {
 	return append(movImm(rt, v), w)
 }
 
+// cacheAddr returns a Gen for DC/IC <op>, Xt: it points Xt (bits 4:0) at a
+// random byte of the scratch block (not aligned; sometimes with a tag in the
+// top byte, which Linux's TBI ignores for data addresses).
+func cacheAddr(r *rand.Rand, w uint32) []uint32 {
+	a := uint64(ScratchBase + 64 + r.IntN(ScratchSize-128))
+	if r.IntN(4) == 0 {
+		a |= uint64(1+r.IntN(255)) << 56
+	}
+	return append(movImm(int(fld(w, 0, 5)), a), w)
+}
+
+// notXZR: Rt (bits 4:0) is not 31.
+func notXZR(w uint32) bool { return fld(w, 0, 5) != 31 }
+
 func init() {
 	Register(
 		// Unconditional branch (immediate): op 00101 imm26.
@@ -127,5 +141,12 @@ func init() {
 			Check: func(w uint32) bool { m := fld(w, 8, 4); return m != 0 && m != 4 }}, // 0, 4: SSBB, PSSBB
 		Pattern{Name: "DMB", Class: "branch", Enc: "11010101000000110011 mmmm 101 11111"},
 		Pattern{Name: "ISB", Class: "branch", Enc: "11010101000000110011 1111 110 11111"},
+
+		// Cache maintenance by VA allowed at EL0: SYS #3, C7, Cm, #1, Xt.
+		Pattern{Name: "DC ZVA", Class: "branch", Enc: "1101010100 0 01 011 0111 0100 001 ttttt", Check: notXZR, Gen: cacheAddr},
+		Pattern{Name: "DC CVAC", Class: "branch", Enc: "1101010100 0 01 011 0111 1010 001 ttttt", Check: notXZR, Gen: cacheAddr},
+		Pattern{Name: "DC CVAU", Class: "branch", Enc: "1101010100 0 01 011 0111 1011 001 ttttt", Check: notXZR, Gen: cacheAddr},
+		Pattern{Name: "DC CIVAC", Class: "branch", Enc: "1101010100 0 01 011 0111 1110 001 ttttt", Check: notXZR, Gen: cacheAddr},
+		Pattern{Name: "IC IVAU", Class: "branch", Enc: "1101010100 0 01 011 0111 0101 001 ttttt", Check: notXZR, Gen: cacheAddr},
 	)
 }

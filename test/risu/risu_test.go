@@ -28,6 +28,7 @@ const (
 type harness struct {
 	dir     string
 	qemu    string
+	qemuCPU string // RISU_QEMU_CPU, default DefaultQemuCPU
 	runner  string
 	retAddr uint64
 }
@@ -70,7 +71,11 @@ func setup(t *testing.T) *harness {
 			harnessErr = err
 			return
 		}
-		harnessVal = &harness{dir: dir, qemu: qemu, runner: runner, retAddr: ret}
+		cpu := os.Getenv("RISU_QEMU_CPU")
+		if cpu == "" {
+			cpu = DefaultQemuCPU
+		}
+		harnessVal = &harness{dir: dir, qemu: qemu, qemuCPU: cpu, runner: runner, retAddr: ret}
 	})
 	if harnessErr != nil {
 		t.Fatal(harnessErr)
@@ -90,7 +95,7 @@ func (h *harness) target(t *testing.T) Target {
 	t.Helper()
 	switch tg := os.Getenv("RISU_TARGET"); tg {
 	case "qemu":
-		return QemuTarget(h.qemu, h.runner)
+		return QemuTarget(h.qemu, h.qemuCPU, h.runner)
 	case "", "interp":
 	default:
 		t.Fatalf("RISU_TARGET=%q: want interp or qemu", tg)
@@ -153,7 +158,7 @@ func TestRisu(t *testing.T) {
 	seed := envInt(t, "RISU_SEED", uint64(time.Now().UnixNano()))
 	n := int(envInt(t, "RISU_CASES", defaultCases))
 	re := patternFilter(t)
-	t.Logf("RISU_SEED=%d RISU_CASES=%d target=%s", seed, n, tgt.Name)
+	t.Logf("RISU_SEED=%d RISU_CASES=%d target=%s oracle=qemu -cpu %s", seed, n, tgt.Name, h.qemuCPU)
 	for _, class := range Classes() {
 		t.Run(class, func(t *testing.T) {
 			t.Parallel()
@@ -194,7 +199,10 @@ func runClass(t *testing.T, h *harness, tgt Target, class string, pats []*Patter
 	var wantNotes, gotNotes []string
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); want, wantNotes = RunAll(QemuTarget(h.qemu, h.runner), cases, h.retAddr) }()
+	go func() {
+		defer wg.Done()
+		want, wantNotes = RunAll(QemuTarget(h.qemu, h.qemuCPU, h.runner), cases, h.retAddr)
+	}()
 	go func() { defer wg.Done(); got, gotNotes = RunAll(tgt, cases, h.retAddr) }()
 	wg.Wait()
 	for _, note := range append(wantNotes, gotNotes...) {

@@ -53,10 +53,16 @@ type Target struct {
 	Command func(ctx context.Context) *exec.Cmd
 }
 
-// QemuTarget runs the runner under qemu-aarch64-static.
-func QemuTarget(qemu, runner string) Target {
+// DefaultQemuCPU is the CPU model qemu emulates for the oracle. The
+// interpreter presents itself as a Neoverse N1 (MIDR, feature set, 64-byte
+// DC ZVA blocks); qemu's "max" CPU differs (512-byte DC ZVA blocks, SVE,
+// later extensions).
+const DefaultQemuCPU = "neoverse-n1"
+
+// QemuTarget runs the runner under qemu-aarch64-static -cpu cpu.
+func QemuTarget(qemu, cpu, runner string) Target {
 	return Target{Name: "qemu", Command: func(ctx context.Context) *exec.Cmd {
-		return exec.CommandContext(ctx, qemu, runner)
+		return exec.CommandContext(ctx, qemu, "-cpu", cpu, runner)
 	}}
 }
 
