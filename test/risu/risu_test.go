@@ -182,31 +182,17 @@ func classSeed(seed uint64, class string) uint64 {
 	return seed ^ f.Sum64()
 }
 
+// batchSize bounds memory: cases are generated, run and compared in
+// batches (each batch is one stdin stream per target).
+const batchSize = 2000
+
 func runClass(t *testing.T, h *harness, tgt Target, class string, pats []*Pattern, seed uint64, n int) {
 	g := NewGenerator(seed)
-	cases := make([]*Case, n)
-	for i := range cases {
-		c, err := g.Case(uint64(i), pats)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cases[i] = c
-	}
+	oracle := QemuTarget(h.qemu, h.qemuCPU, h.runner)
+	var dump *os.File
 	if dir := os.Getenv("RISU_DUMP"); dir != "" {
-		dumpStream(t, dir, class, h, cases)
-	}
-	var want, got []Result
-	var wantNotes, gotNotes []string
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		want, wantNotes = RunAll(QemuTarget(h.qemu, h.qemuCPU, h.runner), cases, h.retAddr)
-	}()
-	go func() { defer wg.Done(); got, gotNotes = RunAll(tgt, cases, h.retAddr) }()
-	wg.Wait()
-	for _, note := range append(wantNotes, gotNotes...) {
-		t.Errorf("%s", note)
+		dump = openDump(t, dir, class, h)
+		defer dump.Close()
 	}
 
 	type stat struct{ execs, bad int }
@@ -216,43 +202,73 @@ func runClass(t *testing.T, h *harness, tgt Target, class string, pats []*Patter
 	}
 	compared, mismatched, reported, oracleFailed := 0, 0, 0, 0
 	var report strings.Builder
-	for i, c := range cases {
-		var msg string
-		switch {
-		case want[i].Out == nil:
-			oracleFailed++
-			msg = "ORACLE FAILED (pattern generates an instruction qemu rejects?): " + want[i].Fail + "\n"
-		case got[i].Out == nil:
-			msg = "    " + got[i].Fail + "\n"
-		default:
-			compared++
-			for _, in := range c.Seq {
-				if in.Pattern != nil {
-					stats[in.Pattern].execs++
+	for start := 0; start < n; start += batchSize {
+		cases := make([]*Case, min(batchSize, n-start))
+		for i := range cases {
+			c, err := g.Case(uint64(start+i), pats)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cases[i] = c
+		}
+		if dump != nil {
+			var stream []byte
+			for _, c := range cases {
+				stream = c.appendStream(stream, h.retAddr)
+			}
+			if _, err := dump.Write(stream); err != nil {
+				t.Fatalf("RISU_DUMP: %v", err)
+			}
+		}
+		var want, got []Result
+		var wantNotes, gotNotes []string
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() { defer wg.Done(); want, wantNotes = RunAll(oracle, cases, h.retAddr) }()
+		go func() { defer wg.Done(); got, gotNotes = RunAll(tgt, cases, h.retAddr) }()
+		wg.Wait()
+		for _, note := range append(wantNotes, gotNotes...) {
+			t.Errorf("%s", note)
+		}
+
+		for i, c := range cases {
+			var msg string
+			switch {
+			case want[i].Out == nil:
+				oracleFailed++
+				msg = "    ORACLE FAILED (the pattern generates an instruction qemu rejects?): " + want[i].Fail + "\n"
+			case got[i].Out == nil:
+				msg = "    " + got[i].Fail + "\n"
+			default:
+				compared++
+				for _, in := range c.Seq {
+					if in.Pattern != nil {
+						stats[in.Pattern].execs++
+					}
+				}
+				if d := Compare(want[i].Out, got[i].Out); len(d) > 0 {
+					msg = "    differences:\n" + FormatDiffs(d, "qemu", tgt.Name)
 				}
 			}
-			if d := Compare(want[i].Out, got[i].Out); len(d) > 0 {
-				msg = "    differences:\n" + FormatDiffs(d, "qemu", tgt.Name)
+			if msg == "" {
+				continue
 			}
-		}
-		if msg == "" {
-			continue
-		}
-		mismatched++
-		seen := map[*Pattern]bool{}
-		for _, in := range c.Seq {
-			if in.Pattern != nil && !seen[in.Pattern] {
-				seen[in.Pattern] = true
-				stats[in.Pattern].bad++
+			mismatched++
+			seen := map[*Pattern]bool{}
+			for _, in := range c.Seq {
+				if in.Pattern != nil && !seen[in.Pattern] {
+					seen[in.Pattern] = true
+					stats[in.Pattern].bad++
+				}
 			}
-		}
-		if reported < maxMismatches {
-			reported++
-			fmt.Fprintf(&report, "case %d (class %s, seed %d):\n%s%s", c.Index, class, seed, FormatCase(c), msg)
+			if reported < maxMismatches {
+				reported++
+				fmt.Fprintf(&report, "case %d (class %s, seed %d):\n%s%s", c.Index, class, seed, FormatCase(c), msg)
+			}
 		}
 	}
-	forms := 0
-	execs := 0
+
+	forms, execs := 0, 0
 	for _, s := range stats {
 		if s.execs > 0 {
 			forms++
@@ -260,41 +276,40 @@ func runClass(t *testing.T, h *harness, tgt Target, class string, pats []*Patter
 		execs += s.execs
 	}
 	t.Logf("class %s: %d forms (of %d), %d instruction executions compared in %d/%d cases; %d cases mismatched",
-		class, forms, len(pats), execs, compared, len(cases), mismatched)
+		class, forms, len(pats), execs, compared, n, mismatched)
 	writeSummary(t, classSummary{Class: class, Target: tgt.Name, Seed: seed, Patterns: len(pats), Forms: forms,
-		Executions: execs, Cases: len(cases), Compared: compared, Mismatched: mismatched})
+		Executions: execs, Cases: n, Compared: compared, Mismatched: mismatched})
 	if mismatched == 0 {
 		return
 	}
 	var names []string
 	for p, s := range stats {
 		if s.bad > 0 {
-			names = append(names, fmt.Sprintf("  %-44s %5d of %5d executions in mismatching cases", p.Name, s.bad, s.execs))
+			names = append(names, fmt.Sprintf("  %-44s %6d of %6d executions in mismatching cases", p.Name, s.bad, s.execs))
 		}
 	}
 	sort.Strings(names)
 	t.Errorf("class %s: %d of %d cases differ (%d where qemu itself failed); first %d:\n%s\npatterns in mismatching cases:\n%s",
-		class, mismatched, len(cases), oracleFailed, reported, report.String(), strings.Join(names, "\n"))
+		class, mismatched, n, oracleFailed, reported, report.String(), strings.Join(names, "\n"))
 }
 
-// dumpStream writes the runner and the class's input stream to dir, for
-// replaying by hand: qemu-aarch64-static dir/runner < dir/<class>.in
-func dumpStream(t *testing.T, dir, class string, h *harness, cases []*Case) {
-	var stream []byte
-	for _, c := range cases {
-		stream = c.appendStream(stream, h.retAddr)
-	}
+// openDump copies the runner to dir and creates dir/<class>.in for the
+// class's input stream, for replaying by hand:
+// qemu-aarch64-static -cpu neoverse-n1 dir/runner < dir/<class>.in
+func openDump(t *testing.T, dir, class string, h *harness) *os.File {
 	runner, err := os.ReadFile(h.runner)
 	if err == nil {
 		err = os.WriteFile(filepath.Join(dir, "runner"), runner, 0o755)
 	}
+	var f *os.File
 	if err == nil {
-		err = os.WriteFile(filepath.Join(dir, class+".in"), stream, 0o644)
+		f, err = os.Create(filepath.Join(dir, class+".in"))
 	}
 	if err != nil {
 		t.Fatalf("RISU_DUMP: %v", err)
 	}
-	t.Logf("RISU_DUMP: wrote %s/runner and %s/%s.in", dir, dir, class)
+	t.Logf("RISU_DUMP: writing %s/runner and %s/%s.in", dir, dir, class)
+	return f
 }
 
 // classSummary is one line of RISU_JSON output.
