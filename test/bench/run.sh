@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Benchmarks carrick against qemu-aarch64-static in the same run.
+#
+#   test/bench/run.sh [OUTDIR]        (make bench: OUTDIR = test/fixtures/out)
+#
+# 1. Guest instructions per second on three microbenchmarks (test/bench/*.c:
+#    inline-assembly loops of known instruction count that time themselves
+#    with CLOCK_MONOTONIC): integer ALU, memory copy, floating point.
+# 2. Wall time of every program of the differential suite (C at -O2 and the
+#    Go programs), fixtures in OUTDIR/c and OUTDIR/go.
+#
+# Each measurement runs under carrick and under qemu alternately, BENCH_REPS
+# times (default 3), and keeps the best. A run whose stdout or exit status
+# differs from qemu's is marked "MISMATCH"/"FAIL" instead of being timed as
+# a success. The table is printed and written as markdown to OUTDIR/bench.md.
+#
+# Environment: CARRICK (binary, default bin/carrick, built if missing),
+# BENCH_REPS, BENCH_SCALE (multiplies the microbenchmark iteration counts),
+# BENCH_SUITE=0 to skip the suite programs.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=${1:-$top/test/fixtures/out}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+carrick=${CARRICK:-$top/bin/carrick}
+qemu=qemu-aarch64-static
+reps=${BENCH_REPS:-3}
+scale=${BENCH_SCALE:-1}
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+command -v "$qemu" >/dev/null || die "$qemu not found (apt-get install qemu-user-static)"
+command -v aarch64-linux-gnu-gcc >/dev/null || die "aarch64-linux-gnu-gcc not found (apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross)"
+if [ ! -x "$carrick" ]; then
+	(cd "$top" && go build -o "$carrick" ./cmd/carrick) || die "cannot build carrick"
+fi
+"$top/test/fixtures/build.sh" "$out" || die "fixtures build failed"
+
+bdir=$out/bench
+mkdir -p "$bdir"
+for src in "$top"/test/bench/*.c; do
+	bin=$bdir/$(basename "$src" .c)
+	if [ ! -e "$bin" ] || [ "$src" -nt "$bin" ] || [ "$top/test/bench/bench.h" -nt "$bin" ]; then
+		aarch64-linux-gnu-gcc -static -O2 -o "$bin" "$src" || die "cannot build $src"
+	fi
+done
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || die "cannot enter $tmp"
+env_fixed=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/nonexistent LANG=C)
+
+# run_once WHICH OUTFILE PROGRAM ARGS... : runs under carrick or qemu with
+# the suite's fixed environment, prints "STATUS NANOSECONDS".
+run_once() {
+	local which=$1 outf=$2
+	shift 2
+	local t0 t1 rc
+	t0=$(date +%s%N)
+	if [ "$which" = carrick ]; then
+		"${env_fixed[@]}" "$carrick" run-elf "$@" >"$outf" 2>"$outf.err" </dev/null
+	else
+		"${env_fixed[@]}" "$qemu" "$@" >"$outf" 2>"$outf.err" </dev/null
+	fi
+	rc=$?
+	t1=$(date +%s%N)
+	echo "$rc $((t1 - t0))"
+}
+
+field() { sed -n "s/.*[[:space:]]$1=\([0-9a-f]*\).*/\1/p" "$2" | head -1; }
+
+rows_micro=()
+rows_suite=()
+ratios=()
+printf '%-22s %16s %16s %14s\n' "microbenchmark" "carrick MIPS" "qemu MIPS" "carrick/qemu"
+for name in alu memcopy fploop; do
+	bin=$bdir/$name
+	def=$(sed -n 's/.*iterations(argc, argv, \([0-9]*\)).*/\1/p' "$top/test/bench/$name.c")
+	iters=$(awk -v d="$def" -v s="$scale" 'BEGIN { printf "%d", d * s }')
+	best_c=0 best_q=0 status=ok
+	for ((i = 0; i < reps; i++)); do
+		for which in carrick qemu; do
+			read -r rc _ < <(run_once "$which" "$tmp/$which" "$bin" "$iters")
+			if [ "$rc" != 0 ]; then
+				status="FAIL ($which exit $rc: $(tail -c 200 "$tmp/$which.err" | tr '\n' ' '))"
+				continue
+			fi
+			insns=$(field instructions "$tmp/$which")
+			ns=$(field ns "$tmp/$which")
+			mips=$(awk -v i="$insns" -v n="$ns" 'BEGIN { printf "%.1f", (n > 0 ? i * 1000 / n : 0) }')
+			if [ "$which" = carrick ]; then
+				awk -v a="$mips" -v b="$best_c" 'BEGIN { exit !(a > b) }' && best_c=$mips
+			else
+				awk -v a="$mips" -v b="$best_q" 'BEGIN { exit !(a > b) }' && best_q=$mips
+			fi
+		done
+		if [ "$status" = ok ] && [ "$(field checksum "$tmp/carrick")" != "$(field checksum "$tmp/qemu")" ]; then
+			status="MISMATCH (checksum $(field checksum "$tmp/carrick") vs $(field checksum "$tmp/qemu"))"
+		fi
+	done
+	if [ "$status" = ok ]; then
+		ratio=$(awk -v c="$best_c" -v q="$best_q" 'BEGIN { printf "%.3f", (q > 0 ? c / q : 0) }')
+	else
+		ratio=$status
+	fi
+	printf '%-22s %16s %16s %14s\n' "$name ($iters it)" "$best_c" "$best_q" "$ratio"
+	rows_micro+=("| $name | $iters | $best_c | $best_q | $ratio |")
+done
+
+if [ "${BENCH_SUITE:-1}" != 0 ]; then
+	echo
+	printf '%-24s %12s %12s %14s\n' "program (wall time)" "carrick s" "qemu s" "carrick/qemu"
+	progs=()
+	for bin in "$out"/c/*-O2; do progs+=("$bin"); done
+	for bin in "$out"/go/*; do [ -x "$bin" ] && progs+=("$bin"); done
+	for bin in "${progs[@]}"; do
+		case $bin in
+		*/c/*) name=c/$(basename "$bin") src=$top/test/programs/c/$(basename "$bin" -O2).c ;;
+		*) name=go/$(basename "$bin") src=$top/test/programs/go/$(basename "$bin")/main.go ;;
+		esac
+		args=()
+		if [ -e "$src" ]; then
+			read -r -a args < <(sed -n 's|^// args:||p' "$src" | head -1)
+		fi
+		best_c="" best_q="" status=ok
+		for ((i = 0; i < reps; i++)); do
+			read -r rc_c ns_c < <(run_once carrick "$tmp/carrick" "$bin" "${args[@]}")
+			read -r rc_q ns_q < <(run_once qemu "$tmp/qemu" "$bin" "${args[@]}")
+			if [ "$rc_c" != "$rc_q" ]; then
+				status="FAIL (exit $rc_c, qemu $rc_q)"
+			elif ! cmp -s "$tmp/carrick" "$tmp/qemu" || ! cmp -s "$tmp/carrick.err" "$tmp/qemu.err"; then
+				status=MISMATCH
+			fi
+			if [ -z "$best_c" ] || [ "$ns_c" -lt "$best_c" ]; then best_c=$ns_c; fi
+			if [ -z "$best_q" ] || [ "$ns_q" -lt "$best_q" ]; then best_q=$ns_q; fi
+			[ "$status" = ok ] || break
+		done
+		sc=$(awk -v n="$best_c" 'BEGIN { printf "%.3f", n / 1e9 }')
+		sq=$(awk -v n="$best_q" 'BEGIN { printf "%.3f", n / 1e9 }')
+		if [ "$status" = ok ]; then
+			ratio=$(awk -v c="$best_c" -v q="$best_q" 'BEGIN { printf "%.2f", c / q }')
+			ratios+=("$ratio")
+		else
+			ratio=$status
+		fi
+		printf '%-24s %12s %12s %14s\n' "$name" "$sc" "$sq" "$ratio"
+		rows_suite+=("| $name | $sc | $sq | $ratio |")
+	done
+	if [ ${#ratios[@]} -gt 0 ]; then
+		geo=$(printf '%s\n' "${ratios[@]}" | awk '{ s += log($1); n++ } END { printf "%.2f", exp(s / n) }')
+		echo "geometric mean of time ratios over ${#ratios[@]} matching programs: $geo"
+	fi
+fi
+
+{
+	echo "# carrick benchmarks"
+	echo
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "- commit: $(cd "$top" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$top" && git diff --quiet 2>/dev/null || echo ' (dirty tree)')"
+	echo "- host: $(uname -m), $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+	echo "- oracle: $($qemu --version | head -1)"
+	echo "- best of $reps, carrick and qemu alternating"
+	echo
+	echo "## Guest instructions per second"
+	echo
+	echo "Inline-assembly loops of known instruction count, timed inside the guest (CLOCK_MONOTONIC)."
+	echo "MIPS = million guest instructions per second; the ratio is carrick speed / qemu speed (higher is better)."
+	echo
+	echo "| benchmark | iterations | carrick MIPS | qemu MIPS | carrick/qemu |"
+	echo "|---|---:|---:|---:|---:|"
+	printf '%s\n' "${rows_micro[@]}"
+	if [ ${#rows_suite[@]} -gt 0 ]; then
+		echo
+		echo "## Wall time of the suite programs"
+		echo
+		echo "Whole process, including start-up; the ratio is carrick time / qemu time (lower is better)."
+		echo
+		echo "| program | carrick s | qemu s | carrick/qemu |"
+		echo "|---|---:|---:|---:|"
+		printf '%s\n' "${rows_suite[@]}"
+		if [ -n "${geo:-}" ]; then
+			echo
+			echo "Geometric mean of the time ratio over ${#ratios[@]} programs whose output matches qemu: **$geo**"
+		fi
+	fi
+} >"$out/bench.md"
+echo
+echo "written $out/bench.md"
