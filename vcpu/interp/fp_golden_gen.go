@@ -81,8 +81,9 @@ var (
 		0x7fffffff, 0xffffffff, 12345678901234567, 0x1fffffffffffff, 0x20000000000001,
 		0x1000001, 0xfffffffffffffffd, 0xffffffff80000001, 0x123456789abcdef0,
 	}
-	fpcrs = []uint32{0, 0, 0, 1 << 22, 2 << 22, 3 << 22, 1 << 24, 1 << 25, 1<<24 | 1<<25 | 1<<22, 3<<24 | 2<<22}
-	conds = []string{"eq", "ne", "cs", "cc", "mi", "pl", "vs", "vc", "hi", "ls", "ge", "lt", "gt", "le", "al", "nv"}
+	fpcrs     = []uint32{0, 0, 0, 1 << 22, 2 << 22, 3 << 22, 1 << 24, 1 << 25, 1<<24 | 1<<25 | 1<<22, 3<<24 | 2<<22}
+	halfFPCRs = []uint32{0, 1 << 26, 1<<26 | 1<<25, 1<<26 | 3<<22, 1<<26 | 1<<24 | 2<<22, 1 << 19, 1<<19 | 1<<24 | 1<<22, 1 << 25}
+	conds     = []string{"eq", "ne", "cs", "cc", "mi", "pl", "vs", "vc", "hi", "ls", "ge", "lt", "gt", "le", "al", "nv"}
 )
 
 var rng = rand.New(rand.NewPCG(1, 2))
@@ -171,7 +172,11 @@ func cases() []gcase {
 		}
 	}
 	for _, ft := range [][2]string{{"s", "d"}, {"d", "s"}, {"h", "s"}, {"h", "d"}, {"s", "h"}, {"d", "h"}} {
-		add(&cs, 12, fixed(fmt.Sprintf("fcvt %s0, %s1", ft[0], ft[1])), pool[ft[1]], nil, nil, nil)
+		n := len(cs)
+		add(&cs, 16, fixed(fmt.Sprintf("fcvt %s0, %s1", ft[0], ft[1])), pool[ft[1]], nil, nil, nil)
+		for i := n; i < len(cs); i++ { // half precision: AHP and FZ16 too
+			cs[i].fpcr = halfFPCRs[rng.IntN(len(halfFPCRs))]
+		}
 	}
 	for _, s := range []string{"fmov x0, d1", "fmov w0, s1", "fmov w0, h1", "fmov x0, h1", "fmov x0, v1.d[1]"} {
 		add(&cs, 2, fixed(s), d64, nil, nil, nil)
