@@ -70,7 +70,7 @@ func TestPatterns(t *testing.T) {
 	for i, it := range items {
 		words[i] = it.w
 	}
-	lines := objdumpWords(words)
+	lines := objdumpWords(words, 0)
 	if lines == nil {
 		t.Fatal("objdump failed")
 	}

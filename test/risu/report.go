@@ -109,29 +109,23 @@ func fpsrString(v uint64) string {
 	return fmt.Sprintf("%#x (%s)", v, bitNames(v, fpsrBits))
 }
 
-// Disassemble returns one line per word (GNU syntax), decoding with
-// arm64asm and, for words it does not know, aarch64-linux-gnu-objdump if
-// available; "?" otherwise.
+// Disassemble returns one line per word (GNU syntax, words at addr on),
+// from aarch64-linux-gnu-objdump, or from arm64asm where objdump is missing
+// or fails; "?" if neither decodes the word.
 func Disassemble(words []uint32, addr uint64) []string {
 	out := make([]string, len(words))
-	var unknown []int
+	lines := objdumpWords(words, addr)
 	for i, w := range words {
-		var b [4]byte
-		binary.LittleEndian.PutUint32(b[:], w)
-		inst, err := arm64asm.Decode(b[:])
-		if err != nil {
-			unknown = append(unknown, i)
-			out[i] = "?"
+		if s, ok := lines[i]; ok {
+			out[i] = s
 			continue
 		}
-		out[i] = arm64asm.GNUSyntax(inst)
-	}
-	if len(unknown) > 0 {
-		lines := objdumpWords(words)
-		for _, i := range unknown {
-			if s, ok := lines[i]; ok {
-				out[i] = s
-			}
+		var b [4]byte
+		binary.LittleEndian.PutUint32(b[:], w)
+		if inst, err := arm64asm.Decode(b[:]); err == nil {
+			out[i] = arm64asm.GNUSyntax(inst)
+		} else {
+			out[i] = "?"
 		}
 	}
 	return out
@@ -139,9 +133,10 @@ func Disassemble(words []uint32, addr uint64) []string {
 
 var objdumpLine = regexp.MustCompile(`^\s*([0-9a-f]+):\s+[0-9a-f]{8}\s+(.*)$`)
 
-// objdumpWords disassembles words with aarch64-linux-gnu-objdump; it maps
-// word index to text and returns nil if objdump is unavailable.
-func objdumpWords(words []uint32) map[int]string {
+// objdumpWords disassembles words (placed at addr) with
+// aarch64-linux-gnu-objdump; it maps word index to text and returns nil if
+// objdump is unavailable.
+func objdumpWords(words []uint32, addr uint64) map[int]string {
 	objdump, err := exec.LookPath("aarch64-linux-gnu-objdump")
 	if err != nil {
 		return nil
@@ -159,7 +154,8 @@ func objdumpWords(words []uint32) map[int]string {
 	if os.WriteFile(bin, buf, 0o644) != nil {
 		return nil
 	}
-	out, err := exec.Command(objdump, "-D", "-b", "binary", "-m", "aarch64", bin).Output()
+	out, err := exec.Command(objdump, "-D", "-b", "binary", "-m", "aarch64",
+		fmt.Sprintf("--adjust-vma=%#x", addr), bin).Output()
 	if err != nil {
 		return nil
 	}
@@ -167,8 +163,12 @@ func objdumpWords(words []uint32) map[int]string {
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
 		if sub := objdumpLine.FindStringSubmatch(sc.Text()); sub != nil {
-			off, _ := strconv.ParseUint(sub[1], 16, 64)
-			m[int(off/4)] = strings.Join(strings.Fields(sub[2]), " ")
+			a, _ := strconv.ParseUint(sub[1], 16, 64)
+			text := strings.Join(strings.Fields(sub[2]), " ")
+			if i := strings.Index(text, " //"); i >= 0 { // drop "// #imm" comments
+				text = text[:i]
+			}
+			m[int((a-addr)/4)] = text
 		}
 	}
 	return m
