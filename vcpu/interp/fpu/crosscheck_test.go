@@ -88,11 +88,15 @@ func (g opGen) withExp(f *format, e int) uint64 {
 }
 
 func (g opGen) fastFPCR() uint32 {
-	switch g.IntN(4) {
+	switch g.IntN(6) {
 	case 0:
 		return FPCRDN
 	case 1:
 		return FPCRAHP | FPCRFZ16
+	case 2:
+		return FPCRFZ
+	case 3:
+		return FPCRFZ | FPCRDN
 	}
 	return 0
 }

@@ -7,11 +7,11 @@ import "math"
 // precision uses FPCR.AHP; FZ flushes single/double inputs (IDC) and
 // outputs (UFC); FZ16 is ignored, as in the pseudocode.
 func (e *Env) Convert(a uint64, from, to int) uint64 {
-	if e.FPCR&fastMask == 0 {
+	if e.FPCR&FPCRRMode == 0 {
 		switch {
-		case from == 32 && to == 64 && a&exp32 != exp32: // exact, denormals too
+		case from == 32 && to == 64 && a&exp32 != exp32 && e.noFlush32(uint32(a), 0): // exact
 			return math.Float64bits(float64(math.Float32frombits(uint32(a))))
-		case from == 64 && to == 32 && a&exp64 != exp64:
+		case from == 64 && to == 32 && a&exp64 != exp64 && e.noFlush64(a, 0):
 			x := math.Float64frombits(a)
 			f := float32(x)
 			r := math.Float32bits(f)

@@ -14,13 +14,31 @@ const (
 	exp32  = 0xFF << 23
 )
 
+// fast32 is fast64 for single precision.
+func (e *Env) fast32(a, b uint32) bool {
+	switch e.FPCR & fastMask {
+	case 0:
+		return true
+	case FPCRFZ:
+		return !denormal32(a) && !denormal32(b)
+	}
+	return false
+}
+
+// noFlush32 reports that FZ would not change a or b.
+func (e *Env) noFlush32(a, b uint32) bool {
+	return e.FPCR&FPCRFZ == 0 || !denormal32(a) && !denormal32(b)
+}
+
+func denormal32(a uint32) bool { return a&exp32 == 0 && a&^sign32 != 0 }
+
 // expIn32 reports whether the biased exponent field of r (sign ignored)
 // lies in [lo, 0xFE].
 func expIn32(r uint32, lo uint32) bool { return (r>>23&0xFF)-lo <= 0xFE-lo }
 
 // Add32 is FADD (FPAdd).
 func (e *Env) Add32(a, b uint32) uint32 {
-	if e.FPCR&fastMask == 0 {
+	if e.fast32(a, b) {
 		if r, ok := e.fastAdd32(math.Float32frombits(a), math.Float32frombits(b)); ok {
 			return r
 		}
@@ -32,7 +50,7 @@ func (e *Env) Add32(a, b uint32) uint32 {
 func (e *Env) fastAdd32(x, y float32) (uint32, bool) {
 	s := x + y
 	r := math.Float32bits(s)
-	if r&exp32 == exp32 {
+	if r&exp32 == exp32 || denormal32(r) && e.FPCR&FPCRFZ != 0 {
 		return 0, false
 	}
 	if math.Abs(float64(x)) < math.Abs(float64(y)) {
@@ -46,7 +64,7 @@ func (e *Env) fastAdd32(x, y float32) (uint32, bool) {
 
 // Sub32 is FSUB (FPSub). The NaN operand b is propagated with its own sign.
 func (e *Env) Sub32(a, b uint32) uint32 {
-	if e.FPCR&fastMask == 0 {
+	if e.fast32(a, b) {
 		if r, ok := e.fastAdd32(math.Float32frombits(a), -math.Float32frombits(b)); ok {
 			return r
 		}
@@ -56,7 +74,7 @@ func (e *Env) Sub32(a, b uint32) uint32 {
 
 // Mul32 is FMUL (FPMul).
 func (e *Env) Mul32(a, b uint32) uint32 {
-	if e.FPCR&fastMask == 0 {
+	if e.fast32(a, b) {
 		if r, ok := e.fastMul32(a, b); ok {
 			return r
 		}
@@ -84,7 +102,7 @@ func (e *Env) fastMul32(a, b uint32) (uint32, bool) {
 
 // MulX32 is FMULX (FPMulX: 0 * Inf = ±2.0).
 func (e *Env) MulX32(a, b uint32) uint32 {
-	if e.FPCR&fastMask == 0 {
+	if e.fast32(a, b) {
 		if r, ok := e.fastMul32(a, b); ok {
 			return r
 		}
@@ -94,7 +112,7 @@ func (e *Env) MulX32(a, b uint32) uint32 {
 
 // Div32 is FDIV (FPDiv).
 func (e *Env) Div32(a, b uint32) uint32 {
-	if e.FPCR&fastMask == 0 {
+	if e.fast32(a, b) {
 		x, y := float64(math.Float32frombits(a)), float64(math.Float32frombits(b))
 		f := float32(x / y)
 		r := math.Float32bits(f)
@@ -113,7 +131,7 @@ func (e *Env) Div32(a, b uint32) uint32 {
 
 // Sqrt32 is FSQRT (FPSqrt).
 func (e *Env) Sqrt32(a uint32) uint32 {
-	if e.FPCR&fastMask == 0 && a-1 < exp32-1 { // positive, finite, nonzero
+	if e.fast32(a, 0) && a-1 < exp32-1 { // positive, finite, nonzero
 		x := float64(math.Float32frombits(a))
 		f := float32(math.Sqrt(x))
 		if float64(float64(f)*float64(f)) != x {
@@ -129,7 +147,7 @@ func (e *Env) Sqrt32(a uint32) uint32 {
 // processed in the order addend, a, b; Inf*0 gives the default NaN and IOC
 // even when the addend is a quiet NaN.
 func (e *Env) MulAdd32(addend, a, b uint32) uint32 {
-	if e.FPCR&fastMask == 0 {
+	if e.fast32(a, b) && e.fast32(addend, 0) {
 		if r, ok := e.fastMulAdd32(addend, a, b); ok {
 			return r
 		}
@@ -178,7 +196,7 @@ func (e *Env) fastMulAdd32(c, a, b uint32) (uint32, bool) {
 
 // Max32 is FMAX (FPMax): NaNs propagate; max(-0, +0) = +0.
 func (e *Env) Max32(a, b uint32) uint32 {
-	if e.FPCR&FPCRFZ == 0 && a&^sign32 <= exp32 && b&^sign32 <= exp32 {
+	if a&^sign32 <= exp32 && b&^sign32 <= exp32 && e.noFlush32(a, b) {
 		return max32(a, b)
 	}
 	return uint32(e.minMax(&fmt32, uint64(a), uint64(b), true, false))
@@ -186,7 +204,7 @@ func (e *Env) Max32(a, b uint32) uint32 {
 
 // Min32 is FMIN (FPMin): NaNs propagate; min(-0, +0) = -0.
 func (e *Env) Min32(a, b uint32) uint32 {
-	if e.FPCR&FPCRFZ == 0 && a&^sign32 <= exp32 && b&^sign32 <= exp32 {
+	if a&^sign32 <= exp32 && b&^sign32 <= exp32 && e.noFlush32(a, b) {
 		return min32(a, b)
 	}
 	return uint32(e.minMax(&fmt32, uint64(a), uint64(b), false, false))
@@ -194,7 +212,7 @@ func (e *Env) Min32(a, b uint32) uint32 {
 
 // MaxNum32 is FMAXNM (FPMaxNum): a single quiet NaN operand is ignored.
 func (e *Env) MaxNum32(a, b uint32) uint32 {
-	if e.FPCR&FPCRFZ == 0 && a&^sign32 <= exp32 && b&^sign32 <= exp32 {
+	if a&^sign32 <= exp32 && b&^sign32 <= exp32 && e.noFlush32(a, b) {
 		return max32(a, b)
 	}
 	return uint32(e.minMax(&fmt32, uint64(a), uint64(b), true, true))
@@ -202,7 +220,7 @@ func (e *Env) MaxNum32(a, b uint32) uint32 {
 
 // MinNum32 is FMINNM (FPMinNum): a single quiet NaN operand is ignored.
 func (e *Env) MinNum32(a, b uint32) uint32 {
-	if e.FPCR&FPCRFZ == 0 && a&^sign32 <= exp32 && b&^sign32 <= exp32 {
+	if a&^sign32 <= exp32 && b&^sign32 <= exp32 && e.noFlush32(a, b) {
 		return min32(a, b)
 	}
 	return uint32(e.minMax(&fmt32, uint64(a), uint64(b), false, true))
@@ -238,7 +256,7 @@ func (e *Env) Abd32(a, b uint32) uint32 { return Abs32(e.Sub32(a, b)) }
 // FCMPE (signalAll=true: IOC for any NaN). It returns NZCV in bits 3:0
 // (N=8 Z=4 C=2 V=1): equal 0110, less 1000, greater 0010, unordered 0011.
 func (e *Env) Compare32(a, b uint32, signalAll bool) uint32 {
-	if e.FPCR&FPCRFZ == 0 && a&^sign32 <= exp32 && b&^sign32 <= exp32 {
+	if a&^sign32 <= exp32 && b&^sign32 <= exp32 && e.noFlush32(a, b) {
 		x, y := math.Float32frombits(a), math.Float32frombits(b)
 		switch {
 		case x == y:
@@ -253,7 +271,7 @@ func (e *Env) Compare32(a, b uint32, signalAll bool) uint32 {
 
 // CompareEQ32 is FCMEQ (FPCompareEQ: IOC only for signalling NaNs).
 func (e *Env) CompareEQ32(a, b uint32) bool {
-	if e.FPCR&FPCRFZ == 0 && a&^sign32 <= exp32 && b&^sign32 <= exp32 {
+	if a&^sign32 <= exp32 && b&^sign32 <= exp32 && e.noFlush32(a, b) {
 		return math.Float32frombits(a) == math.Float32frombits(b)
 	}
 	c, un := e.compare(&fmt32, uint64(a), uint64(b), false)
@@ -262,7 +280,7 @@ func (e *Env) CompareEQ32(a, b uint32) bool {
 
 // CompareGE32 is FCMGE (FPCompareGE: IOC for any NaN).
 func (e *Env) CompareGE32(a, b uint32) bool {
-	if e.FPCR&FPCRFZ == 0 && a&^sign32 <= exp32 && b&^sign32 <= exp32 {
+	if a&^sign32 <= exp32 && b&^sign32 <= exp32 && e.noFlush32(a, b) {
 		return math.Float32frombits(a) >= math.Float32frombits(b)
 	}
 	c, un := e.compare(&fmt32, uint64(a), uint64(b), true)
@@ -271,7 +289,7 @@ func (e *Env) CompareGE32(a, b uint32) bool {
 
 // CompareGT32 is FCMGT (FPCompareGT: IOC for any NaN).
 func (e *Env) CompareGT32(a, b uint32) bool {
-	if e.FPCR&FPCRFZ == 0 && a&^sign32 <= exp32 && b&^sign32 <= exp32 {
+	if a&^sign32 <= exp32 && b&^sign32 <= exp32 && e.noFlush32(a, b) {
 		return math.Float32frombits(a) > math.Float32frombits(b)
 	}
 	c, un := e.compare(&fmt32, uint64(a), uint64(b), true)
@@ -318,7 +336,7 @@ func (e *Env) ToInt32(a uint32, rmode int, unsigned bool, bits int, fbits int) u
 // srcBits (16, 32 or 64) bits of v with fbits fraction bits (0 for the
 // integer forms), rounded per FPCR.
 func (e *Env) FromInt32(v uint64, signed bool, srcBits int, fbits int) uint32 {
-	if e.FPCR&fastMask == 0 && fbits == 0 {
+	if e.FPCR&FPCRRMode == 0 && fbits == 0 { // results are never tiny
 		var f float32
 		var m uint64
 		switch {

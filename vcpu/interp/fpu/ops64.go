@@ -19,13 +19,33 @@ const (
 	exp64    = 0x7FF << 52
 )
 
+// fast64 reports whether the fast paths may handle operands a and b:
+// round to nearest, and under FZ no denormal operand (which would need
+// flushing). Results that FZ would flush are rejected by each fast path.
+func (e *Env) fast64(a, b uint64) bool {
+	switch e.FPCR & fastMask {
+	case 0:
+		return true
+	case FPCRFZ:
+		return !denormal64(a) && !denormal64(b)
+	}
+	return false
+}
+
+// noFlush64 reports that FZ would not change a or b.
+func (e *Env) noFlush64(a, b uint64) bool {
+	return e.FPCR&FPCRFZ == 0 || !denormal64(a) && !denormal64(b)
+}
+
+func denormal64(a uint64) bool { return a&exp64 == 0 && a&^sign64 != 0 }
+
 // expIn64 reports whether the biased exponent field of r (sign ignored)
 // lies in [lo, 0x7FE].
 func expIn64(r uint64, lo uint64) bool { return (r>>52&0x7FF)-lo <= 0x7FE-lo }
 
 // Add64 is FADD (FPAdd).
 func (e *Env) Add64(a, b uint64) uint64 {
-	if e.FPCR&fastMask == 0 {
+	if e.fast64(a, b) {
 		if r, ok := e.fastAdd64(math.Float64frombits(a), math.Float64frombits(b)); ok {
 			return r
 		}
@@ -38,7 +58,7 @@ func (e *Env) Add64(a, b uint64) uint64 {
 func (e *Env) fastAdd64(x, y float64) (uint64, bool) {
 	s := x + y
 	r := math.Float64bits(s)
-	if r&exp64 == exp64 {
+	if r&exp64 == exp64 || denormal64(r) && e.FPCR&FPCRFZ != 0 {
 		return 0, false
 	}
 	if math.Abs(x) < math.Abs(y) {
@@ -52,7 +72,7 @@ func (e *Env) fastAdd64(x, y float64) (uint64, bool) {
 
 // Sub64 is FSUB (FPSub). The NaN operand b is propagated with its own sign.
 func (e *Env) Sub64(a, b uint64) uint64 {
-	if e.FPCR&fastMask == 0 {
+	if e.fast64(a, b) {
 		if r, ok := e.fastAdd64(math.Float64frombits(a), -math.Float64frombits(b)); ok {
 			return r
 		}
@@ -62,7 +82,7 @@ func (e *Env) Sub64(a, b uint64) uint64 {
 
 // Mul64 is FMUL (FPMul).
 func (e *Env) Mul64(a, b uint64) uint64 {
-	if e.FPCR&fastMask == 0 {
+	if e.fast64(a, b) {
 		if r, ok := e.fastMul64(math.Float64frombits(a), math.Float64frombits(b)); ok {
 			return r
 		}
@@ -89,7 +109,7 @@ func (e *Env) fastMul64(x, y float64) (uint64, bool) {
 
 // MulX64 is FMULX (FPMulX: 0 * Inf = ±2.0).
 func (e *Env) MulX64(a, b uint64) uint64 {
-	if e.FPCR&fastMask == 0 {
+	if e.fast64(a, b) {
 		if r, ok := e.fastMul64(math.Float64frombits(a), math.Float64frombits(b)); ok {
 			return r
 		}
@@ -99,7 +119,7 @@ func (e *Env) MulX64(a, b uint64) uint64 {
 
 // Div64 is FDIV (FPDiv).
 func (e *Env) Div64(a, b uint64) uint64 {
-	if e.FPCR&fastMask == 0 && expIn64(b, 1) {
+	if e.fast64(a, b) && expIn64(b, 1) {
 		x, y := math.Float64frombits(a), math.Float64frombits(b)
 		q := x / y
 		r := math.Float64bits(q)
@@ -118,7 +138,7 @@ func (e *Env) Div64(a, b uint64) uint64 {
 
 // Sqrt64 is FSQRT (FPSqrt).
 func (e *Env) Sqrt64(a uint64) uint64 {
-	if e.FPCR&fastMask == 0 && a>>52-54 <= 0x7FE-54 { // positive, exponent >= 54
+	if e.FPCR&FPCRRMode == 0 && a>>52-54 <= 0x7FE-54 { // positive, exponent >= 54
 		x := math.Float64frombits(a)
 		s := math.Sqrt(x)
 		if math.FMA(s, s, -x) != 0 {
@@ -134,7 +154,7 @@ func (e *Env) Sqrt64(a uint64) uint64 {
 // processed in the order addend, a, b; Inf*0 gives the default NaN and IOC
 // even when the addend is a quiet NaN.
 func (e *Env) MulAdd64(addend, a, b uint64) uint64 {
-	if e.FPCR&fastMask == 0 {
+	if e.FPCR&FPCRRMode == 0 { // fastMulAdd64 takes no denormal operand
 		if r, ok := e.fastMulAdd64(addend, a, b); ok {
 			return r
 		}
@@ -183,7 +203,7 @@ func twoSum(a, b float64) (float64, float64) {
 
 // Max64 is FMAX (FPMax): NaNs propagate; max(-0, +0) = +0.
 func (e *Env) Max64(a, b uint64) uint64 {
-	if e.FPCR&FPCRFZ == 0 && a&^sign64 <= exp64 && b&^sign64 <= exp64 {
+	if a&^sign64 <= exp64 && b&^sign64 <= exp64 && e.noFlush64(a, b) {
 		return max64(a, b)
 	}
 	return e.minMax(&fmt64, a, b, true, false)
@@ -214,7 +234,7 @@ func min64(a, b uint64) uint64 {
 
 // Min64 is FMIN (FPMin): NaNs propagate; min(-0, +0) = -0.
 func (e *Env) Min64(a, b uint64) uint64 {
-	if e.FPCR&FPCRFZ == 0 && a&^sign64 <= exp64 && b&^sign64 <= exp64 {
+	if a&^sign64 <= exp64 && b&^sign64 <= exp64 && e.noFlush64(a, b) {
 		return min64(a, b)
 	}
 	return e.minMax(&fmt64, a, b, false, false)
@@ -222,7 +242,7 @@ func (e *Env) Min64(a, b uint64) uint64 {
 
 // MaxNum64 is FMAXNM (FPMaxNum): a single quiet NaN operand is ignored.
 func (e *Env) MaxNum64(a, b uint64) uint64 {
-	if e.FPCR&FPCRFZ == 0 && a&^sign64 <= exp64 && b&^sign64 <= exp64 {
+	if a&^sign64 <= exp64 && b&^sign64 <= exp64 && e.noFlush64(a, b) {
 		return max64(a, b)
 	}
 	return e.minMax(&fmt64, a, b, true, true)
@@ -230,7 +250,7 @@ func (e *Env) MaxNum64(a, b uint64) uint64 {
 
 // MinNum64 is FMINNM (FPMinNum): a single quiet NaN operand is ignored.
 func (e *Env) MinNum64(a, b uint64) uint64 {
-	if e.FPCR&FPCRFZ == 0 && a&^sign64 <= exp64 && b&^sign64 <= exp64 {
+	if a&^sign64 <= exp64 && b&^sign64 <= exp64 && e.noFlush64(a, b) {
 		return min64(a, b)
 	}
 	return e.minMax(&fmt64, a, b, false, true)
@@ -243,7 +263,7 @@ func (e *Env) Abd64(a, b uint64) uint64 { return Abs64(e.Sub64(a, b)) }
 // FCMPE (signalAll=true: IOC for any NaN). It returns NZCV in bits 3:0
 // (N=8 Z=4 C=2 V=1): equal 0110, less 1000, greater 0010, unordered 0011.
 func (e *Env) Compare64(a, b uint64, signalAll bool) uint32 {
-	if e.FPCR&FPCRFZ == 0 && a&^sign64 <= exp64 && b&^sign64 <= exp64 {
+	if a&^sign64 <= exp64 && b&^sign64 <= exp64 && e.noFlush64(a, b) {
 		x, y := math.Float64frombits(a), math.Float64frombits(b)
 		switch {
 		case x == y:
@@ -258,7 +278,7 @@ func (e *Env) Compare64(a, b uint64, signalAll bool) uint32 {
 
 // CompareEQ64 is FCMEQ (FPCompareEQ: IOC only for signalling NaNs).
 func (e *Env) CompareEQ64(a, b uint64) bool {
-	if e.FPCR&FPCRFZ == 0 && a&^sign64 <= exp64 && b&^sign64 <= exp64 {
+	if a&^sign64 <= exp64 && b&^sign64 <= exp64 && e.noFlush64(a, b) {
 		return math.Float64frombits(a) == math.Float64frombits(b)
 	}
 	c, un := e.compare(&fmt64, a, b, false)
@@ -267,7 +287,7 @@ func (e *Env) CompareEQ64(a, b uint64) bool {
 
 // CompareGE64 is FCMGE (FPCompareGE: IOC for any NaN).
 func (e *Env) CompareGE64(a, b uint64) bool {
-	if e.FPCR&FPCRFZ == 0 && a&^sign64 <= exp64 && b&^sign64 <= exp64 {
+	if a&^sign64 <= exp64 && b&^sign64 <= exp64 && e.noFlush64(a, b) {
 		return math.Float64frombits(a) >= math.Float64frombits(b)
 	}
 	c, un := e.compare(&fmt64, a, b, true)
@@ -276,7 +296,7 @@ func (e *Env) CompareGE64(a, b uint64) bool {
 
 // CompareGT64 is FCMGT (FPCompareGT: IOC for any NaN).
 func (e *Env) CompareGT64(a, b uint64) bool {
-	if e.FPCR&FPCRFZ == 0 && a&^sign64 <= exp64 && b&^sign64 <= exp64 {
+	if a&^sign64 <= exp64 && b&^sign64 <= exp64 && e.noFlush64(a, b) {
 		return math.Float64frombits(a) > math.Float64frombits(b)
 	}
 	c, un := e.compare(&fmt64, a, b, true)
@@ -355,7 +375,7 @@ func (e *Env) fastToInt(x float64, rmode int, unsigned bool, bits int) (uint64, 
 // srcBits (16, 32 or 64) bits of v with fbits fraction bits (0 for the
 // integer forms), rounded per FPCR.
 func (e *Env) FromInt64(v uint64, signed bool, srcBits int, fbits int) uint64 {
-	if e.FPCR&fastMask == 0 && fbits == 0 {
+	if e.FPCR&FPCRRMode == 0 && fbits == 0 { // results are never tiny
 		var f float64
 		var m uint64
 		switch {
