@@ -1,7 +1,7 @@
 package risu
 
 // Scalar floating point (vcpu/interp/fp*.go): every form the interpreter
-// implements, single and double precision, half only for FCVT and FMOV
+// implements, single and double precision, half only for FCVT
 // to/from general registers. Field letters: t/tt ftype, o opcode bits, m n d
 // a registers, c condition, f nzcv, r rmode, s sf, x scale, i imm8.
 
@@ -50,7 +50,7 @@ func init() {
 				if rm == 1 {
 					return ft == 2 && sf == 1 // Vd.D[1] / Vn.D[1]
 				}
-				return ft == 3 || ft == sf // H, Ws/Sn, Xn/Dn
+				return ft == sf // Ws/Sn, Xn/Dn (the Hn forms are FEAT_FP16, not advertised)
 			}},
 		Pattern{Name: "FCVTZS/FCVTZU (scalar, fixed-point)", Class: "fp", FPCR: true,
 			Enc: "s0011110 0t 0 11 00o xxxxxx nnnnn ddddd", Check: fixedScaleOK},

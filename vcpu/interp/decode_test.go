@@ -66,7 +66,7 @@ func TestUnallocatedIsUndefined(t *testing.T) {
 		0xd4000002, // HVC #0 (EL0: undefined)
 		0xd4000003, // SMC #0
 		0x91800000, // ADD (immediate) with tags: MTE, not implemented
-		0xd53be000, // MRS CNTP_CTL_EL0: not EL0-accessible here
+		0xd53be220, // MRS CNTP_CTL_EL0: the physical timer is not EL0-accessible
 		0xd51b4220, // MSR DAIF, x0: traps at EL0
 		0x5ac01800, // reserved 1-source opcode 000110
 		0x9ac01000, // reserved 2-source opcode 000100

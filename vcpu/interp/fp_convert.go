@@ -70,11 +70,12 @@ func pickCvtf(d, unsigned, sf bool, in *Inst) bool {
 	return true
 }
 
-// decodeFmovGen decodes FMOV between a general register and Hn/Sn/Dn or the
-// top half of Vn (Vn.D[1]).
+// decodeFmovGen decodes FMOV between a general register and Sn/Dn or the
+// top half of Vn (Vn.D[1]). The Hn forms are FEAT_FP16, which is not
+// advertised, so they are undefined as on a core without it.
 func decodeFmovGen(sf bool, ft, rmode uint32, toFP bool, raw uint32, in *Inst) bool {
 	switch {
-	case rmode == 0 && (ft == ftHalf || (ft == ftSingle && !sf) || (ft == ftDouble && sf)):
+	case rmode == 0 && ((ft == ftSingle && !sf) || (ft == ftDouble && sf)):
 		in.imm = elemMask(ft)
 		if toFP {
 			in.rd, in.rn = uint8(raw&31), rZR(raw>>5)

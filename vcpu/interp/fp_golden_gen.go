@@ -178,10 +178,10 @@ func cases() []gcase {
 			cs[i].fpcr = halfFPCRs[rng.IntN(len(halfFPCRs))]
 		}
 	}
-	for _, s := range []string{"fmov x0, d1", "fmov w0, s1", "fmov w0, h1", "fmov x0, h1", "fmov x0, v1.d[1]"} {
+	for _, s := range []string{"fmov x0, d1", "fmov w0, s1", "fmov x0, v1.d[1]"} {
 		add(&cs, 2, fixed(s), d64, nil, nil, nil)
 	}
-	for _, s := range []string{"fmov d0, x1", "fmov s0, w1", "fmov h0, w1", "fmov h0, x1", "fmov v0.d[1], x1"} {
+	for _, s := range []string{"fmov d0, x1", "fmov s0, w1", "fmov v0.d[1], x1"} {
 		add(&cs, 2, fixed(s), nil, nil, nil, ints)
 	}
 	return cs
