@@ -244,11 +244,11 @@ func clip(s string) string {
 	return strconv.Quote(s)
 }
 
-// tail returns the last n lines of b, indented.
-func tail(b []byte, n int) string {
+// excerpt returns the first and last n lines of b, indented.
+func excerpt(b []byte, n int) string {
 	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
+	if len(lines) > 2*n+1 {
+		lines = append(append(lines[:n:n], fmt.Sprintf("... (%d lines) ...", len(lines)-2*n)), lines[len(lines)-n:]...)
 	}
 	for i, l := range lines {
 		if len(l) > 300 {
@@ -344,7 +344,7 @@ func TestPrograms(t *testing.T) {
 			want := run(ctx, workdir, append([]string{qemuBin, p.path}, p.args...))
 			cancel()
 			if want.err != nil {
-				t.Fatalf("oracle failed: qemu-aarch64-static %s: %v\nstderr:\n%s", p.path, want.err, tail(want.stderr, 10))
+				t.Fatalf("oracle failed: qemu-aarch64-static %s: %v\nstderr:\n%s", p.path, want.err, excerpt(want.stderr, 5))
 			}
 
 			ctx, cancel = context.WithTimeout(context.Background(), budget(carrickTimeout))
@@ -366,8 +366,8 @@ func TestPrograms(t *testing.T) {
 				problems = append(problems, "stderr "+firstDiff(want.stderr, got.stderr))
 			}
 			if len(problems) > 0 {
-				t.Errorf("%s %s differs from qemu:\n  %s\n  carrick stderr (tail):\n%s", p.name,
-					strings.Join(p.args, " "), strings.Join(problems, "\n  "), tail(got.stderr, 6))
+				t.Errorf("%s differs from qemu:\n  %s\n  carrick stderr:\n%s", strings.Join(append([]string{p.name}, p.args...), " "),
+					strings.Join(problems, "\n  "), excerpt(got.stderr, 5))
 				return
 			}
 			ok = true

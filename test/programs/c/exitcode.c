@@ -1,5 +1,5 @@
 // args: first second-arg x
-/* Exit status, stderr and argv: writes to both streams (stderr unbuffered,
+/* Exit status, stderr, argv and stdin at EOF: writes to both streams (stderr unbuffered,
  * stdout buffered until exit), runs atexit handlers in reverse order and
  * exits with a status computed from the arguments. */
 #include <stdio.h>
@@ -26,6 +26,9 @@ int main(int argc, char **argv)
 	static const char raw[] = "raw write(2) to fd 2\n";
 	if (write(2, raw, sizeof raw - 1) != (ssize_t)(sizeof raw - 1))
 		return 99;
+	char in[64];
+	ssize_t got = read(0, in, sizeof in); /* the harness gives /dev/null */
+	printf("stdin read returned %zd\n", got);
 	const char *e = getenv("LANG");
 	printf("LANG=%s\n", e ? e : "(unset)");
 	exit(status % 256);
