@@ -43,9 +43,10 @@
 //
 // Implementation: soft.go is an exact software transcription of the
 // pseudocode for all sizes and settings; ops64.go/ops32.go add host-float
-// fast paths for FPCR without FZ and with round-to-nearest, ordinary
-// operands and ordinary results, which tests check against the exact path
-// bit for bit, flags included.
+// fast paths for round-to-nearest (with FZ only when no operand is
+// denormal), ordinary operands and ordinary results, which tests check
+// against the exact path bit for bit, flags included. Half precision always
+// takes the exact path.
 //
 // Verification: testdata/golden.txt.gz holds vectors produced by running
 // each instruction under qemu-aarch64 7.2 (cpu max); rules_test.go lists

@@ -5,16 +5,17 @@ import (
 	"math/bits"
 )
 
-// Fast paths: when FPCR selects round-to-nearest without flush-to-zero
-// (DN only matters for NaN results, which always take the exact path),
-// host IEEE arithmetic gives the ARM result for finite operands and finite,
-// non-tiny results; the inexact flag comes from error-free transformations
-// (Fast2Sum, FMA residuals, Boldo-Muller ErrFma). Anything else falls back
-// to the exact software path in soft.go. Expressions that must be rounded
-// separately are wrapped in float64() so that no compiler fuses them.
+// Fast paths: when FPCR selects round-to-nearest (DN only matters for NaN
+// results, which always take the exact path; FZ only for denormal operands
+// and tiny results, which do too), host IEEE arithmetic gives the ARM result
+// for finite operands and finite, non-tiny results; the inexact flag comes
+// from error-free transformations (Fast2Sum, FMA residuals, Boldo-Muller
+// ErrFma). Anything else falls back to the exact software path in soft.go.
+// Expressions that must be rounded separately are wrapped in float64() so
+// that no compiler fuses them (Go may fuse x*y+z on arm64).
 
 const (
-	fastMask = FPCRFZ | FPCRRMode // FPCR bits that disable the fast paths
+	fastMask = FPCRFZ | FPCRRMode // FPCR bits the fast paths must look at
 	sign64   = 1 << 63
 	exp64    = 0x7FF << 52
 )
