@@ -268,7 +268,7 @@ func crossN() int {
 	if testing.Short() {
 		return 50_000
 	}
-	return 400_000
+	return 250_000
 }
 
 func TestCrossCheck64(t *testing.T) { t.Parallel(); crossCheck(t, &fmt64, crossN()) }
