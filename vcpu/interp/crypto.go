@@ -62,78 +62,65 @@ func init() {
 // gmul2 multiplies by x in GF(2^8) modulo the AES polynomial.
 func gmul2(b byte) byte { return b<<1 ^ byte(int8(b)>>7)&0x1b }
 
-// gmul multiplies in GF(2^8).
-func gmul(a, b byte) byte {
-	var r byte
-	for b != 0 {
-		if b&1 == 1 {
-			r ^= a
-		}
-		a = gmul2(a)
-		b >>= 1
-	}
-	return r
-}
-
-// opAESE is AESE: SubBytes(ShiftRows(Vd ^ Vn)).
+// opAESE is AESE: SubBytes(ShiftRows(Vd ^ Vn)). Output byte i is S(in[j])
+// for j = aesShift[i], unrolled.
 func opAESE(c *CPU, in *Inst) {
 	d, n := &c.V[in.rd], &c.V[in.rn]
-	x := [2]uint64{d[0] ^ n[0], d[1] ^ n[1]}
-	var r [2]uint64
-	xs, rs := lanes[uint8](&x), lanes[uint8](&r)
-	for i := range 16 {
-		rs[i] = aesSbox[xs[aesShift[i]&15]]
-	}
-	*d = r
+	lo, hi := d[0]^n[0], d[1]^n[1]
+	s := &aesSbox
+	d[0] = uint64(s[byte(lo)]) | uint64(s[byte(lo>>40)])<<8 | uint64(s[byte(hi>>16)])<<16 |
+		uint64(s[byte(hi>>56)])<<24 | uint64(s[byte(lo>>32)])<<32 | uint64(s[byte(hi>>8)])<<40 |
+		uint64(s[byte(hi>>48)])<<48 | uint64(s[byte(lo>>24)])<<56
+	d[1] = uint64(s[byte(hi)]) | uint64(s[byte(hi>>40)])<<8 | uint64(s[byte(lo>>16)])<<16 |
+		uint64(s[byte(lo>>56)])<<24 | uint64(s[byte(hi>>32)])<<32 | uint64(s[byte(lo>>8)])<<40 |
+		uint64(s[byte(lo>>48)])<<48 | uint64(s[byte(hi>>24)])<<56
 }
 
-// opAESD is AESD: InvSubBytes(InvShiftRows(Vd ^ Vn)).
+// opAESD is AESD: InvSubBytes(InvShiftRows(Vd ^ Vn)), unrolled likewise.
 func opAESD(c *CPU, in *Inst) {
 	d, n := &c.V[in.rd], &c.V[in.rn]
-	x := [2]uint64{d[0] ^ n[0], d[1] ^ n[1]}
-	var r [2]uint64
-	xs, rs := lanes[uint8](&x), lanes[uint8](&r)
-	for i := range 16 {
-		rs[i] = aesInvSbox[xs[aesInvShift[i]&15]]
-	}
-	*d = r
+	lo, hi := d[0]^n[0], d[1]^n[1]
+	s := &aesInvSbox
+	d[0] = uint64(s[byte(lo)]) | uint64(s[byte(hi>>40)])<<8 | uint64(s[byte(hi>>16)])<<16 |
+		uint64(s[byte(lo>>56)])<<24 | uint64(s[byte(lo>>32)])<<32 | uint64(s[byte(lo>>8)])<<40 |
+		uint64(s[byte(hi>>48)])<<48 | uint64(s[byte(hi>>24)])<<56
+	d[1] = uint64(s[byte(hi)]) | uint64(s[byte(lo>>40)])<<8 | uint64(s[byte(lo>>16)])<<16 |
+		uint64(s[byte(hi>>56)])<<24 | uint64(s[byte(hi>>32)])<<32 | uint64(s[byte(hi>>8)])<<40 |
+		uint64(s[byte(lo>>48)])<<48 | uint64(s[byte(lo>>24)])<<56
 }
 
-// opAESMC is AESMC: MixColumns of each 32-bit column of Vn.
+// xtime64 multiplies every byte of x by 2 in GF(2^8).
+func xtime64(x uint64) uint64 {
+	return (x&0x7f7f7f7f7f7f7f7f)<<1 ^ (x>>7&0x0101010101010101)*0x1b
+}
+
+// rotr32x2 rotates each 32-bit half of x right by k bits (k a multiple of 8).
+func rotr32x2(x uint64, k uint) uint64 {
+	m := uint64(0xffffffff>>k) * 0x100000001
+	return x>>k&m | x<<(32-k)&^m
+}
+
+// mixColumns2 is MixColumns on the two columns (rows in byte order) of x:
+// out_r = 2 a_r ^ 3 a_(r+1) ^ a_(r+2) ^ a_(r+3).
+func mixColumns2(x uint64) uint64 {
+	x2 := xtime64(x)
+	return x2 ^ rotr32x2(x2^x, 8) ^ rotr32x2(x, 16) ^ rotr32x2(x, 24)
+}
+
+// opAESMC is AESMC: MixColumns of Vn.
 func opAESMC(c *CPU, in *Inst) {
-	var r [2]uint64
-	n, d := lanes[uint32](&c.V[in.rn]), lanes[uint32](&r)
-	for i := range 4 {
-		d[i] = mixColumn(n[i])
-	}
-	c.V[in.rd] = r
+	n := &c.V[in.rn]
+	c.V[in.rd] = [2]uint64{mixColumns2(n[0]), mixColumns2(n[1])}
 }
 
-// mixColumn multiplies the column (row 0 in the low byte) by the
-// MixColumns matrix: out_r = 2 a_r ^ 3 a_(r+1) ^ a_(r+2) ^ a_(r+3).
-func mixColumn(a uint32) uint32 {
-	// 2a per byte, SWAR.
-	hi := a & 0x80808080
-	a2 := (a&0x7f7f7f7f)<<1 ^ (hi>>7)*0x1b
-	rot8 := bits.RotateLeft32(a, -8)   // byte r = a_(r+1)
-	rot16 := bits.RotateLeft32(a, -16) // a_(r+2)
-	rot24 := bits.RotateLeft32(a, -24) // a_(r+3)
-	a2r := bits.RotateLeft32(a2, -8)   // 2 a_(r+1)
-	return a2 ^ a2r ^ rot8 ^ rot16 ^ rot24
-}
-
-// opAESIMC is AESIMC: InvMixColumns of each column of Vn.
+// opAESIMC is AESIMC: InvMixColumns of Vn, as MixColumns after adding
+// 4(a_r ^ a_(r+2)) to each byte.
 func opAESIMC(c *CPU, in *Inst) {
-	var r [2]uint64
-	n, d := lanes[uint8](&c.V[in.rn]), lanes[uint8](&r)
-	for col := 0; col < 16; col += 4 {
-		a0, a1, a2, a3 := n[col], n[col+1], n[col+2], n[col+3]
-		d[col] = gmul(a0, 14) ^ gmul(a1, 11) ^ gmul(a2, 13) ^ gmul(a3, 9)
-		d[col+1] = gmul(a0, 9) ^ gmul(a1, 14) ^ gmul(a2, 11) ^ gmul(a3, 13)
-		d[col+2] = gmul(a0, 13) ^ gmul(a1, 9) ^ gmul(a2, 14) ^ gmul(a3, 11)
-		d[col+3] = gmul(a0, 11) ^ gmul(a1, 13) ^ gmul(a2, 9) ^ gmul(a3, 14)
+	n := &c.V[in.rn]
+	inv := func(x uint64) uint64 {
+		return mixColumns2(x ^ xtime64(xtime64(x^rotr32x2(x, 16))))
 	}
-	c.V[in.rd] = r
+	c.V[in.rd] = [2]uint64{inv(n[0]), inv(n[1])}
 }
 
 // decodeSHA3Reg decodes the SHA three-register group.
