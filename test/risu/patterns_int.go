@@ -1,5 +1,10 @@
 package risu
 
+import (
+	"math/rand/v2"
+	"strings"
+)
+
 // Integer data processing: immediate and register classes (ARMv8.0 base).
 
 // sf is bit 31 (1 = 64-bit form).
@@ -41,10 +46,81 @@ func bitfieldOK(w uint32) bool {
 	return sf(w) == 1 || (fld(w, 21, 1) == 0 && fld(w, 15, 1) == 0)
 }
 
+// edgeX are operand values at the edges of 64- and 32-bit arithmetic.
+var edgeX = []uint64{
+	0, 1, 2, 0xffffffffffffffff, 0xfffffffffffffffe,
+	0x8000000000000000, 0x7fffffffffffffff, 0x8000000000000001,
+	0xffffffff, 0x80000000, 0x7fffffff, 0xffffffff80000000, 0x100000000,
+	0x00000000fffffffe, 0xffffffff7fffffff,
+}
+
+// edges returns a Gen that, for each source register field (given by its
+// low bit), sometimes sets the register to an edge value right before the
+// instruction, so that rare operand combinations (INT_MIN / -1, carry chains
+// through all-ones, ...) come up in short runs too.
+func edges(fields []uint) func(r *rand.Rand, w uint32) []uint32 {
+	return func(r *rand.Rand, w uint32) []uint32 {
+		var seq []uint32
+		for _, lo := range fields {
+			if reg := int(fld(w, lo, 5)); reg != 31 && r.IntN(3) == 0 {
+				v := edgeX[r.IntN(len(edgeX))]
+				if v == 0xffffffffffffffff {
+					seq = append(seq, 0x92800000|uint32(reg)) // MOVN Xd, #0
+				} else {
+					seq = append(seq, movImm(reg, v)...)
+				}
+			}
+		}
+		return append(seq, w)
+	}
+}
+
+// sdivEdges is edges for SDIV plus, in a quarter of the cases, the
+// overflowing division INT_MIN / -1 (of the operation's size; the upper
+// half of a W operand random).
+func sdivEdges(r *rand.Rand, w uint32) []uint32 {
+	rn, rm := int(fld(w, 5, 5)), int(fld(w, 16, 5))
+	if rn == 31 || rm == 31 || rn == rm || r.IntN(4) != 0 {
+		return edges([]uint{5, 16})(r, w)
+	}
+	min, minus1 := uint64(1)<<63, ^uint64(0)
+	if sf(w) == 0 {
+		min, minus1 = r.Uint64()<<32|0x80000000, r.Uint64()<<32|0xffffffff
+	}
+	return append(append(movImm(rn, min), movImm(rm, minus1)...), w)
+}
+
+// sourceFields finds the register fields of enc that an instruction reads:
+// Rn "nnnnn" (9:5), Rm "mmmmm" (20:16), Ra "aaaaa" (14:10), and Rd
+// "ddddd" (4:0) for the forms that read it too (BFM, MOVK).
+func sourceFields(enc string, readsRd bool) []uint {
+	enc = strings.NewReplacer(" ", "", "_", "").Replace(enc)
+	var out []uint
+	for _, f := range []struct {
+		lo  uint
+		pat string
+	}{{5, "nnnnn"}, {16, "mmmmm"}, {10, "aaaaa"}} {
+		if enc[31-f.lo-4:32-f.lo] == f.pat {
+			out = append(out, f.lo)
+		}
+	}
+	if readsRd {
+		out = append(out, 0)
+	}
+	return out
+}
+
 func init() {
 	var ps []Pattern
 	add := func(name, enc string, check func(uint32) bool) {
-		ps = append(ps, Pattern{Name: name, Class: "int", Enc: enc, Check: check})
+		p := Pattern{Name: name, Class: "int", Enc: enc, Check: check}
+		if f := sourceFields(enc, name == "BFM" || name == "MOVK"); len(f) > 0 {
+			p.Gen = edges(f)
+		}
+		if name == "SDIV" {
+			p.Gen = sdivEdges
+		}
+		ps = append(ps, p)
 	}
 
 	// Add/subtract (immediate): sf op S 100010 sh imm12 Rn Rd.

@@ -20,7 +20,7 @@ import (
 var patternFlag = flag.String("risu.pattern", "", "only run patterns whose name matches this regexp (or env RISU_PATTERN)")
 
 const (
-	defaultCases  = 1500 // per class
+	defaultCases  = 2000 // per class
 	maxMismatches = 20   // reported per class
 )
 
@@ -90,7 +90,8 @@ var (
 )
 
 // target returns the Target to test: the interpreter through `carrick
-// run-elf` (default) or qemu itself (RISU_TARGET=qemu, a harness check).
+// run-elf` (default; ./cmd/carrick is built unless RISU_CARRICK names a
+// binary) or qemu itself (RISU_TARGET=qemu, a harness check).
 func (h *harness) target(t *testing.T) Target {
 	t.Helper()
 	switch tg := os.Getenv("RISU_TARGET"); tg {
@@ -100,7 +101,13 @@ func (h *harness) target(t *testing.T) Target {
 	default:
 		t.Fatalf("RISU_TARGET=%q: want interp or qemu", tg)
 	}
-	carrickOnce.Do(func() { carrickPath, carrickErr = buildCarrick(h.dir) })
+	carrickOnce.Do(func() {
+		if p := os.Getenv("RISU_CARRICK"); p != "" {
+			carrickPath = p
+			return
+		}
+		carrickPath, carrickErr = buildCarrick(h.dir)
+	})
 	if carrickErr != nil {
 		t.Fatalf("%v\n(RISU_TARGET=qemu runs the harness against qemu alone)", carrickErr)
 	}
