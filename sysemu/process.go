@@ -108,6 +108,10 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		return nil, fmt.Errorf("%s: dynamically linked (interpreter %s): not supported yet", cfg.Path, img.Interp)
 	}
 	p.mm.SetBrk(img.End)
+	if err := p.mapSigTramp(); err != nil {
+		mem.Close()
+		return nil, err
+	}
 	feat := p.machine.Features()
 	argv := cfg.Argv
 	if len(argv) == 0 {
@@ -211,6 +215,9 @@ type CompatEntry struct {
 	What  string `json:"what"`
 	Count int    `json:"count"`
 }
+
+// logf writes one of carrick's own diagnostics.
+func (p *Process) logf(format string, args ...any) { fmt.Fprintf(p.log, format, args...) }
 
 // errno helpers for handlers.
 func errno(e abi.Errno) uint64 { return e.Neg() }

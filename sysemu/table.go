@@ -44,6 +44,7 @@ func syscallHandlers() map[uint64]handler {
 		abi.SYS_RT_SIGACTION:   sysRtSigaction,
 		abi.SYS_RT_SIGPROCMASK: sysRtSigprocmask,
 		abi.SYS_SIGALTSTACK:    sysSigaltstack,
+		abi.SYS_RT_SIGRETURN:   sysRtSigreturn,
 		// identity, time, randomness (sys_info.go)
 		abi.SYS_GETUID:          sysGetid,
 		abi.SYS_GETEUID:         sysGetid,

@@ -20,9 +20,10 @@ type Task struct {
 	sigmask  uint64
 	altstack [3]uint64 // ss_sp, ss_flags, ss_size
 
-	regs vcpu.Regs // scratch for syscall handling
-	gone bool      // the thread has exited
-	name [16]byte  // PR_SET_NAME
+	regs         vcpu.Regs // scratch for syscall handling
+	gone         bool      // the thread has exited
+	regsReplaced bool      // the handler replaced t.regs wholesale (rt_sigreturn)
+	name         [16]byte  // PR_SET_NAME
 }
 
 // run creates the task's vCPU on this goroutine and runs the thread until it
@@ -53,25 +54,45 @@ func (t *Task) run(ready chan<- error) {
 				return
 			}
 		case vcpu.ExitInterrupted:
-		case vcpu.ExitFault:
-			sig := abi.SIGSEGV
-			if ex.Cause == vcpu.FaultAlignment || ex.Cause == vcpu.FaultPCAlignment {
-				sig = abi.SIGBUS
+		case vcpu.ExitFault, vcpu.ExitUndefined, vcpu.ExitBreakpoint:
+			fs := t.faultSignal(ex)
+			if !t.deliverSync(fs) {
+				t.fatal(fs.sig, ex)
 			}
-			t.fatal(sig, ex)
-		case vcpu.ExitUndefined:
-			t.fatal(abi.SIGILL, ex)
-		case vcpu.ExitBreakpoint:
-			t.fatal(abi.SIGTRAP, ex)
 		}
 	}
+}
+
+// faultSignal maps a vCPU exception to the signal Linux raises for it.
+func (t *Task) faultSignal(ex vcpu.Exit) faultSignal {
+	t.cpu.Regs(&t.regs)
+	pc := t.regs.PC
+	switch ex.Kind {
+	case vcpu.ExitUndefined:
+		return faultSignal{sig: abi.SIGILL, code: abi.ILL_ILLOPC, addr: pc}
+	case vcpu.ExitBreakpoint:
+		return faultSignal{sig: abi.SIGTRAP, code: abi.TRAP_BRKPT, addr: pc}
+	}
+	switch ex.Cause {
+	case vcpu.FaultAlignment:
+		return faultSignal{sig: abi.SIGBUS, code: abi.BUS_ADRALN, addr: ex.Addr, esr: ex.ESR}
+	case vcpu.FaultPCAlignment:
+		return faultSignal{sig: abi.SIGBUS, code: abi.BUS_ADRALN, addr: ex.Addr, esr: ex.ESR}
+	}
+	// SEGV_MAPERR when no VMA covers the address, SEGV_ACCERR otherwise,
+	// judged by the kernel's own table as Linux does.
+	code := int32(abi.SEGV_ACCERR)
+	if !t.p.mm.Mapped(ex.Addr) {
+		code = abi.SEGV_MAPERR
+	}
+	return faultSignal{sig: abi.SIGSEGV, code: code, addr: ex.Addr, esr: ex.ESR}
 }
 
 // fatal kills the process with a synchronous signal the guest cannot handle.
 // (Handlers for synchronous signals arrive with the signal model.)
 func (t *Task) fatal(sig int, ex vcpu.Exit) {
 	t.cpu.Regs(&t.regs)
-	fmt.Fprintf(t.p.log, "carrick: pid %d tid %d killed by %s: %v at pc %#x\n",
+	t.p.logf("carrick: pid %d tid %d killed by %s: %v at pc %#x\n",
 		t.p.pid, t.tid, signalName(sig), ex, t.regs.PC)
 	t.p.exit(ExitStatus{Signal: sig})
 }
@@ -96,6 +117,11 @@ func (t *Task) syscall() (gone bool) {
 	}
 	if t.gone {
 		return true
+	}
+	if t.regsReplaced { // rt_sigreturn restored the whole context
+		t.regsReplaced = false
+		t.cpu.SetRegs(r)
+		return false
 	}
 	r.X[0] = ret
 	t.cpu.SetRegs(r)

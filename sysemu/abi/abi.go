@@ -243,3 +243,88 @@ const (
 	PR_GET_NO_NEW_PRIVS = 39
 	PR_SET_VMA          = 0x53564d41
 )
+
+// The arm64 signal frame (arch/arm64/include/uapi/asm/sigcontext.h,
+// ucontext.h; kernel/signal.c).
+const (
+	SizeofSiginfo      = 128
+	SizeofRtSigframe   = 4688 // siginfo + ucontext
+	SizeofFrameRecord  = 16   // {x29, x30} above the frame
+	OffsetofUcontext   = 128  // rt_sigframe.uc
+	OffsetofUcStack    = 16   // ucontext.uc_stack
+	OffsetofUcSigmask  = 40   // ucontext.uc_sigmask
+	OffsetofUcMcontext = 176  // ucontext.uc_mcontext (struct sigcontext)
+	// Within struct sigcontext.
+	OffsetofScFaultAddress = 0
+	OffsetofScRegs         = 8
+	OffsetofScSP           = 256
+	OffsetofScPC           = 264
+	OffsetofScPstate       = 272
+	OffsetofScReserved     = 288
+	SizeofScReserved       = 4096
+
+	FPSIMD_MAGIC        = 0x46508001
+	SizeofFPSIMDContext = 528 // head(8) + fpsr + fpcr + 32×16
+	ESR_MAGIC           = 0x45535201
+	SizeofESRContext    = 16
+	EXTRA_MAGIC         = 0x45585401
+
+	SA_NOCLDSTOP = 0x00000001
+	SA_NOCLDWAIT = 0x00000002
+	SA_SIGINFO   = 0x00000004
+	SA_RESTORER  = 0x04000000
+	SA_ONSTACK   = 0x08000000
+	SA_RESTART   = 0x10000000
+	SA_NODEFER   = 0x40000000
+	SA_RESETHAND = 0x80000000
+
+	SIG_DFL = 0
+	SIG_IGN = 1
+
+	SS_ONSTACK = 1
+	SS_DISABLE = 2
+
+	MINSIGSTKSZ = 5120
+
+	// si_code values for synchronous faults.
+	SEGV_MAPERR = 1
+	SEGV_ACCERR = 2
+	BUS_ADRALN  = 1
+	ILL_ILLOPC  = 1
+	TRAP_BRKPT  = 1
+	SI_USER     = 0
+	SI_TKILL    = -6
+)
+
+var errnoNames = map[Errno]string{
+	EPERM: "EPERM", ENOENT: "ENOENT", ESRCH: "ESRCH", EINTR: "EINTR", EIO: "EIO", ENXIO: "ENXIO",
+	E2BIG: "E2BIG", ENOEXEC: "ENOEXEC", EBADF: "EBADF", ECHILD: "ECHILD", EAGAIN: "EAGAIN",
+	ENOMEM: "ENOMEM", EACCES: "EACCES", EFAULT: "EFAULT", EBUSY: "EBUSY", EEXIST: "EEXIST",
+	EXDEV: "EXDEV", ENODEV: "ENODEV", ENOTDIR: "ENOTDIR", EISDIR: "EISDIR", EINVAL: "EINVAL",
+	ENFILE: "ENFILE", EMFILE: "EMFILE", ENOTTY: "ENOTTY", EFBIG: "EFBIG", ENOSPC: "ENOSPC",
+	ESPIPE: "ESPIPE", EROFS: "EROFS", EMLINK: "EMLINK", EPIPE: "EPIPE", EDOM: "EDOM",
+	ERANGE: "ERANGE", EDEADLK: "EDEADLK", ENAMETOOLONG: "ENAMETOOLONG", ENOLCK: "ENOLCK",
+	ENOSYS: "ENOSYS", ENOTEMPTY: "ENOTEMPTY", ELOOP: "ELOOP", ENODATA: "ENODATA", ETIME: "ETIME",
+	EOVERFLOW: "EOVERFLOW", ENOTSUP: "EOPNOTSUPP", ETIMEDOUT: "ETIMEDOUT",
+}
+
+// Error makes an Errno usable as a Go error; it prints the Linux name.
+func (e Errno) Error() string {
+	if n, ok := errnoNames[e]; ok {
+		return n
+	}
+	return "errno " + itoa(uint64(e))
+}
+
+func itoa(v uint64) string {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + v%10)
+		v /= 10
+		if v == 0 {
+			return string(b[i:])
+		}
+	}
+}

@@ -18,6 +18,12 @@ const (
 	// MmapTop is where top-down mmap placement starts: below the stack and a
 	// gap for stack growth, as Linux's mmap_base.
 	MmapTop = StackTop - StackSize - 128<<20
+	// VDSOBase is where the vDSO is mapped (AT_SYSINFO_EHDR), and
+	// SigTrampBase the page holding the sigreturn trampoline used for
+	// handlers installed without SA_RESTORER. Both sit in the gap between
+	// MmapTop and the stack, where mmap never places anything.
+	VDSOBase     = MmapTop + 16<<20
+	SigTrampBase = VDSOBase + 1<<20
 	// MmapBottom bounds top-down placement.
 	MmapBottom = 0x1_0000_0000
 )

@@ -292,6 +292,13 @@ func (m *MM) Brk(addr uint64) uint64 {
 	return m.brk
 }
 
+// Mapped reports whether a VMA covers addr.
+func (m *MM) Mapped(addr uint64) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.find(addr) >= 0
+}
+
 // VMAs returns a copy of the mappings in address order.
 func (m *MM) VMAs() []VMA {
 	m.mu.Lock()
