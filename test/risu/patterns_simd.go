@@ -282,10 +282,10 @@ func init() {
 	// By element: 0 Q U 01111 size L M Rm opcode H 0 Rn Rd.
 	intElem := sizes("12", false, false)
 	for _, f := range []struct {
-		u           int
-		opc         uint32
-		name        string
-		long, scal  bool
+		u          int
+		opc        uint32
+		name       string
+		long, scal bool
 	}{
 		{1, 0b0000, "MLA (by element)", false, false}, {1, 0b0100, "MLS (by element)", false, false},
 		{0, 0b1000, "MUL (by element)", false, false},
