@@ -5,7 +5,7 @@
 
 int main(int argc, char **argv)
 {
-	uint64_t n = iterations(argc, argv, 10000000);
+	uint64_t n = iterations(argc, argv, 30000000);
 	uint64_t a = 1, b = 2, c = 3, d = 4, cnt = n;
 	uint64_t t0 = now_ns();
 	__asm__ volatile("1:\n"

@@ -7,7 +7,7 @@
 
 int main(int argc, char **argv)
 {
-	uint64_t n = iterations(argc, argv, 4000000);
+	uint64_t n = iterations(argc, argv, 10000000);
 	double x = 1.0, half = 0.5, one = 1.0, acc = 0.0, r = 0.0, s = 0.0, m = 0.0, decay = 0.999999;
 	float fx = 1.0f, fh = 0.25f, fo = 2.0f;
 	uint64_t cnt = n;

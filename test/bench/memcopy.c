@@ -9,7 +9,7 @@ static uint64_t src[BUFSZ / 8], dst[BUFSZ / 8];
 
 int main(int argc, char **argv)
 {
-	uint64_t passes = iterations(argc, argv, 10000);
+	uint64_t passes = iterations(argc, argv, 40000);
 	for (int i = 0; i < BUFSZ / 8; i++)
 		src[i] = (uint64_t)i * 0x9e3779b97f4a7c15ULL;
 	uint64_t inner = BUFSZ / 16, cnt = passes;
