@@ -37,11 +37,14 @@ func decodeTwoMisc(raw uint32, in *Inst, scalar bool) bool {
 	var h [4]handler
 	switch opc<<1 | u {
 	case 0b00000_0: // REV64
-		h = [4]handler{opRev64[uint8], opRev64[uint16], opRev64[uint32]}
+		in.imm = 7 >> sz << sz & 7
+		h = [4]handler{opRev, opRev, opRev}
 	case 0b00000_1: // REV32
-		h = [4]handler{opRev32[uint8], opRev32[uint16]}
+		in.imm = 3 >> sz << sz & 3
+		h = [4]handler{opRev, opRev}
 	case 0b00001_0: // REV16
-		h = [4]handler{opRev16}
+		in.imm = 1
+		h = [4]handler{opRev}
 	case 0b00011_0:
 		h = [4]handler{opSuqadd[int8, uint8], opSuqadd[int16, uint16], opSuqadd[int32, uint32], opSuqadd[int64, uint64]}
 	case 0b00011_1:
@@ -78,30 +81,25 @@ func decodeTwoMisc(raw uint32, in *Inst, scalar bool) bool {
 	return in.fn != nil
 }
 
-func opRev64[T uelem](c *CPU, in *Inst) {
-	var r [2]uint64
-	n, d := lanes[T](&c.V[in.rn]), lanes[T](&r)
-	k := 8 / int(bitsOf[T]()/8) // elements per doubleword
-	for i := range int(in.op) {
-		d[i] = n[i^(k-1)]
-	}
-	c.V[in.rd] = r
-}
-
-func opRev32[T uelem](c *CPU, in *Inst) {
-	var r [2]uint64
-	n, d := lanes[T](&c.V[in.rn]), lanes[T](&r)
-	k := 4 / int(bitsOf[T]()/8)
-	for i := range int(in.op) {
-		d[i] = n[i^(k-1)]
-	}
-	c.V[in.rd] = r
-}
-
-func opRev16(c *CPU, in *Inst) {
+// opRev is REV16, REV32 and REV64: reversing the elements of a container
+// is swapping its halves, then their halves, down to the element size. imm
+// has bit 2 set to swap 32-bit halves, bit 1 for 16-bit, bit 0 for bytes.
+func opRev(c *CPU, in *Inst) {
 	n := &c.V[in.rn]
-	sw := func(v uint64) uint64 { return v>>8&0x00ff00ff00ff00ff | v<<8&0xff00ff00ff00ff00 }
-	c.V[in.rd] = [2]uint64{sw(n[0]), sw(n[1]) & in.imm2}
+	c.V[in.rd] = [2]uint64{revSwaps(n[0], in.imm), revSwaps(n[1], in.imm) & in.imm2}
+}
+
+func revSwaps(v, steps uint64) uint64 {
+	if steps&4 != 0 {
+		v = v>>32 | v<<32
+	}
+	if steps&2 != 0 {
+		v = v>>16&0x0000ffff0000ffff | v&0x0000ffff0000ffff<<16
+	}
+	if steps&1 != 0 {
+		v = v>>8&0x00ff00ff00ff00ff | v&0x00ff00ff00ff00ff<<8
+	}
+	return v
 }
 
 // opSuqadd is SUQADD: signed Vd plus unsigned Vn, signed saturation. The

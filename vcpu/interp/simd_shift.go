@@ -103,17 +103,39 @@ func opSshr[T elem](c *CPU, in *Inst) {
 }
 
 func opSsra[T elem](c *CPU, in *Inst) {
-	vmap2d(c, in, func(d, a T) (T, bool) { return d + a>>in.sh, false })
+	var r [2]uint64
+	n, acc, d := lanes[T](&c.V[in.rn]), lanes[T](&c.V[in.rd]), lanes[T](&r)
+	for i := range int(in.op) {
+		d[i] = acc[i] + n[i]>>in.sh
+	}
+	c.V[in.rd] = r
 }
 func opSrshr[T elem](c *CPU, in *Inst) {
-	vmap1(c, in, func(a T) T { return rshr(a, uint(in.sh), true) })
+	var r [2]uint64
+	n, d := lanes[T](&c.V[in.rn]), lanes[T](&r)
+	for i := range int(in.op) {
+		d[i] = rshr(n[i], uint(in.sh), true)
+	}
+	c.V[in.rd] = r
 }
 func opSrsra[T elem](c *CPU, in *Inst) {
-	vmap2d(c, in, func(d, a T) (T, bool) { return d + rshr(a, uint(in.sh), true), false })
+	var r [2]uint64
+	n, acc, d := lanes[T](&c.V[in.rn]), lanes[T](&c.V[in.rd]), lanes[T](&r)
+	for i := range int(in.op) {
+		d[i] = acc[i] + rshr(n[i], uint(in.sh), true)
+	}
+	c.V[in.rd] = r
 }
+
+// opSri is SRI: the shifted elements replace the low bits of Vd.
 func opSri[T uelem](c *CPU, in *Inst) {
 	m := ^T(0) >> in.sh
-	vmap2d(c, in, func(d, a T) (T, bool) { return d&^m | a>>in.sh, false })
+	var r [2]uint64
+	n, acc, d := lanes[T](&c.V[in.rn]), lanes[T](&c.V[in.rd]), lanes[T](&r)
+	for i := range int(in.op) {
+		d[i] = acc[i]&^m | n[i]>>in.sh
+	}
+	c.V[in.rd] = r
 }
 func opShlImm[T uelem](c *CPU, in *Inst) {
 	var r [2]uint64
@@ -123,9 +145,16 @@ func opShlImm[T uelem](c *CPU, in *Inst) {
 	}
 	c.V[in.rd] = r
 }
+
+// opSli is SLI: the shifted elements replace the high bits of Vd.
 func opSli[T uelem](c *CPU, in *Inst) {
 	m := ^T(0) << in.sh
-	vmap2d(c, in, func(d, a T) (T, bool) { return d&^m | a<<in.sh, false })
+	var r [2]uint64
+	n, acc, d := lanes[T](&c.V[in.rn]), lanes[T](&c.V[in.rd]), lanes[T](&r)
+	for i := range int(in.op) {
+		d[i] = acc[i]&^m | n[i]<<in.sh
+	}
+	c.V[in.rd] = r
 }
 func opQshlImm[T elem](c *CPU, in *Inst) {
 	vmap1q(c, in, func(a T) (T, bool) { return satShl(a, uint(in.sh)) })
