@@ -301,10 +301,6 @@ func TestPrograms(t *testing.T) {
 	if out, err := gobuild.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./cmd/carrick: %v\n%s", err, out)
 	}
-	workdir := filepath.Join(tmp, "work")
-	if err := os.Mkdir(workdir, 0o755); err != nil {
-		t.Fatal(err)
-	}
 
 	progs := discover(t, top, fixtures)
 	carrickTimeout := 120 * time.Second
@@ -354,6 +350,18 @@ func TestPrograms(t *testing.T) {
 				return max(min(want, left), time.Second)
 			}
 
+			// Each run starts in the same, empty working directory.
+			workdir := filepath.Join(tmp, "work", strings.NewReplacer("/", "_").Replace(p.name))
+			fresh := func() {
+				if err := os.RemoveAll(workdir); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.MkdirAll(workdir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+
+			fresh()
 			ctx, cancel := context.WithTimeout(context.Background(), budget(qemuTimeout))
 			want := run(ctx, workdir, append([]string{qemuBin, p.path}, p.args...))
 			cancel()
@@ -361,6 +369,7 @@ func TestPrograms(t *testing.T) {
 				t.Fatalf("oracle failed: qemu-aarch64-static %s: %v\nstderr:\n%s", p.path, want.err, excerpt(want.stderr, 5))
 			}
 
+			fresh()
 			ctx, cancel = context.WithTimeout(context.Background(), budget(carrickTimeout))
 			got := run(ctx, workdir, append([]string{carrick, "run-elf", p.path}, p.args...))
 			cancel()
