@@ -241,12 +241,12 @@ func randState(r *rand.Rand) *qemuState {
 	}
 	switch r.IntN(6) {
 	case 0:
-		s.FPCR = uint64(r.Uint32() & fpcrMask &^ (1 << 19))
+		s.FPCR = uint64(r.Uint32() & 0x07c00000) // AHP, DN, FZ, RMode
 	case 1:
 		s.FPCR = uint64(r.IntN(4)) << 22
 	}
 	if r.IntN(2) == 0 {
-		s.FPSR = uint64(r.Uint32() & fpsrMask &^ 0xf0000000)
+		s.FPSR = uint64(r.Uint32() & 0x0800009f) // QC and the cumulative flags
 	}
 	s.NZCV = uint64(r.IntN(16)) << 28
 	return s

@@ -186,7 +186,7 @@ func runDecoded(c *CPU, w uint32) {
 func TestSIMDDecodeNoPanic(t *testing.T) {
 	c := testCPU(t)
 	r := rand.New(rand.NewPCG(1, 2))
-	n := 1 << 18
+	n := 1 << 20
 	if testing.Short() {
 		n = 1 << 14
 	}
