@@ -218,3 +218,35 @@ func FuzzSIMDDecode(f *testing.F) {
 		runDecoded(c, simdWord(w))
 	})
 }
+
+// Extensions that are not implemented (and not advertised) must be
+// undefined, never executed wrongly.
+func TestSIMDUnimplementedUndefined(t *testing.T) {
+	for _, w := range []uint32{
+		0x4e421420, // fadd v0.8h, v1.8h, v2.8h (FP16)
+		0x0ef8f820, // fabs v0.4h, v1.4h (FP16)
+		0x4f03fe00, // fmov v0.8h, #1.0 (FP16)
+		0x5e30d820, // faddp h0, v1.2h (FP16)
+		0x4e30f820, // fmaxv h0, v1.8h (FP16)
+		0x4f329020, // fmul v0.8h, v1.8h, v2.h[3] (FP16)
+		0x5f1dfc20, // fcvtzs h0, h1, #3 (FP16)
+		0x4e829420, // sdot v0.4s, v1.16b, v2.16b (DotProd)
+		0x6fa2e020, // udot v0.4s, v1.16b, v2.4b[1] (DotProd)
+		0x6e428420, // sqrdmlah v0.8h, v1.8h, v2.8h (RDM)
+		0x7fa2f020, // sqrdmlsh s0, s1, v2.s[1] (RDM)
+		0x6e82cc20, // fcmla v0.4s, v1.4s, v2.4s, #90 (FCMA)
+		0x6e82e420, // fcadd v0.4s, v1.4s, v2.4s, #90 (FCMA)
+		0x4e22ec20, // fmlal v0.4s, v1.4h, v2.4h (FHM)
+		0x0ea16820, // bfcvtn v0.4h, v1.4s (BF16)
+		0x4e829c20, // usdot v0.4s, v1.16b, v2.16b (I8MM)
+		0x4e21e820, // frint32z v0.4s, v1.4s (FRINTTS)
+		0xce628020, // sha512h q0, q1, v2.2d (SHA512)
+		0xce020c20, // eor3 v0.16b, v1.16b, v2.16b, v3.16b (SHA3)
+		0xce420c20, // sm3ss1 v0.4s, v1.4s, v2.4s, v3.4s (SM3)
+		0xcec08420, // sm4e v0.4s, v1.4s (SM4)
+	} {
+		if Decode(w) {
+			t.Errorf("%#08x decodes; want undefined", w)
+		}
+	}
+}
