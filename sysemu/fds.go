@@ -1,66 +1,162 @@
 package sysemu
 
 import (
-	"os"
 	"sync"
+
+	"github.com/carrick-go/carrick/sysemu/abi"
 )
 
-// FDTable is a process's file descriptor table. For now it holds the host
-// files the guest was started with.
-type FDTable struct {
-	mu sync.Mutex
-	// files maps guest fds to host files; guarded by mu.
-	files map[int]*os.File
-	// cloexec holds the guest fds with FD_CLOEXEC; guarded by mu.
-	cloexec map[int]bool
+// File is an open file description as the guest's fds refer to it: a host
+// file, or an object carrick emulates (eventfd, epoll, …) the same way on
+// every host.
+type File interface {
+	// Read reads into p; it may block (interruptibly, see Task.wake).
+	Read(t *Task, p []byte) (int, abi.Errno)
+	// Write writes p.
+	Write(t *Task, p []byte) (int, abi.Errno)
+	// Close releases the description when its last fd closes.
+	Close()
 }
 
-func newFDTable(stdin, stdout, stderr *os.File) *FDTable {
-	t := &FDTable{files: map[int]*os.File{}, cloexec: map[int]bool{}}
-	for fd, f := range []*os.File{stdin, stdout, stderr} {
-		if f != nil {
-			t.files[fd] = f
+// Readiness events (EPOLL*/POLL* bits, the same values in both ABIs).
+const (
+	evIn    = 0x001
+	evPri   = 0x002
+	evOut   = 0x004
+	evErr   = 0x008
+	evHup   = 0x010
+	evRdHup = 0x2000
+)
+
+// pollable is implemented by emulated files whose readiness carrick knows:
+// Ready reports the current events and a generation that changes whenever
+// they may have; Subscribe registers a channel that gets a token on every
+// change.
+type pollable interface {
+	Ready() (events uint32, gen uint64)
+	Subscribe(ch chan struct{})
+	Unsubscribe(ch chan struct{})
+}
+
+// hostPollable is implemented by host-backed files: readiness is the host's.
+type hostPollable interface {
+	HostFD() int
+}
+
+// notifier is the subscription list embedded by pollable files.
+type notifier struct {
+	mu   sync.Mutex
+	subs map[chan struct{}]struct{}
+	gen  uint64
+}
+
+func (n *notifier) Subscribe(ch chan struct{}) {
+	n.mu.Lock()
+	if n.subs == nil {
+		n.subs = map[chan struct{}]struct{}{}
+	}
+	n.subs[ch] = struct{}{}
+	n.mu.Unlock()
+}
+
+func (n *notifier) Unsubscribe(ch chan struct{}) {
+	n.mu.Lock()
+	delete(n.subs, ch)
+	n.mu.Unlock()
+}
+
+// changed bumps the generation and wakes subscribers.
+func (n *notifier) changed() {
+	n.mu.Lock()
+	n.gen++
+	for ch := range n.subs {
+		select {
+		case ch <- struct{}{}:
+		default:
 		}
 	}
-	return t
+	n.mu.Unlock()
 }
 
-// Get returns the host fd behind a guest fd.
-func (t *FDTable) Get(fd int) (int, bool) {
+func (n *notifier) generation() uint64 {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.gen
+}
+
+// FDTable is a process's file descriptor table.
+type FDTable struct {
+	mu sync.Mutex
+	// fds maps guest fds to open files; guarded by mu.
+	fds map[int]*fdEntry
+}
+
+type fdEntry struct {
+	file    File
+	cloexec bool
+	refs    *int // descriptions shared by dup count their fds
+}
+
+func newFDTable() *FDTable { return &FDTable{fds: map[int]*fdEntry{}} }
+
+// maxFDs is RLIMIT_NOFILE's default soft limit.
+const maxFDs = 1024
+
+// Install puts f at the lowest free fd >= min and returns it.
+func (t *FDTable) Install(f File, min int, cloexec bool) (int, abi.Errno) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	f, ok := t.files[fd]
-	if !ok {
-		return -1, false
+	for fd := min; fd < maxFDs; fd++ {
+		if _, used := t.fds[fd]; !used {
+			n := 1
+			t.fds[fd] = &fdEntry{file: f, cloexec: cloexec, refs: &n}
+			return fd, 0
+		}
 	}
-	return int(f.Fd()), true
+	return -1, abi.EMFILE
 }
 
-// Close removes fd. The host files given at start belong to the caller and
-// are not closed.
+// Get returns the file behind a guest fd.
+func (t *FDTable) Get(fd int) (File, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, ok := t.fds[fd]
+	if !ok {
+		return nil, false
+	}
+	return e.file, true
+}
+
+// Close removes fd, closing its file when no other fd refers to it.
 func (t *FDTable) Close(fd int) bool {
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	_, ok := t.files[fd]
-	delete(t.files, fd)
-	delete(t.cloexec, fd)
+	e, ok := t.fds[fd]
+	delete(t.fds, fd)
+	last := false
+	if ok {
+		*e.refs--
+		last = *e.refs == 0
+	}
+	t.mu.Unlock()
+	if last {
+		e.file.Close()
+	}
 	return ok
 }
 
-// CloseOnExec reports and SetCloseOnExec sets fd's FD_CLOEXEC flag.
+// CloseOnExec reports fd's FD_CLOEXEC flag.
 func (t *FDTable) CloseOnExec(fd int) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.cloexec[fd]
+	e, ok := t.fds[fd]
+	return ok && e.cloexec
 }
 
 // SetCloseOnExec sets or clears fd's FD_CLOEXEC flag.
 func (t *FDTable) SetCloseOnExec(fd int, on bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if on {
-		t.cloexec[fd] = true
-	} else {
-		delete(t.cloexec, fd)
+	if e, ok := t.fds[fd]; ok {
+		e.cloexec = on
 	}
 }

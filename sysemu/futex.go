@@ -60,21 +60,30 @@ func (ft *futexTable) wait(t *Task, addr uint64, val, bitset uint32, deadline ti
 		defer timer.Stop()
 		timeout = timer.C
 	}
-	select {
-	case <-w.woken:
-		return 0
-	case <-timeout:
-	case <-t.p.done:
+	result := abi.ETIMEDOUT
+wait:
+	for {
+		select {
+		case <-w.woken:
+			return 0
+		case <-timeout:
+			break wait
+		case <-t.p.done:
+			result = abi.EINTR
+			break wait
+		case <-t.wake:
+			if t.signalPending() {
+				result = abi.EINTR
+				break wait
+			}
+		}
 	}
 	ft.mu.Lock()
 	defer ft.mu.Unlock()
 	if ft.remove(addr, w) {
-		if t.p.exiting() {
-			return abi.EINTR
-		}
-		return abi.ETIMEDOUT
+		return result
 	}
-	return 0 // woken while timing out
+	return 0 // woken while giving up
 }
 
 // remove drops w from addr's queue and reports whether it was there.

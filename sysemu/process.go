@@ -96,7 +96,12 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		p.log = os.Stderr
 	}
 	p.nextTID.Store(int64(p.pid))
-	p.files = newFDTable(cfg.Stdin, cfg.Stdout, cfg.Stderr)
+	p.files = newFDTable()
+	for fd, f := range []*os.File{cfg.Stdin, cfg.Stdout, cfg.Stderr} {
+		if f != nil {
+			p.files.Install(newHostFile(f, false), fd, false)
+		}
+	}
 
 	img, err := loader.Load(p.mm, f, mm.PIEBase)
 	if err != nil {
@@ -145,7 +150,7 @@ func (p *Process) Run() ExitStatus {
 func (p *Process) Compat() *Compat { return &p.compat }
 
 func (p *Process) newTask(tid int) *Task {
-	t := &Task{p: p, tid: tid}
+	t := &Task{p: p, tid: tid, wake: make(chan struct{}, 1)}
 	p.tmu.Lock()
 	p.tasks[tid] = t
 	p.tmu.Unlock()

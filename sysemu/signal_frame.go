@@ -39,6 +39,8 @@ type faultSignal struct {
 	code int32
 	addr uint64 // si_addr and fault_address
 	esr  uint64 // esr_context, 0 for none
+	pid  uint32 // si_pid and si_uid for signals sent by kill/tgkill
+	uid  uint32
 }
 
 // deliverSync delivers a synchronous signal to the task. As Linux's
@@ -54,7 +56,11 @@ func (t *Task) deliverSync(fs faultSignal) bool {
 	}
 	s.mu.Unlock()
 	bit := uint64(1) << (fs.sig - 1)
-	if handler == abi.SIG_DFL || handler == abi.SIG_IGN || t.sigmask&bit != 0 {
+	s.mu.Lock()
+	blocked := t.sigmask&bit != 0
+	oldMask := t.sigmask
+	s.mu.Unlock()
+	if handler == abi.SIG_DFL || handler == abi.SIG_IGN || blocked {
 		return false
 	}
 	var regs vcpu.Regs
@@ -76,7 +82,12 @@ func (t *Task) deliverSync(fs faultSignal) bool {
 	// siginfo
 	le.PutUint32(b[0:], uint32(fs.sig))
 	le.PutUint32(b[8:], uint32(fs.code))
-	le.PutUint64(b[16:], fs.addr)
+	if fs.code == abi.SI_USER || fs.code == abi.SI_TKILL {
+		le.PutUint32(b[16:], fs.pid) // _kill: si_pid, si_uid
+		le.PutUint32(b[20:], fs.uid)
+	} else {
+		le.PutUint64(b[16:], fs.addr)
+	}
 	// ucontext
 	uc := b[abi.OffsetofUcontext:]
 	le.PutUint64(uc[abi.OffsetofUcStack:], t.altstack[0])
@@ -89,7 +100,7 @@ func (t *Task) deliverSync(fs faultSignal) bool {
 	}
 	le.PutUint32(uc[abi.OffsetofUcStack+8:], ssFlags)
 	le.PutUint64(uc[abi.OffsetofUcStack+16:], t.altstack[2])
-	le.PutUint64(uc[abi.OffsetofUcSigmask:], t.sigmask)
+	le.PutUint64(uc[abi.OffsetofUcSigmask:], oldMask)
 	sc := uc[abi.OffsetofUcMcontext:]
 	if fs.sig == abi.SIGSEGV || fs.sig == abi.SIGBUS {
 		le.PutUint64(sc[abi.OffsetofScFaultAddress:], fs.addr)
@@ -138,11 +149,13 @@ func (t *Task) deliverSync(fs faultSignal) bool {
 	regs.PC = handler
 	t.cpu.SetRegs(&regs)
 
+	s.mu.Lock()
 	t.sigmask |= mask
 	if flags&abi.SA_NODEFER == 0 {
 		t.sigmask |= bit
 	}
 	t.sigmask &^= unblockable
+	s.mu.Unlock()
 	return true
 }
 
@@ -207,7 +220,9 @@ func sysRtSigreturn(t *Task, a [6]uint64) uint64 {
 	regs.PC = le.Uint64(sc[abi.OffsetofScPC:])
 	// Only the flags come back: a guest cannot raise its exception level.
 	regs.PSTATE = le.Uint64(sc[abi.OffsetofScPstate:]) & 0xf0000000
+	t.p.sig.mu.Lock()
 	t.sigmask = le.Uint64(uc[abi.OffsetofUcSigmask:]) &^ unblockable
+	t.p.sig.mu.Unlock()
 	t.cpu.SetFPRegs(&fp)
 	t.regsReplaced = true
 	return 0

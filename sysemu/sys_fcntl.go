@@ -21,7 +21,7 @@ var statusFlags = []struct {
 // and locks arrive with the file system.
 func sysFcntl(t *Task, a [6]uint64) uint64 {
 	fd, cmd, arg := int(int32(a[0])), a[1], a[2]
-	hfd, ok := t.p.files.Get(fd)
+	f, ok := t.p.files.Get(fd)
 	if !ok {
 		return errno(abi.EBADF)
 	}
@@ -34,11 +34,34 @@ func sysFcntl(t *Task, a [6]uint64) uint64 {
 	case abi.F_SETFD:
 		t.p.files.SetCloseOnExec(fd, arg&abi.FD_CLOEXEC != 0)
 		return 0
-	case abi.F_GETFL:
-		hf, err := unix.FcntlInt(uintptr(hfd), unix.F_GETFL, 0)
-		if err != nil {
-			return errno(hostErrno(err))
+	case abi.F_GETFL, abi.F_SETFL:
+		if sf, ok := f.(statusFile); ok {
+			return sf.statusFlags(t, cmd == abi.F_SETFL, arg)
 		}
+		h, ok := f.(hostPollable)
+		if !ok {
+			return errno(abi.EINVAL)
+		}
+		return hostStatusFlags(h.HostFD(), cmd == abi.F_SETFL, arg)
+	}
+	t.p.compat.Record("flag:fcntl cmd " + itoa(cmd))
+	return errno(abi.EINVAL)
+}
+
+// statusFile is implemented by emulated files with their own status flags
+// (O_NONBLOCK).
+type statusFile interface {
+	statusFlags(t *Task, set bool, arg uint64) uint64
+}
+
+// hostStatusFlags implements F_GETFL/F_SETFL on a host fd, translating the
+// flags by meaning.
+func hostStatusFlags(hfd int, set bool, arg uint64) uint64 {
+	hf, err := unix.FcntlInt(uintptr(hfd), unix.F_GETFL, 0)
+	if err != nil {
+		return errno(hostErrno(err))
+	}
+	if !set {
 		var g uint64
 		switch hf & unix.O_ACCMODE {
 		case unix.O_WRONLY:
@@ -52,25 +75,18 @@ func sysFcntl(t *Task, a [6]uint64) uint64 {
 			}
 		}
 		return g | abi.O_LARGEFILE
-	case abi.F_SETFL:
-		hf, err := unix.FcntlInt(uintptr(hfd), unix.F_GETFL, 0)
-		if err != nil {
-			return errno(hostErrno(err))
-		}
-		for _, f := range statusFlags {
-			if arg&f.guest != 0 {
-				hf |= f.host
-			} else {
-				hf &^= f.host
-			}
-		}
-		if _, err := unix.FcntlInt(uintptr(hfd), unix.F_SETFL, hf); err != nil {
-			return errno(hostErrno(err))
-		}
-		return 0
 	}
-	t.p.compat.Record("flag:fcntl cmd " + itoa(cmd))
-	return errno(abi.EINVAL)
+	for _, f := range statusFlags {
+		if arg&f.guest != 0 {
+			hf |= f.host
+		} else {
+			hf &^= f.host
+		}
+	}
+	if _, err := unix.FcntlInt(uintptr(hfd), unix.F_SETFL, hf); err != nil {
+		return errno(hostErrno(err))
+	}
+	return 0
 }
 
 // sysPrctl implements prctl(2) for the options programs use at start-up.

@@ -136,11 +136,17 @@ func (t *Task) sleep(d time.Duration) abi.Errno {
 	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return 0
-	case <-t.p.done:
-		return abi.EINTR
+	for {
+		select {
+		case <-timer.C:
+			return 0
+		case <-t.p.done:
+			return abi.EINTR
+		case <-t.wake:
+			if t.signalPending() {
+				return abi.EINTR
+			}
+		}
 	}
 }
 

@@ -2,10 +2,7 @@ package sysemu
 
 import (
 	"errors"
-	"io"
 	"syscall"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/carrick-go/carrick/sysemu/abi"
 	"github.com/carrick-go/carrick/vcpu"
@@ -23,36 +20,6 @@ func hostErrno(err error) abi.Errno {
 	return abi.EIO
 }
 
-// hostRead and hostWrite call the host directly rather than through os.File:
-// a guest writing to a closed pipe must see EPIPE, not have Go's runtime
-// raise SIGPIPE on carrick itself.
-func hostRead(fd int, b []byte) (int, error) {
-	for {
-		n, err := unix.Read(fd, b)
-		if err != unix.EINTR {
-			if n < 0 {
-				n = 0
-			}
-			if n == 0 && err == nil {
-				return 0, io.EOF
-			}
-			return n, err
-		}
-	}
-}
-
-func hostWrite(fd int, b []byte) (int, error) {
-	for {
-		n, err := unix.Write(fd, b)
-		if err != unix.EINTR {
-			if n < 0 {
-				n = 0
-			}
-			return n, err
-		}
-	}
-}
-
 // sysRead implements read(2).
 func sysRead(t *Task, a [6]uint64) uint64 {
 	f, ok := t.p.files.Get(int(int32(a[0])))
@@ -66,12 +33,9 @@ func sysRead(t *Task, a [6]uint64) uint64 {
 	if err != nil {
 		return errno(abi.EFAULT)
 	}
-	n, err := hostRead(f, buf)
-	if n > 0 || err == io.EOF {
-		return uint64(n)
-	}
-	if err != nil {
-		return errno(hostErrno(err))
+	n, e := f.Read(t, buf)
+	if e != 0 {
+		return errno(e)
 	}
 	return uint64(n)
 }
@@ -89,9 +53,9 @@ func sysWrite(t *Task, a [6]uint64) uint64 {
 	if err != nil {
 		return errno(abi.EFAULT)
 	}
-	n, err := hostWrite(f, buf)
-	if n == 0 && err != nil {
-		return errno(hostErrno(err))
+	n, e := f.Write(t, buf)
+	if e != 0 {
+		return errno(e)
 	}
 	return uint64(n)
 }
@@ -137,9 +101,9 @@ func sysWritev(t *Task, a [6]uint64) uint64 {
 	if len(all) == 0 {
 		return 0
 	}
-	n, err := hostWrite(f, all)
-	if n == 0 && err != nil {
-		return errno(hostErrno(err))
+	n, e := f.Write(t, all)
+	if e != 0 {
+		return errno(e)
 	}
 	return uint64(n)
 }
@@ -163,10 +127,13 @@ func sysReadv(t *Task, a [6]uint64) uint64 {
 		if err != nil {
 			return errno(abi.EFAULT)
 		}
-		n, err := hostRead(f, b)
+		n, e := f.Read(t, b)
 		total += uint64(n)
-		if err != nil && total == 0 && err != io.EOF {
-			return errno(hostErrno(err))
+		if e != 0 {
+			if total == 0 {
+				return errno(e)
+			}
+			break
 		}
 		if n < len(b) {
 			break

@@ -13,6 +13,9 @@ type signalState struct {
 	mu sync.Mutex
 	// actions are the raw arm64 struct sigaction of each signal; guarded by mu.
 	actions [abi.NSIG + 1][4]uint64
+	// pending are the process-directed pending signals; guarded by mu.
+	// (Each Task's pending set and sigmask are guarded by mu too.)
+	pending pendingSet
 }
 
 // sysRtSigaction implements rt_sigaction(2) bookkeeping.
@@ -68,12 +71,20 @@ func sysRtSigprocmask(t *Task, a [6]uint64) uint64 {
 	if size != 8 {
 		return errno(abi.EINVAL)
 	}
-	prev := t.sigmask
+	var v uint64
 	if set != 0 {
-		v, err := t.readU64(set)
-		if err != nil {
+		var err error
+		if v, err = t.readU64(set); err != nil {
 			return errno(abi.EFAULT)
 		}
+		if how > sigSetmask {
+			return errno(abi.EINVAL)
+		}
+	}
+	s := &t.p.sig
+	s.mu.Lock()
+	prev := t.sigmask
+	if set != 0 {
 		switch how {
 		case sigBlock:
 			t.sigmask |= v
@@ -81,11 +92,10 @@ func sysRtSigprocmask(t *Task, a [6]uint64) uint64 {
 			t.sigmask &^= v
 		case sigSetmask:
 			t.sigmask = v
-		default:
-			return errno(abi.EINVAL)
 		}
 		t.sigmask &^= unblockable
 	}
+	s.mu.Unlock()
 	if old != 0 && t.writeU64(old, prev) != nil {
 		return errno(abi.EFAULT)
 	}

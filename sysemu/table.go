@@ -28,6 +28,12 @@ func syscallHandlers() map[uint64]handler {
 		abi.SYS_WRITEV: sysWritev,
 		abi.SYS_CLOSE:  sysClose,
 		abi.SYS_FCNTL:  sysFcntl,
+		// readiness (eventfd.go, epoll.go)
+		abi.SYS_EVENTFD2:      sysEventfd2,
+		abi.SYS_EPOLL_CREATE1: sysEpollCreate1,
+		abi.SYS_EPOLL_CTL:     sysEpollCtl,
+		abi.SYS_EPOLL_PWAIT:   sysEpollPwait,
+		abi.SYS_EPOLL_PWAIT2:  sysEpollPwait2,
 		// threads and processes (sys_thread.go)
 		abi.SYS_EXIT:              sysExit,
 		abi.SYS_EXIT_GROUP:        sysExitGroup,
@@ -45,6 +51,10 @@ func syscallHandlers() map[uint64]handler {
 		abi.SYS_RT_SIGPROCMASK: sysRtSigprocmask,
 		abi.SYS_SIGALTSTACK:    sysSigaltstack,
 		abi.SYS_RT_SIGRETURN:   sysRtSigreturn,
+		abi.SYS_RT_SIGPENDING:  sysRtSigpending,
+		abi.SYS_KILL:           sysKill,
+		abi.SYS_TGKILL:         sysTgkill,
+		abi.SYS_TKILL:          sysTkill,
 		// identity, time, randomness (sys_info.go)
 		abi.SYS_GETUID:          sysGetid,
 		abi.SYS_GETEUID:         sysGetid,

@@ -17,8 +17,12 @@ type Task struct {
 	startFP *vcpu.FPRegs // FP state to start with (threads inherit it)
 
 	clearTID uint64 // CLONE_CHILD_CLEARTID / set_tid_address
+	// sigmask and pending are guarded by p.sig.mu (other threads post
+	// signals and pick targets by mask).
 	sigmask  uint64
-	altstack [3]uint64 // ss_sp, ss_flags, ss_size
+	pending  pendingSet
+	wake     chan struct{} // a signal was posted: blocked waits return EINTR
+	altstack [3]uint64     // ss_sp, ss_flags, ss_size
 
 	regs         vcpu.Regs // scratch for syscall handling
 	gone         bool      // the thread has exited
@@ -54,6 +58,9 @@ func (t *Task) run(ready chan<- error) {
 				return
 			}
 		case vcpu.ExitInterrupted:
+			if !t.afterInterrupt(ex) {
+				return
+			}
 		case vcpu.ExitFault, vcpu.ExitUndefined, vcpu.ExitBreakpoint:
 			fs := t.faultSignal(ex)
 			if !t.deliverSync(fs) {
@@ -121,11 +128,11 @@ func (t *Task) syscall() (gone bool) {
 	if t.regsReplaced { // rt_sigreturn restored the whole context
 		t.regsReplaced = false
 		t.cpu.SetRegs(r)
-		return false
+		return !t.deliverPending()
 	}
 	r.X[0] = ret
 	t.cpu.SetRegs(r)
-	return false
+	return !t.deliverPending()
 }
 
 func signalName(sig int) string {

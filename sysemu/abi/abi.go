@@ -328,3 +328,32 @@ func itoa(v uint64) string {
 		}
 	}
 }
+
+// eventfd and epoll (uapi/linux/eventfd.h, eventpoll.h). struct epoll_event
+// is 16 bytes on arm64: it is not packed as on x86-64.
+const (
+	EFD_SEMAPHORE = 1
+	EFD_NONBLOCK  = O_NONBLOCK
+	EFD_CLOEXEC   = O_CLOEXEC
+
+	EPOLL_CLOEXEC  = O_CLOEXEC
+	EPOLL_CTL_ADD  = 1
+	EPOLL_CTL_DEL  = 2
+	EPOLL_CTL_MOD  = 3
+	EPOLLIN        = 0x001
+	EPOLLPRI       = 0x002
+	EPOLLOUT       = 0x004
+	EPOLLERR       = 0x008
+	EPOLLHUP       = 0x010
+	EPOLLRDNORM    = 0x040
+	EPOLLRDBAND    = 0x080
+	EPOLLWRNORM    = 0x100
+	EPOLLWRBAND    = 0x200
+	EPOLLRDHUP     = 0x2000
+	EPOLLEXCLUSIVE = 1 << 28
+	EPOLLWAKEUP    = 1 << 29
+	EPOLLONESHOT   = 1 << 30
+	EPOLLET        = 1 << 31
+
+	SizeofEpollEvent = 16
+)

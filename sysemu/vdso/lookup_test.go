@@ -739,3 +739,83 @@ func TestMuslLookup(t *testing.T) {
 		})
 	}
 }
+
+// TestHashTableStructure checks both hash tables as data, beyond what a
+// successful lookup shows: every symbol is reachable exactly once from its
+// own bucket, each DT_GNU_HASH bucket's run is contiguous and terminated
+// (bit 0) inside the table, and the chains cover exactly the symbols.
+func TestHashTableStructure(t *testing.T) {
+	img := Image()
+	f, err := elf.NewFile(bytes.NewReader(img))
+	if err != nil {
+		t.Fatal(err)
+	}
+	le := binary.LittleEndian
+	dynsym := f.Section(".dynsym")
+	nsym := uint32(dynsym.Size / 24)
+	name := func(i uint32) string {
+		strtab := f.Section(".dynstr")
+		off := strtab.Offset + uint64(le.Uint32(img[dynsym.Offset+24*uint64(i):]))
+		return string(img[off : off+uint64(bytes.IndexByte(img[off:], 0))])
+	}
+
+	// DT_HASH.
+	hs := f.Section(".hash")
+	h := img[hs.Offset : hs.Offset+hs.Size]
+	nb, nchain := le.Uint32(h), le.Uint32(h[4:])
+	if nchain != nsym || uint64(8+4*(nb+nchain)) != hs.Size || nb == 0 {
+		t.Fatalf(".hash: nbucket %d nchain %d size %d, %d symbols", nb, nchain, hs.Size, nsym)
+	}
+	seen := map[uint32]bool{}
+	for b := uint32(0); b < nb; b++ {
+		for i, n := le.Uint32(h[8+4*b:]), 0; i != 0; i, n = le.Uint32(h[8+4*(nb+i):]), n+1 {
+			if i >= nsym || seen[i] || n > int(nsym) {
+				t.Fatalf(".hash: bucket %d reaches symbol %d again or out of range", b, i)
+			}
+			seen[i] = true
+			if refELFHash(name(i))%nb != b {
+				t.Errorf(".hash: %s in bucket %d", name(i), b)
+			}
+		}
+	}
+	if len(seen) != int(nsym-1) {
+		t.Errorf(".hash reaches %d of %d symbols", len(seen), nsym-1)
+	}
+
+	// DT_GNU_HASH.
+	gs := f.Section(".gnu.hash")
+	g := img[gs.Offset : gs.Offset+gs.Size]
+	gnb, symoff, bloomN := le.Uint32(g), le.Uint32(g[4:]), le.Uint32(g[8:])
+	buckets := g[16+8*bloomN:]
+	chain := buckets[4*gnb:]
+	if symoff == 0 || symoff > nsym || uint32(len(chain)) != 4*(nsym-symoff) || gnb == 0 {
+		t.Fatalf(".gnu.hash: nbucket %d symoffset %d, %d chain bytes for %d symbols", gnb, symoff, len(chain), nsym)
+	}
+	next := symoff // runs must tile [symoff, nsym) in bucket order
+	for b := uint32(0); b < gnb; b++ {
+		start := le.Uint32(buckets[4*b:])
+		if start == 0 {
+			continue
+		}
+		if start != next {
+			t.Fatalf(".gnu.hash: bucket %d starts at %d, want %d", b, start, next)
+		}
+		for i := start; ; i++ {
+			if i >= nsym {
+				t.Fatalf(".gnu.hash: bucket %d's run is not terminated inside the table", b)
+			}
+			v := le.Uint32(chain[4*(i-symoff):])
+			hv := refGNUHash(name(i))
+			if hv%gnb != b || v|1 != hv|1 {
+				t.Errorf(".gnu.hash: symbol %d (%s) hash %#x in bucket %d, chain value %#x", i, name(i), hv, b, v)
+			}
+			if v&1 != 0 {
+				next = i + 1
+				break
+			}
+		}
+	}
+	if next != nsym {
+		t.Errorf(".gnu.hash runs cover [%d, %d), want [%d, %d)", symoff, next, symoff, nsym)
+	}
+}

@@ -1,0 +1,210 @@
+package sysemu
+
+import (
+	"math/bits"
+
+	"github.com/carrick-go/carrick/sysemu/abi"
+	"github.com/carrick-go/carrick/vcpu"
+)
+
+// Asynchronous signals within one process: kill/tgkill/tkill to itself,
+// pending sets per thread and per process, delivery when a thread returns to
+// the guest (after a syscall, or when its vCPU is interrupted for it), and
+// the default actions. Signals between processes and from the host arrive
+// with the process model.
+
+// sigInfo is the siginfo of a pending signal.
+type sigInfo struct {
+	code int32
+	pid  uint32
+	uid  uint32
+	addr uint64
+}
+
+// pendingSet holds pending standard signals; a second instance of one
+// already pending merges with it, as Linux does for signals below SIGRTMIN.
+type pendingSet struct {
+	mask uint64
+	info [abi.NSIG + 1]sigInfo
+}
+
+func (ps *pendingSet) add(sig int, si sigInfo) {
+	bit := uint64(1) << (sig - 1)
+	if ps.mask&bit == 0 {
+		ps.mask |= bit
+		ps.info[sig] = si
+	}
+}
+
+func (ps *pendingSet) take(sig int) sigInfo {
+	ps.mask &^= 1 << (sig - 1)
+	return ps.info[sig]
+}
+
+// defaultIgnored are the signals whose default action is to do nothing.
+const defaultIgnored = 1<<(abi.SIGCHLD-1) | 1<<(abi.SIGURG-1) | 1<<(28-1) /* SIGWINCH */ | 1<<(18-1) /* SIGCONT */
+
+// stopSignals stop the process by default; job control is not modelled, so
+// they are recorded and otherwise ignored.
+const stopSignals = 1<<(19-1) | 1<<(20-1) | 1<<(21-1) | 1<<(22-1)
+
+// post makes sig pending for target (a thread), or for the process when
+// target is nil, and wakes a thread that can take it.
+func (p *Process) post(target *Task, sig int, si sigInfo) {
+	s := &p.sig
+	s.mu.Lock()
+	if target != nil {
+		target.pending.add(sig, si)
+	} else {
+		s.pending.add(sig, si)
+		// Wake a thread that does not block it (the main thread first).
+		p.tmu.Lock()
+		target = p.tasks[p.pid]
+		for _, t := range p.tasks {
+			if t.sigmask&(1<<(sig-1)) == 0 && (target == nil || target.sigmask&(1<<(sig-1)) != 0) {
+				target = t
+			}
+		}
+		p.tmu.Unlock()
+	}
+	s.mu.Unlock()
+	if target != nil {
+		target.notify()
+	}
+}
+
+// notify makes the thread look at its pending signals: a running vCPU is
+// interrupted, a blocked wait returns EINTR.
+func (t *Task) notify() {
+	select {
+	case t.wake <- struct{}{}:
+	default:
+	}
+	t.p.tmu.Lock()
+	c := t.cpu
+	t.p.tmu.Unlock()
+	if c != nil {
+		c.Interrupt()
+	}
+}
+
+// signalPending reports whether an unblocked signal waits for t.
+func (t *Task) signalPending() bool {
+	s := &t.p.sig
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return (t.pending.mask|s.pending.mask)&^t.sigmask != 0
+}
+
+// deliverPending delivers at most one pending unblocked signal: it runs the
+// default action or sets up the handler's frame. It returns false when the
+// process is now dying.
+func (t *Task) deliverPending() bool {
+	for {
+		s := &t.p.sig
+		s.mu.Lock()
+		ready := (t.pending.mask | s.pending.mask) &^ t.sigmask
+		if ready == 0 {
+			s.mu.Unlock()
+			return true
+		}
+		sig := bits.TrailingZeros64(ready) + 1
+		var si sigInfo
+		if t.pending.mask&(1<<(sig-1)) != 0 {
+			si = t.pending.take(sig)
+		} else {
+			si = s.pending.take(sig)
+		}
+		handler := s.actions[sig][0]
+		s.mu.Unlock()
+
+		switch {
+		case handler == abi.SIG_IGN:
+			continue
+		case handler == abi.SIG_DFL:
+			bit := uint64(1) << (sig - 1)
+			if defaultIgnored&bit != 0 {
+				continue
+			}
+			if stopSignals&bit != 0 {
+				t.p.compat.Record("signal:stop (job control)")
+				continue
+			}
+			t.p.exit(ExitStatus{Signal: sig})
+			return false
+		}
+		fs := faultSignal{sig: sig, code: si.code, addr: si.addr, pid: si.pid, uid: si.uid}
+		if !t.deliverSync(fs) {
+			t.p.exit(ExitStatus{Signal: abi.SIGSEGV})
+			return false
+		}
+		return true
+	}
+}
+
+// sigSend validates a signal number for kill-like calls.
+func sigValid(sig uint64) bool { return sig <= abi.NSIG }
+
+// sysKill implements kill(2) for this process (pid 0, -1, its own pid or
+// process group). Other processes arrive with the process model.
+func sysKill(t *Task, a [6]uint64) uint64 {
+	pid, sig := int32(a[0]), a[1]
+	if !sigValid(sig) {
+		return errno(abi.EINVAL)
+	}
+	self := int32(t.p.pid)
+	if pid != 0 && pid != -1 && pid != self && pid != -self {
+		t.p.compat.Record("syscall:kill (other process)")
+		return errno(abi.ESRCH)
+	}
+	if sig != 0 {
+		t.p.post(nil, int(sig), sigInfo{code: abi.SI_USER, pid: uint32(t.p.pid)})
+	}
+	return 0
+}
+
+// sysTgkill implements tgkill(2).
+func sysTgkill(t *Task, a [6]uint64) uint64 {
+	if int32(a[0]) != int32(t.p.pid) {
+		return errno(abi.ESRCH)
+	}
+	return t.tkill(int32(a[1]), a[2])
+}
+
+// sysTkill implements tkill(2).
+func sysTkill(t *Task, a [6]uint64) uint64 { return t.tkill(int32(a[0]), a[1]) }
+
+func (t *Task) tkill(tid int32, sig uint64) uint64 {
+	if !sigValid(sig) || tid <= 0 {
+		return errno(abi.EINVAL)
+	}
+	t.p.tmu.Lock()
+	target := t.p.tasks[int(tid)]
+	t.p.tmu.Unlock()
+	if target == nil {
+		return errno(abi.ESRCH)
+	}
+	if sig != 0 {
+		t.p.post(target, int(sig), sigInfo{code: abi.SI_TKILL, pid: uint32(t.p.pid)})
+	}
+	return 0
+}
+
+// sysRtSigpending implements rt_sigpending(2).
+func sysRtSigpending(t *Task, a [6]uint64) uint64 {
+	if a[1] != 8 {
+		return errno(abi.EINVAL)
+	}
+	s := &t.p.sig
+	s.mu.Lock()
+	set := (t.pending.mask | s.pending.mask) & t.sigmask
+	s.mu.Unlock()
+	if t.writeU64(a[0], set) != nil {
+		return errno(abi.EFAULT)
+	}
+	return 0
+}
+
+// afterExit runs when the vCPU stopped for an interrupt: deliver what is
+// pending. It returns false when the process is dying.
+func (t *Task) afterInterrupt(ex vcpu.Exit) bool { return t.deliverPending() }
