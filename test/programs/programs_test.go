@@ -1,7 +1,8 @@
 // Package programs is the program-level differential suite: every test
 // program under c/ (built at -O0 and -O2) and go/ (built with GOARCH=arm64)
 // runs under qemu-aarch64-static, the oracle, and under carrick run-elf with
-// the same argv, environment, working directory and stdin (/dev/null). The
+// the same argv, environment, working directory (fresh and empty for each
+// run) and stdin (/dev/null). The
 // two runs must produce byte-identical stdout and stderr and the same exit
 // status (128+signal for a guest killed by a signal).
 //
