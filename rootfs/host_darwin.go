@@ -285,3 +285,9 @@ func hostPathOf(fd int) (string, error) {
 	}
 	return string(buf), nil
 }
+
+// openTmpfile: darwin has no O_TMPFILE; Linux file systems without it say
+// EOPNOTSUPP, which guests (glibc's tmpfile, for one) fall back from.
+func openTmpfile(dirfd int, hflags int, mode uint32) (int, error) {
+	return -1, unix.EOPNOTSUPP
+}

@@ -260,3 +260,9 @@ func hostPathOf(fd int) (string, error) {
 	}
 	return string(buf[:n]), nil
 }
+
+// openTmpfile makes an unnamed regular file in the directory dirfd
+// (O_TMPFILE); hflags are host open flags without O_TMPFILE.
+func openTmpfile(dirfd int, hflags int, mode uint32) (int, error) {
+	return unix.Openat(dirfd, ".", hflags|unix.O_TMPFILE, mode)
+}

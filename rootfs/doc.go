@@ -1,0 +1,56 @@
+// Package rootfs is the guest's view of files: confined path resolution
+// over a host directory, a mount table (bind mounts of host directories
+// and files, read-only or read-write, and synthetic mounts served by Go
+// code), and Linux metadata the host cannot hold. sysemu keeps one *FS per
+// container or process and calls it for every path-based syscall, with the
+// directory a relative path starts from (a *Dir: the cwd, or an openat
+// dirfd) and Linux flag values; every result is a Linux errno (abi.Errno).
+//
+// # Resolution
+//
+// A guest path is never handed to the host. resolve walks it one
+// component at a time, like openat2(RESOLVE_IN_ROOT), holding each
+// directory open:
+//
+//   - each component is opened relative to the directory descriptor
+//     already held, with O_NOFOLLOW|O_DIRECTORY (O_PATH on Linux), so the
+//     host never follows a link or crosses ".." for us, and a concurrent
+//     rename can only change which directory we enter, never move the walk
+//     out of the tree;
+//   - a component that is a link is read (readlinkat) and its target is
+//     walked in its place: an absolute target restarts at the view's root,
+//     a relative one continues in the directory holding the link; after
+//     40 links the lookup fails with ELOOP, as Linux;
+//   - ".." pops the stack of directories this lookup entered, and never
+//     goes above the root. Above the directory the lookup started from, it
+//     walks the lexical parent of that directory's guest path again from
+//     the root. The host's own ".." is never used, so no directory the
+//     guest can move makes ".." land outside;
+//   - the guest path of each directory is tracked as the walk goes; a
+//     component whose guest path is a mount point enters the mount's root
+//     instead (and ".." from there pops back to the directory holding the
+//     mount point). Synthetic mounts are walked through their provider's
+//     Stat and Readlink.
+//
+// The final component is then acted on through the directory that holds
+// it, with *at calls that do not follow links (fstatat with
+// AT_SYMLINK_NOFOLLOW, openat with O_NOFOLLOW, unlinkat, renameat2,
+// linkat without AT_SYMLINK_FOLLOW, fchownat/utimensat with
+// AT_SYMLINK_NOFOLLOW, fchmodat2). Following a final link, when asked,
+// is done by the walk above, so every host call names either a descriptor
+// we hold or a single name inside one. That is what makes confinement hold
+// on darwin too, where there is no openat2.
+//
+// Guest paths of directories are recorded when they are walked. A
+// directory renamed after a *Dir for it was made keeps its old recorded
+// path (getcwd and ".." from it use that path), and mount points are
+// recognised by guest path; both are confined whatever the path says.
+//
+// # Metadata
+//
+// MetadataHost stores ownership, modes and device nodes in the host file
+// system. MetadataXattr (a non-root host user, macOS) records them in
+// user.carrick.* extended attributes; see meta.go. In both modes the host
+// umask is undone: the mode a guest asks for (already masked by its own
+// umask in sysemu) is the mode it gets.
+package rootfs

@@ -1,0 +1,680 @@
+package rootfs
+
+import (
+	"strings"
+
+	"github.com/carrick-go/carrick/sysemu/abi"
+	"golang.org/x/sys/unix"
+)
+
+// The path operations. Each takes the directory a relative path starts
+// from (nil: the root; ignored for absolute paths), resolves confined, and
+// acts on the final component through the host directory that holds it,
+// never by host path.
+
+func followFlag(follow bool) lookupFlags {
+	if follow {
+		return lkFollow
+	}
+	return 0
+}
+
+// Stat is stat(2): follows a final link.
+func (fs *FS) Stat(at *Dir, p string) (Stat, abi.Errno) { return fs.stat(at, p, lkFollow) }
+
+// Lstat is lstat(2): does not follow a final link.
+func (fs *FS) Lstat(at *Dir, p string) (Stat, abi.Errno) { return fs.stat(at, p, 0) }
+
+// StatAt is fstatat(2) with or without AT_SYMLINK_NOFOLLOW.
+func (fs *FS) StatAt(at *Dir, p string, follow bool) (Stat, abi.Errno) {
+	return fs.stat(at, p, followFlag(follow))
+}
+
+func (fs *FS) stat(at *Dir, p string, fl lookupFlags) (Stat, abi.Errno) {
+	w, n, e := fs.resolve(at, p, fl)
+	defer w.release()
+	if e != 0 {
+		return Stat{}, e
+	}
+	st := n.st
+	if e := fs.overlayNode(&n, &st); e != 0 {
+		return Stat{}, e
+	}
+	return st, 0
+}
+
+// Readlink is readlink(2).
+func (fs *FS) Readlink(at *Dir, p string) (string, abi.Errno) {
+	w, n, e := fs.resolve(at, p, 0)
+	defer w.release()
+	if e != 0 {
+		return "", e
+	}
+	if !n.st.IsSymlink() {
+		return "", abi.EINVAL
+	}
+	return fs.readlinkNode(&n)
+}
+
+// Access is faccessat(2) for a root guest: read and write are always
+// granted (but writes on a read-only mount are EROFS), execute needs a
+// directory or an x bit. mode is F_OK or a mask of R_OK, W_OK, X_OK.
+func (fs *FS) Access(at *Dir, p string, mode uint32, follow bool) abi.Errno {
+	if mode&^7 != 0 {
+		return abi.EINVAL
+	}
+	w, n, e := fs.resolve(at, p, followFlag(follow))
+	defer w.release()
+	if e != 0 {
+		return e
+	}
+	st := n.st
+	if e := fs.overlayNode(&n, &st); e != 0 {
+		return e
+	}
+	typ := st.Mode & sIFMT
+	if mode&W_OK != 0 && n.mnt.ro && (typ == sIFREG || typ == sIFDIR || typ == sIFLNK) {
+		return abi.EROFS
+	}
+	if mode&X_OK != 0 && typ != sIFDIR && st.Mode&0o111 == 0 {
+		return abi.EACCES
+	}
+	return 0
+}
+
+// createTarget resolves p for creating its final component and applies the
+// checks every create shares. exists reports EEXIST over EROFS, as Linux
+// orders them.
+func (fs *FS) createTarget(at *Dir, p string) (*walker, node, abi.Errno) {
+	w, n, e := fs.resolve(at, p, lkParent)
+	if e != 0 {
+		return w, n, e
+	}
+	if n.kind != lastNorm || n.mountRoot {
+		return w, n, abi.EEXIST
+	}
+	if n.mnt.synth != nil {
+		if _, e := fs.lstatRaw(&n); e == 0 {
+			return w, n, abi.EEXIST
+		}
+		return w, n, abi.EPERM
+	}
+	if n.mnt.ro {
+		if _, e := fs.lstatRaw(&n); e == 0 {
+			return w, n, abi.EEXIST
+		}
+		return w, n, abi.EROFS
+	}
+	return w, n, 0
+}
+
+// Mkdir is mkdir(2). mode is already masked by the guest's umask; the host
+// umask does not apply.
+func (fs *FS) Mkdir(at *Dir, p string, mode uint32) abi.Errno {
+	w, n, e := fs.createTarget(at, p)
+	defer w.release()
+	if e != 0 {
+		return e
+	}
+	hp := mode & 0o777
+	if fs.meta == MetadataXattr {
+		hp = hostPerm(sIFDIR, mode)
+	}
+	if err := unix.Mkdirat(n.dir.fd, n.name, hp); err != nil {
+		return errnoOf(err)
+	}
+	return fs.initAt(n.dir.fd, n.name, sIFDIR, mode, 0, 0)
+}
+
+// initAt sets up a node just created at (dirfd, name).
+func (fs *FS) initAt(dirfd int, name string, typ, mode, standin uint32, rdev uint64) abi.Errno {
+	if fs.meta != MetadataXattr && typ != sIFREG && typ != sIFDIR && typ != sIFIFO {
+		// Devices and sockets: no descriptor needed for the mode.
+		return errnoOf(chmodAt(dirfd, name, mode&0o7777))
+	}
+	fd, err := openMeta(dirfd, name, typ)
+	if err != nil {
+		return errnoOf(err)
+	}
+	defer unix.Close(fd)
+	return fs.initCreated(fd, typ, mode, standin, rdev)
+}
+
+// Mknod is mknodat(2): regular files, FIFOs, sockets and device nodes. In
+// the xattr metadata mode, devices and sockets are empty regular files
+// standing in for them (and so are FIFOs where the host cannot make them).
+func (fs *FS) Mknod(at *Dir, p string, mode uint32, dev uint64) abi.Errno {
+	typ := mode & sIFMT
+	switch typ {
+	case 0:
+		typ = sIFREG
+	case sIFREG, sIFIFO, sIFCHR, sIFBLK, sIFSOCK:
+	case sIFDIR:
+		return abi.EPERM
+	default:
+		return abi.EINVAL
+	}
+	w, n, e := fs.createTarget(at, p)
+	defer w.release()
+	if e != 0 {
+		return e
+	}
+	perm := mode & 0o7777
+	mkStandin := func(t uint32) abi.Errno {
+		fd, err := unix.Openat(n.dir.fd, n.name, unix.O_CREAT|unix.O_EXCL|unix.O_WRONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+		if err != nil {
+			return errnoOf(err)
+		}
+		defer unix.Close(fd)
+		return fs.initCreated(fd, sIFREG, perm, t, dev)
+	}
+	switch {
+	case typ == sIFREG:
+		return mkStandin(0)
+	case fs.meta == MetadataXattr && typ != sIFIFO:
+		return mkStandin(typ)
+	}
+	hp := perm & 0o777
+	if fs.meta == MetadataXattr {
+		hp = hostPerm(typ, perm)
+	}
+	if err := mknodat(n.dir.fd, n.name, typ|hp, dev); err != nil {
+		if fs.meta == MetadataXattr && typ == sIFIFO && (err == unix.EPERM || err == unix.ENOTSUP || err == unix.EOPNOTSUPP) {
+			return mkStandin(typ)
+		}
+		return errnoOf(err)
+	}
+	return fs.initAt(n.dir.fd, n.name, typ, perm, 0, 0)
+}
+
+// Symlink is symlinkat(2): target is stored as given and only ever
+// resolved confined.
+func (fs *FS) Symlink(target string, at *Dir, p string) abi.Errno {
+	if target == "" {
+		return abi.ENOENT
+	}
+	if len(target) >= pathMax {
+		return abi.ENAMETOOLONG
+	}
+	if strings.IndexByte(target, 0) >= 0 {
+		return abi.EINVAL
+	}
+	w, n, e := fs.createTarget(at, p)
+	defer w.release()
+	if e != 0 {
+		return e
+	}
+	return errnoOf(unix.Symlinkat(target, n.dir.fd, n.name))
+}
+
+// Link is linkat(2); follow is AT_SYMLINK_FOLLOW for the old path.
+func (fs *FS) Link(oldAt *Dir, oldPath string, newAt *Dir, newPath string, follow bool) abi.Errno {
+	wo, on, e := fs.resolve(oldAt, oldPath, followFlag(follow))
+	defer wo.release()
+	if e != 0 {
+		return e
+	}
+	if on.st.IsDir() {
+		return abi.EPERM
+	}
+	wn, nn, e := fs.resolve(newAt, newPath, lkParent)
+	defer wn.release()
+	if e != 0 {
+		return e
+	}
+	if nn.kind != lastNorm || nn.mountRoot {
+		return abi.EEXIST
+	}
+	if on.mountRoot || on.mnt != nn.dir.mnt {
+		return abi.EXDEV
+	}
+	if on.mnt.synth != nil {
+		return abi.EPERM
+	}
+	if on.mnt.ro {
+		return abi.EROFS
+	}
+	odir, oname := on.hostAt()
+	// Flag 0: the host never follows a link here; following was done above.
+	return errnoOf(unix.Linkat(odir, oname, nn.dir.fd, nn.name, 0))
+}
+
+// removeTarget resolves p for unlink or rmdir.
+func (fs *FS) removeTarget(at *Dir, p string) (*walker, node, abi.Errno) {
+	return fs.resolve(at, p, lkParent)
+}
+
+// Unlink is unlinkat(2) without AT_REMOVEDIR.
+func (fs *FS) Unlink(at *Dir, p string) abi.Errno {
+	w, n, e := fs.removeTarget(at, p)
+	defer w.release()
+	if e != 0 {
+		return e
+	}
+	if n.kind != lastNorm {
+		return abi.EISDIR
+	}
+	if n.mountRoot {
+		return abi.EBUSY
+	}
+	if n.mnt.synth != nil {
+		return abi.EPERM
+	}
+	if n.mnt.ro {
+		return abi.EROFS
+	}
+	if n.slash {
+		st, e := fs.lstatRaw(&n)
+		if e != 0 {
+			return e
+		}
+		if st.IsDir() {
+			return abi.EISDIR
+		}
+		return abi.ENOTDIR
+	}
+	err := unix.Unlinkat(n.dir.fd, n.name, 0)
+	if err == unix.EPERM || err == unix.EISDIR {
+		// darwin says EPERM for a directory; Linux says EISDIR.
+		if st, e := fs.lstatRaw(&n); e == 0 && st.IsDir() {
+			return abi.EISDIR
+		}
+	}
+	return errnoOf(err)
+}
+
+// Rmdir is rmdir(2) (unlinkat with AT_REMOVEDIR).
+func (fs *FS) Rmdir(at *Dir, p string) abi.Errno {
+	w, n, e := fs.removeTarget(at, p)
+	defer w.release()
+	if e != 0 {
+		return e
+	}
+	switch n.kind {
+	case lastDot:
+		return abi.EINVAL
+	case lastDotDot:
+		return abi.ENOTEMPTY
+	case lastRoot:
+		return abi.EBUSY
+	}
+	if n.mountRoot {
+		return abi.EBUSY
+	}
+	if n.mnt.synth != nil {
+		return abi.EPERM
+	}
+	if n.mnt.ro {
+		return abi.EROFS
+	}
+	err := unix.Unlinkat(n.dir.fd, n.name, unix.AT_REMOVEDIR)
+	if err == unix.EEXIST {
+		return abi.ENOTEMPTY
+	}
+	return errnoOf(err)
+}
+
+// Rename is renameat2(2) with RENAME_NOREPLACE and RENAME_EXCHANGE.
+// Renames across mounts are EXDEV, as between Linux mounts.
+func (fs *FS) Rename(oldAt *Dir, oldPath string, newAt *Dir, newPath string, flags uint) abi.Errno {
+	if flags&^(RENAME_NOREPLACE|RENAME_EXCHANGE|RENAME_WHITEOUT) != 0 {
+		return abi.EINVAL
+	}
+	if flags&RENAME_EXCHANGE != 0 && flags&(RENAME_NOREPLACE|RENAME_WHITEOUT) != 0 {
+		return abi.EINVAL
+	}
+	if flags&RENAME_WHITEOUT != 0 {
+		return abi.EINVAL // no whiteouts on carrick's file systems
+	}
+	wo, on, e := fs.resolve(oldAt, oldPath, lkParent)
+	defer wo.release()
+	if e != 0 {
+		return e
+	}
+	wn, nn, e := fs.resolve(newAt, newPath, lkParent)
+	defer wn.release()
+	if e != 0 {
+		return e
+	}
+	if on.kind != lastNorm {
+		return abi.EBUSY
+	}
+	if nn.kind != lastNorm {
+		if flags&RENAME_NOREPLACE != 0 {
+			return abi.EEXIST
+		}
+		return abi.EBUSY
+	}
+	if on.dir.mnt != nn.dir.mnt {
+		return abi.EXDEV
+	}
+	if on.mnt.synth != nil || nn.mnt.synth != nil {
+		return abi.EPERM
+	}
+	if on.dir.mnt.ro {
+		return abi.EROFS
+	}
+	if on.mountRoot || nn.mountRoot {
+		return abi.EBUSY
+	}
+	if on.slash || nn.slash {
+		st, e := fs.lstatRaw(&on)
+		if e != 0 {
+			return e
+		}
+		if !st.IsDir() {
+			return abi.ENOTDIR
+		}
+	}
+	return errnoOf(renameat2(on.dir.fd, on.name, nn.dir.fd, nn.name, flags))
+}
+
+// mutableNode resolves p for a metadata change.
+func (fs *FS) mutableNode(at *Dir, p string, follow bool) (*walker, node, abi.Errno) {
+	w, n, e := fs.resolve(at, p, followFlag(follow))
+	if e != 0 {
+		return w, n, e
+	}
+	if n.mnt.synth != nil {
+		return w, n, abi.EPERM
+	}
+	if n.mnt.ro {
+		return w, n, abi.EROFS
+	}
+	return w, n, 0
+}
+
+// Chmod is fchmodat(2) (follow false: fchmodat2 with AT_SYMLINK_NOFOLLOW,
+// EOPNOTSUPP on a link, as Linux).
+func (fs *FS) Chmod(at *Dir, p string, mode uint32, follow bool) abi.Errno {
+	w, n, e := fs.mutableNode(at, p, follow)
+	defer w.release()
+	if e != 0 {
+		return e
+	}
+	typ := n.st.Mode & sIFMT
+	if typ == sIFLNK {
+		return eOPNOTSUPP
+	}
+	dirfd, name := n.hostAt()
+	if fs.meta != MetadataXattr || !needsMeta(typ) {
+		return errnoOf(chmodAt(dirfd, name, mode&0o7777))
+	}
+	fd, err := openMeta(dirfd, name, typ)
+	if err != nil {
+		return errnoOf(err)
+	}
+	defer unix.Close(fd)
+	return fs.setMode(fd, typ, mode)
+}
+
+// Chown is fchownat(2); -1 leaves an id unchanged.
+func (fs *FS) Chown(at *Dir, p string, uid, gid int, follow bool) abi.Errno {
+	w, n, e := fs.mutableNode(at, p, follow)
+	defer w.release()
+	if e != 0 {
+		return e
+	}
+	dirfd, name := n.hostAt()
+	typ := n.st.Mode & sIFMT
+	if fs.meta != MetadataXattr {
+		return errnoOf(unix.Fchownat(dirfd, name, uid, gid, unix.AT_SYMLINK_NOFOLLOW))
+	}
+	if !needsMeta(typ) {
+		return fs.chownMeta(-1, typ, uid, gid)
+	}
+	fd, err := openMeta(dirfd, name, typ)
+	if err != nil {
+		return errnoOf(err)
+	}
+	defer unix.Close(fd)
+	return fs.chownMeta(fd, typ, uid, gid)
+}
+
+// hostTimes converts utimensat times (nil: both now) to the host's; skip
+// is true when both are UTIME_OMIT.
+func hostTimes(ts *[2]Timespec) ([]unix.Timespec, bool) {
+	out := []unix.Timespec{{Nsec: hostUtimeNow}, {Nsec: hostUtimeNow}}
+	if ts == nil {
+		return out, false
+	}
+	for i, t := range ts {
+		switch t.Nsec {
+		case UTIME_NOW:
+			out[i] = unix.Timespec{Nsec: hostUtimeNow}
+		case UTIME_OMIT:
+			out[i] = unix.Timespec{Nsec: hostUtimeOmit}
+		default:
+			out[i] = unix.Timespec{Sec: t.Sec, Nsec: t.Nsec}
+		}
+	}
+	return out, ts[0].Nsec == UTIME_OMIT && ts[1].Nsec == UTIME_OMIT
+}
+
+func validTimes(ts *[2]Timespec) bool {
+	if ts == nil {
+		return true
+	}
+	for _, t := range ts {
+		if t.Nsec != UTIME_NOW && t.Nsec != UTIME_OMIT && (t.Nsec < 0 || t.Nsec >= 1e9) {
+			return false
+		}
+	}
+	return true
+}
+
+// Utimes is utimensat(2): ts nil sets both times to now; a Nsec of
+// UTIME_NOW or UTIME_OMIT means now or unchanged.
+func (fs *FS) Utimes(at *Dir, p string, ts *[2]Timespec, follow bool) abi.Errno {
+	if !validTimes(ts) {
+		return abi.EINVAL
+	}
+	w, n, e := fs.mutableNode(at, p, follow)
+	defer w.release()
+	if e != 0 {
+		return e
+	}
+	hts, skip := hostTimes(ts)
+	if skip {
+		return 0
+	}
+	dirfd, name := n.hostAt()
+	return errnoOf(unix.UtimesNanoAt(dirfd, name, hts, unix.AT_SYMLINK_NOFOLLOW))
+}
+
+// Truncate is truncate(2).
+func (fs *FS) Truncate(at *Dir, p string, size int64) abi.Errno {
+	if size < 0 {
+		return abi.EINVAL
+	}
+	w, n, e := fs.resolve(at, p, lkFollow)
+	defer w.release()
+	if e != 0 {
+		return e
+	}
+	switch n.st.Mode & sIFMT {
+	case sIFDIR:
+		return abi.EISDIR
+	case sIFREG:
+	default:
+		return abi.EINVAL
+	}
+	if n.mnt.synth != nil {
+		return abi.EPERM
+	}
+	if n.mnt.ro {
+		return abi.EROFS
+	}
+	dirfd, name := n.hostAt()
+	fd, err := unix.Openat(dirfd, name, unix.O_WRONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return errnoOf(err)
+	}
+	defer unix.Close(fd)
+	return errnoOf(unix.Ftruncate(fd, size))
+}
+
+// Statfs is statfs(2).
+func (fs *FS) Statfs(at *Dir, p string) (Statfs, abi.Errno) {
+	w, n, e := fs.resolve(at, p, lkFollow)
+	defer w.release()
+	if e != 0 {
+		return Statfs{}, e
+	}
+	if s := n.mnt.synth; s != nil {
+		return s.Statfs(), 0
+	}
+	dirfd, name := n.hostAt()
+	fd, err := openNodeFd(dirfd, name)
+	if err != nil {
+		return Statfs{}, errnoOf(err)
+	}
+	defer unix.Close(fd)
+	s, err := statfsFromHost(fd)
+	if err != nil {
+		return Statfs{}, errnoOf(err)
+	}
+	if n.mnt.ro {
+		s.Flags |= ST_RDONLY
+	}
+	return s, 0
+}
+
+// nodeFd opens the resolved node for xattr calls.
+func (fs *FS) nodeFd(n *node) (int, abi.Errno) {
+	dirfd, name := n.hostAt()
+	fd, err := openMeta(dirfd, name, n.st.Mode&sIFMT)
+	if err != nil {
+		return -1, errnoOf(err)
+	}
+	return fd, 0
+}
+
+// Getxattr is getxattr(2) / lgetxattr(2).
+func (fs *FS) Getxattr(at *Dir, p, name string, follow bool) ([]byte, abi.Errno) {
+	w, n, e := fs.resolve(at, p, followFlag(follow))
+	defer w.release()
+	if e != 0 {
+		return nil, e
+	}
+	if n.mnt.synth != nil {
+		return nil, eOPNOTSUPP
+	}
+	fd, e := fs.nodeFd(&n)
+	if e != 0 {
+		return nil, e
+	}
+	defer unix.Close(fd)
+	return fs.getxattrFd(fd, name)
+}
+
+// Setxattr is setxattr(2) / lsetxattr(2); flags are XATTR_CREATE or
+// XATTR_REPLACE.
+func (fs *FS) Setxattr(at *Dir, p, name string, value []byte, flags int, follow bool) abi.Errno {
+	w, n, e := fs.mutableNode(at, p, follow)
+	defer w.release()
+	if e != 0 {
+		return e
+	}
+	fd, e := fs.nodeFd(&n)
+	if e != 0 {
+		return e
+	}
+	defer unix.Close(fd)
+	return fs.setxattrFd(fd, name, value, flags)
+}
+
+// Listxattr is listxattr(2) / llistxattr(2).
+func (fs *FS) Listxattr(at *Dir, p string, follow bool) ([]string, abi.Errno) {
+	w, n, e := fs.resolve(at, p, followFlag(follow))
+	defer w.release()
+	if e != 0 {
+		return nil, e
+	}
+	if n.mnt.synth != nil {
+		return nil, 0
+	}
+	fd, e := fs.nodeFd(&n)
+	if e != 0 {
+		return nil, e
+	}
+	defer unix.Close(fd)
+	return fs.listxattrFd(fd)
+}
+
+// Removexattr is removexattr(2) / lremovexattr(2).
+func (fs *FS) Removexattr(at *Dir, p, name string, follow bool) abi.Errno {
+	w, n, e := fs.mutableNode(at, p, follow)
+	defer w.release()
+	if e != 0 {
+		return e
+	}
+	fd, e := fs.nodeFd(&n)
+	if e != 0 {
+		return e
+	}
+	defer unix.Close(fd)
+	return fs.removexattrFd(fd, name)
+}
+
+func (fs *FS) getxattrFd(fd int, name string) ([]byte, abi.Errno) {
+	hn, e := fs.guestXattrName(name)
+	if e == abi.EPERM {
+		return nil, abi.ENODATA
+	}
+	if e != 0 {
+		return nil, e
+	}
+	buf := make([]byte, 256)
+	for {
+		n, err := fdGetxattr(fd, hn, buf)
+		if err == unix.ERANGE {
+			sz, err := fdGetxattr(fd, hn, nil)
+			if err != nil {
+				return nil, errnoOf(err)
+			}
+			buf = make([]byte, sz+64)
+			continue
+		}
+		if err != nil {
+			return nil, errnoOf(err)
+		}
+		return buf[:n], 0
+	}
+}
+
+func (fs *FS) setxattrFd(fd int, name string, value []byte, flags int) abi.Errno {
+	if flags&^(XATTR_CREATE|XATTR_REPLACE) != 0 {
+		return abi.EINVAL
+	}
+	if len(value) > xattrSizeMax {
+		return abi.E2BIG
+	}
+	hn, e := fs.guestXattrName(name)
+	if e != 0 {
+		return e
+	}
+	return errnoOf(fdSetxattr(fd, hn, value, flags))
+}
+
+func (fs *FS) listxattrFd(fd int) ([]string, abi.Errno) {
+	names, err := listXattrs(fd)
+	if err != nil {
+		if err == unix.ENOTSUP || err == unix.EOPNOTSUPP {
+			return nil, 0
+		}
+		return nil, errnoOf(err)
+	}
+	return fs.guestXattrList(names), 0
+}
+
+func (fs *FS) removexattrFd(fd int, name string) abi.Errno {
+	hn, e := fs.guestXattrName(name)
+	if e == abi.EPERM {
+		return abi.ENODATA
+	}
+	if e != 0 {
+		return e
+	}
+	return errnoOf(fdRemovexattr(fd, hn))
+}
