@@ -200,7 +200,7 @@ func buildImage() ([]byte, []Symbol) {
 	gnuChain := make([]uint32, len(order))
 	for i, f := range order {
 		h := gnuHash(f.name)
-		bloom[(h/64)%gnuBloomN] |= 1<<(h%64) | 1<<((h>>(gnuShift+1))%64)
+		bloom[(h/64)%gnuBloomN] |= 1<<(h%64) | 1<<((h>>gnuShift)%64)
 		b := h % gnuNBucket
 		if gnuBucket[b] == 0 {
 			gnuBucket[b] = uint32(i + symOffset)

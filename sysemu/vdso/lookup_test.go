@@ -791,7 +791,9 @@ func TestHashTableStructure(t *testing.T) {
 	if symoff == 0 || symoff > nsym || uint32(len(chain)) != 4*(nsym-symoff) || gnb == 0 {
 		t.Fatalf(".gnu.hash: nbucket %d symoffset %d, %d chain bytes for %d symbols", gnb, symoff, len(chain), nsym)
 	}
-	next := symoff // runs must tile [symoff, nsym) in bucket order
+	// Runs must tile [symoff, nsym) in bucket order. (Lookups only need
+	// each run to be contiguous; the ordering is how ld lays them out.)
+	next := symoff
 	for b := uint32(0); b < gnb; b++ {
 		start := le.Uint32(buckets[4*b:])
 		if start == 0 {
