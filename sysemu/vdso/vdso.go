@@ -72,8 +72,11 @@ const (
 
 // KernelVersion is the LINUX_VERSION_CODE (major<<16 | minor<<8 | patch)
 // carried in the image's "Linux" ELF note, as the kernel's vDSO carries its
-// own. Older glibc (before 2.36) reads it to check the kernel is new
-// enough; the release uname(2) reports should agree with it (6.12.x).
+// own. glibc before 2.36 takes the running kernel's version from this note
+// (dl_osversion) and refuses to load libraries whose NT_GNU_ABI_TAG asks for
+// a newer one; some programs (cilium/ebpf, through debug/elf over the
+// mapping and its section headers) read it too. The release uname(2)
+// reports should agree with it (6.12.x).
 const KernelVersion = 6<<16 | 12<<8 | 0
 
 // The two instruction words of a sigreturn: "mov x8, #139" (139 is
