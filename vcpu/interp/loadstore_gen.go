@@ -2,758 +2,776 @@
 
 package interp
 
+import (
+	"unsafe"
+
+	"github.com/carrick-go/carrick/vcpu"
+)
+
 func opLdrbOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.X[in.rd] = c.read8(a)
+	c.X[in.rd] = uint64(*(*uint8)(c.ea(a, vcpu.AccessRead)))
 }
 
 func opLdrbPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.X[in.rd] = c.read8(a)
+	c.X[in.rd] = uint64(*(*uint8)(c.ea(a, vcpu.AccessRead)))
 	c.X[in.rn] = a
 }
 
 func opLdrbPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.X[in.rd] = c.read8(a)
+	c.X[in.rd] = uint64(*(*uint8)(c.ea(a, vcpu.AccessRead)))
 	c.X[in.rn] = a + in.imm
 }
 
 func opLdrbLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.X[in.rd] = c.read8(a)
+	c.X[in.rd] = uint64(*(*uint8)(c.ea(a, vcpu.AccessRead)))
 }
 
 func opLdrbUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.X[in.rd] = c.read8(a)
+	c.X[in.rd] = uint64(*(*uint8)(c.ea(a, vcpu.AccessRead)))
 }
 
 func opLdrbSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.X[in.rd] = c.read8(a)
+	c.X[in.rd] = uint64(*(*uint8)(c.ea(a, vcpu.AccessRead)))
 }
 
 func opLdrhOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.X[in.rd] = c.read16(a)
+	c.X[in.rd] = uint64(*(*uint16)(c.ea(a, vcpu.AccessRead)))
 }
 
 func opLdrhPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.X[in.rd] = c.read16(a)
+	c.X[in.rd] = uint64(*(*uint16)(c.ea(a, vcpu.AccessRead)))
 	c.X[in.rn] = a
 }
 
 func opLdrhPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.X[in.rd] = c.read16(a)
+	c.X[in.rd] = uint64(*(*uint16)(c.ea(a, vcpu.AccessRead)))
 	c.X[in.rn] = a + in.imm
 }
 
 func opLdrhLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.X[in.rd] = c.read16(a)
+	c.X[in.rd] = uint64(*(*uint16)(c.ea(a, vcpu.AccessRead)))
 }
 
 func opLdrhUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.X[in.rd] = c.read16(a)
+	c.X[in.rd] = uint64(*(*uint16)(c.ea(a, vcpu.AccessRead)))
 }
 
 func opLdrhSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.X[in.rd] = c.read16(a)
+	c.X[in.rd] = uint64(*(*uint16)(c.ea(a, vcpu.AccessRead)))
 }
 
 func opLdrWOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.X[in.rd] = c.read32(a)
+	c.X[in.rd] = uint64(*(*uint32)(c.ea(a, vcpu.AccessRead)))
 }
 
 func opLdrWPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.X[in.rd] = c.read32(a)
+	c.X[in.rd] = uint64(*(*uint32)(c.ea(a, vcpu.AccessRead)))
 	c.X[in.rn] = a
 }
 
 func opLdrWPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.X[in.rd] = c.read32(a)
+	c.X[in.rd] = uint64(*(*uint32)(c.ea(a, vcpu.AccessRead)))
 	c.X[in.rn] = a + in.imm
 }
 
 func opLdrWLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.X[in.rd] = c.read32(a)
+	c.X[in.rd] = uint64(*(*uint32)(c.ea(a, vcpu.AccessRead)))
 }
 
 func opLdrWUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.X[in.rd] = c.read32(a)
+	c.X[in.rd] = uint64(*(*uint32)(c.ea(a, vcpu.AccessRead)))
 }
 
 func opLdrWSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.X[in.rd] = c.read32(a)
+	c.X[in.rd] = uint64(*(*uint32)(c.ea(a, vcpu.AccessRead)))
 }
 
 func opLdrXOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.X[in.rd] = c.read64(a)
+	c.X[in.rd] = *(*uint64)(c.ea(a, vcpu.AccessRead))
 }
 
 func opLdrXPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.X[in.rd] = c.read64(a)
+	c.X[in.rd] = *(*uint64)(c.ea(a, vcpu.AccessRead))
 	c.X[in.rn] = a
 }
 
 func opLdrXPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.X[in.rd] = c.read64(a)
+	c.X[in.rd] = *(*uint64)(c.ea(a, vcpu.AccessRead))
 	c.X[in.rn] = a + in.imm
 }
 
 func opLdrXLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.X[in.rd] = c.read64(a)
+	c.X[in.rd] = *(*uint64)(c.ea(a, vcpu.AccessRead))
 }
 
 func opLdrXUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.X[in.rd] = c.read64(a)
+	c.X[in.rd] = *(*uint64)(c.ea(a, vcpu.AccessRead))
 }
 
 func opLdrXSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.X[in.rd] = c.read64(a)
+	c.X[in.rd] = *(*uint64)(c.ea(a, vcpu.AccessRead))
 }
 
 func opStrbOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write8(a, c.X[in.rd])
+	*(*uint8)(c.ea(a, vcpu.AccessWrite)) = uint8(c.X[in.rd])
 }
 
 func opStrbPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write8(a, c.X[in.rd])
+	*(*uint8)(c.ea(a, vcpu.AccessWrite)) = uint8(c.X[in.rd])
 	c.X[in.rn] = a
 }
 
 func opStrbPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.write8(a, c.X[in.rd])
+	*(*uint8)(c.ea(a, vcpu.AccessWrite)) = uint8(c.X[in.rd])
 	c.X[in.rn] = a + in.imm
 }
 
 func opStrbLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.write8(a, c.X[in.rd])
+	*(*uint8)(c.ea(a, vcpu.AccessWrite)) = uint8(c.X[in.rd])
 }
 
 func opStrbUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.write8(a, c.X[in.rd])
+	*(*uint8)(c.ea(a, vcpu.AccessWrite)) = uint8(c.X[in.rd])
 }
 
 func opStrbSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.write8(a, c.X[in.rd])
+	*(*uint8)(c.ea(a, vcpu.AccessWrite)) = uint8(c.X[in.rd])
 }
 
 func opStrhOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write16(a, c.X[in.rd])
+	*(*uint16)(c.ea(a, vcpu.AccessWrite)) = uint16(c.X[in.rd])
 }
 
 func opStrhPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write16(a, c.X[in.rd])
+	*(*uint16)(c.ea(a, vcpu.AccessWrite)) = uint16(c.X[in.rd])
 	c.X[in.rn] = a
 }
 
 func opStrhPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.write16(a, c.X[in.rd])
+	*(*uint16)(c.ea(a, vcpu.AccessWrite)) = uint16(c.X[in.rd])
 	c.X[in.rn] = a + in.imm
 }
 
 func opStrhLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.write16(a, c.X[in.rd])
+	*(*uint16)(c.ea(a, vcpu.AccessWrite)) = uint16(c.X[in.rd])
 }
 
 func opStrhUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.write16(a, c.X[in.rd])
+	*(*uint16)(c.ea(a, vcpu.AccessWrite)) = uint16(c.X[in.rd])
 }
 
 func opStrhSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.write16(a, c.X[in.rd])
+	*(*uint16)(c.ea(a, vcpu.AccessWrite)) = uint16(c.X[in.rd])
 }
 
 func opStrWOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write32(a, c.X[in.rd])
+	*(*uint32)(c.ea(a, vcpu.AccessWrite)) = uint32(c.X[in.rd])
 }
 
 func opStrWPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write32(a, c.X[in.rd])
+	*(*uint32)(c.ea(a, vcpu.AccessWrite)) = uint32(c.X[in.rd])
 	c.X[in.rn] = a
 }
 
 func opStrWPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.write32(a, c.X[in.rd])
+	*(*uint32)(c.ea(a, vcpu.AccessWrite)) = uint32(c.X[in.rd])
 	c.X[in.rn] = a + in.imm
 }
 
 func opStrWLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.write32(a, c.X[in.rd])
+	*(*uint32)(c.ea(a, vcpu.AccessWrite)) = uint32(c.X[in.rd])
 }
 
 func opStrWUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.write32(a, c.X[in.rd])
+	*(*uint32)(c.ea(a, vcpu.AccessWrite)) = uint32(c.X[in.rd])
 }
 
 func opStrWSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.write32(a, c.X[in.rd])
+	*(*uint32)(c.ea(a, vcpu.AccessWrite)) = uint32(c.X[in.rd])
 }
 
 func opStrXOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write64(a, c.X[in.rd])
+	*(*uint64)(c.ea(a, vcpu.AccessWrite)) = c.X[in.rd]
 }
 
 func opStrXPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write64(a, c.X[in.rd])
+	*(*uint64)(c.ea(a, vcpu.AccessWrite)) = c.X[in.rd]
 	c.X[in.rn] = a
 }
 
 func opStrXPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.write64(a, c.X[in.rd])
+	*(*uint64)(c.ea(a, vcpu.AccessWrite)) = c.X[in.rd]
 	c.X[in.rn] = a + in.imm
 }
 
 func opStrXLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.write64(a, c.X[in.rd])
+	*(*uint64)(c.ea(a, vcpu.AccessWrite)) = c.X[in.rd]
 }
 
 func opStrXUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.write64(a, c.X[in.rd])
+	*(*uint64)(c.ea(a, vcpu.AccessWrite)) = c.X[in.rd]
 }
 
 func opStrXSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.write64(a, c.X[in.rd])
+	*(*uint64)(c.ea(a, vcpu.AccessWrite)) = c.X[in.rd]
 }
 
 func opLdrsbXOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.X[in.rd] = uint64(int64(int8(c.read8(a))))
+	c.X[in.rd] = uint64(int64(int8(uint64(*(*uint8)(c.ea(a, vcpu.AccessRead))))))
 }
 
 func opLdrsbXPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.X[in.rd] = uint64(int64(int8(c.read8(a))))
+	c.X[in.rd] = uint64(int64(int8(uint64(*(*uint8)(c.ea(a, vcpu.AccessRead))))))
 	c.X[in.rn] = a
 }
 
 func opLdrsbXPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.X[in.rd] = uint64(int64(int8(c.read8(a))))
+	c.X[in.rd] = uint64(int64(int8(uint64(*(*uint8)(c.ea(a, vcpu.AccessRead))))))
 	c.X[in.rn] = a + in.imm
 }
 
 func opLdrsbXLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.X[in.rd] = uint64(int64(int8(c.read8(a))))
+	c.X[in.rd] = uint64(int64(int8(uint64(*(*uint8)(c.ea(a, vcpu.AccessRead))))))
 }
 
 func opLdrsbXUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.X[in.rd] = uint64(int64(int8(c.read8(a))))
+	c.X[in.rd] = uint64(int64(int8(uint64(*(*uint8)(c.ea(a, vcpu.AccessRead))))))
 }
 
 func opLdrsbXSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.X[in.rd] = uint64(int64(int8(c.read8(a))))
+	c.X[in.rd] = uint64(int64(int8(uint64(*(*uint8)(c.ea(a, vcpu.AccessRead))))))
 }
 
 func opLdrshXOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.X[in.rd] = uint64(int64(int16(c.read16(a))))
+	c.X[in.rd] = uint64(int64(int16(uint64(*(*uint16)(c.ea(a, vcpu.AccessRead))))))
 }
 
 func opLdrshXPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.X[in.rd] = uint64(int64(int16(c.read16(a))))
+	c.X[in.rd] = uint64(int64(int16(uint64(*(*uint16)(c.ea(a, vcpu.AccessRead))))))
 	c.X[in.rn] = a
 }
 
 func opLdrshXPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.X[in.rd] = uint64(int64(int16(c.read16(a))))
+	c.X[in.rd] = uint64(int64(int16(uint64(*(*uint16)(c.ea(a, vcpu.AccessRead))))))
 	c.X[in.rn] = a + in.imm
 }
 
 func opLdrshXLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.X[in.rd] = uint64(int64(int16(c.read16(a))))
+	c.X[in.rd] = uint64(int64(int16(uint64(*(*uint16)(c.ea(a, vcpu.AccessRead))))))
 }
 
 func opLdrshXUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.X[in.rd] = uint64(int64(int16(c.read16(a))))
+	c.X[in.rd] = uint64(int64(int16(uint64(*(*uint16)(c.ea(a, vcpu.AccessRead))))))
 }
 
 func opLdrshXSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.X[in.rd] = uint64(int64(int16(c.read16(a))))
+	c.X[in.rd] = uint64(int64(int16(uint64(*(*uint16)(c.ea(a, vcpu.AccessRead))))))
 }
 
 func opLdrswOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.X[in.rd] = uint64(int64(int32(c.read32(a))))
+	c.X[in.rd] = uint64(int64(int32(uint64(*(*uint32)(c.ea(a, vcpu.AccessRead))))))
 }
 
 func opLdrswPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.X[in.rd] = uint64(int64(int32(c.read32(a))))
+	c.X[in.rd] = uint64(int64(int32(uint64(*(*uint32)(c.ea(a, vcpu.AccessRead))))))
 	c.X[in.rn] = a
 }
 
 func opLdrswPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.X[in.rd] = uint64(int64(int32(c.read32(a))))
+	c.X[in.rd] = uint64(int64(int32(uint64(*(*uint32)(c.ea(a, vcpu.AccessRead))))))
 	c.X[in.rn] = a + in.imm
 }
 
 func opLdrswLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.X[in.rd] = uint64(int64(int32(c.read32(a))))
+	c.X[in.rd] = uint64(int64(int32(uint64(*(*uint32)(c.ea(a, vcpu.AccessRead))))))
 }
 
 func opLdrswUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.X[in.rd] = uint64(int64(int32(c.read32(a))))
+	c.X[in.rd] = uint64(int64(int32(uint64(*(*uint32)(c.ea(a, vcpu.AccessRead))))))
 }
 
 func opLdrswSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.X[in.rd] = uint64(int64(int32(c.read32(a))))
+	c.X[in.rd] = uint64(int64(int32(uint64(*(*uint32)(c.ea(a, vcpu.AccessRead))))))
 }
 
 func opLdrsbWOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.X[in.rd] = uint64(uint32(int32(int8(c.read8(a)))))
+	c.X[in.rd] = uint64(uint32(int32(int8(uint64(*(*uint8)(c.ea(a, vcpu.AccessRead)))))))
 }
 
 func opLdrsbWPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.X[in.rd] = uint64(uint32(int32(int8(c.read8(a)))))
+	c.X[in.rd] = uint64(uint32(int32(int8(uint64(*(*uint8)(c.ea(a, vcpu.AccessRead)))))))
 	c.X[in.rn] = a
 }
 
 func opLdrsbWPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.X[in.rd] = uint64(uint32(int32(int8(c.read8(a)))))
+	c.X[in.rd] = uint64(uint32(int32(int8(uint64(*(*uint8)(c.ea(a, vcpu.AccessRead)))))))
 	c.X[in.rn] = a + in.imm
 }
 
 func opLdrsbWLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.X[in.rd] = uint64(uint32(int32(int8(c.read8(a)))))
+	c.X[in.rd] = uint64(uint32(int32(int8(uint64(*(*uint8)(c.ea(a, vcpu.AccessRead)))))))
 }
 
 func opLdrsbWUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.X[in.rd] = uint64(uint32(int32(int8(c.read8(a)))))
+	c.X[in.rd] = uint64(uint32(int32(int8(uint64(*(*uint8)(c.ea(a, vcpu.AccessRead)))))))
 }
 
 func opLdrsbWSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.X[in.rd] = uint64(uint32(int32(int8(c.read8(a)))))
+	c.X[in.rd] = uint64(uint32(int32(int8(uint64(*(*uint8)(c.ea(a, vcpu.AccessRead)))))))
 }
 
 func opLdrshWOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.X[in.rd] = uint64(uint32(int32(int16(c.read16(a)))))
+	c.X[in.rd] = uint64(uint32(int32(int16(uint64(*(*uint16)(c.ea(a, vcpu.AccessRead)))))))
 }
 
 func opLdrshWPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.X[in.rd] = uint64(uint32(int32(int16(c.read16(a)))))
+	c.X[in.rd] = uint64(uint32(int32(int16(uint64(*(*uint16)(c.ea(a, vcpu.AccessRead)))))))
 	c.X[in.rn] = a
 }
 
 func opLdrshWPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.X[in.rd] = uint64(uint32(int32(int16(c.read16(a)))))
+	c.X[in.rd] = uint64(uint32(int32(int16(uint64(*(*uint16)(c.ea(a, vcpu.AccessRead)))))))
 	c.X[in.rn] = a + in.imm
 }
 
 func opLdrshWLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.X[in.rd] = uint64(uint32(int32(int16(c.read16(a)))))
+	c.X[in.rd] = uint64(uint32(int32(int16(uint64(*(*uint16)(c.ea(a, vcpu.AccessRead)))))))
 }
 
 func opLdrshWUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.X[in.rd] = uint64(uint32(int32(int16(c.read16(a)))))
+	c.X[in.rd] = uint64(uint32(int32(int16(uint64(*(*uint16)(c.ea(a, vcpu.AccessRead)))))))
 }
 
 func opLdrshWSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.X[in.rd] = uint64(uint32(int32(int16(c.read16(a)))))
+	c.X[in.rd] = uint64(uint32(int32(int16(uint64(*(*uint16)(c.ea(a, vcpu.AccessRead)))))))
 }
 
 func opLdrBOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.V[in.rd] = [2]uint64{c.read8(a), 0}
+	c.V[in.rd] = [2]uint64{uint64(*(*uint8)(c.ea(a, vcpu.AccessRead))), 0}
 }
 
 func opLdrBPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.V[in.rd] = [2]uint64{c.read8(a), 0}
+	c.V[in.rd] = [2]uint64{uint64(*(*uint8)(c.ea(a, vcpu.AccessRead))), 0}
 	c.X[in.rn] = a
 }
 
 func opLdrBPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.V[in.rd] = [2]uint64{c.read8(a), 0}
+	c.V[in.rd] = [2]uint64{uint64(*(*uint8)(c.ea(a, vcpu.AccessRead))), 0}
 	c.X[in.rn] = a + in.imm
 }
 
 func opLdrBLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.V[in.rd] = [2]uint64{c.read8(a), 0}
+	c.V[in.rd] = [2]uint64{uint64(*(*uint8)(c.ea(a, vcpu.AccessRead))), 0}
 }
 
 func opLdrBUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.V[in.rd] = [2]uint64{c.read8(a), 0}
+	c.V[in.rd] = [2]uint64{uint64(*(*uint8)(c.ea(a, vcpu.AccessRead))), 0}
 }
 
 func opLdrBSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.V[in.rd] = [2]uint64{c.read8(a), 0}
+	c.V[in.rd] = [2]uint64{uint64(*(*uint8)(c.ea(a, vcpu.AccessRead))), 0}
 }
 
 func opLdrHOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.V[in.rd] = [2]uint64{c.read16(a), 0}
+	c.V[in.rd] = [2]uint64{uint64(*(*uint16)(c.ea(a, vcpu.AccessRead))), 0}
 }
 
 func opLdrHPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.V[in.rd] = [2]uint64{c.read16(a), 0}
+	c.V[in.rd] = [2]uint64{uint64(*(*uint16)(c.ea(a, vcpu.AccessRead))), 0}
 	c.X[in.rn] = a
 }
 
 func opLdrHPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.V[in.rd] = [2]uint64{c.read16(a), 0}
+	c.V[in.rd] = [2]uint64{uint64(*(*uint16)(c.ea(a, vcpu.AccessRead))), 0}
 	c.X[in.rn] = a + in.imm
 }
 
 func opLdrHLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.V[in.rd] = [2]uint64{c.read16(a), 0}
+	c.V[in.rd] = [2]uint64{uint64(*(*uint16)(c.ea(a, vcpu.AccessRead))), 0}
 }
 
 func opLdrHUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.V[in.rd] = [2]uint64{c.read16(a), 0}
+	c.V[in.rd] = [2]uint64{uint64(*(*uint16)(c.ea(a, vcpu.AccessRead))), 0}
 }
 
 func opLdrHSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.V[in.rd] = [2]uint64{c.read16(a), 0}
+	c.V[in.rd] = [2]uint64{uint64(*(*uint16)(c.ea(a, vcpu.AccessRead))), 0}
 }
 
 func opLdrSOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.V[in.rd] = [2]uint64{c.read32(a), 0}
+	c.V[in.rd] = [2]uint64{uint64(*(*uint32)(c.ea(a, vcpu.AccessRead))), 0}
 }
 
 func opLdrSPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.V[in.rd] = [2]uint64{c.read32(a), 0}
+	c.V[in.rd] = [2]uint64{uint64(*(*uint32)(c.ea(a, vcpu.AccessRead))), 0}
 	c.X[in.rn] = a
 }
 
 func opLdrSPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.V[in.rd] = [2]uint64{c.read32(a), 0}
+	c.V[in.rd] = [2]uint64{uint64(*(*uint32)(c.ea(a, vcpu.AccessRead))), 0}
 	c.X[in.rn] = a + in.imm
 }
 
 func opLdrSLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.V[in.rd] = [2]uint64{c.read32(a), 0}
+	c.V[in.rd] = [2]uint64{uint64(*(*uint32)(c.ea(a, vcpu.AccessRead))), 0}
 }
 
 func opLdrSUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.V[in.rd] = [2]uint64{c.read32(a), 0}
+	c.V[in.rd] = [2]uint64{uint64(*(*uint32)(c.ea(a, vcpu.AccessRead))), 0}
 }
 
 func opLdrSSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.V[in.rd] = [2]uint64{c.read32(a), 0}
+	c.V[in.rd] = [2]uint64{uint64(*(*uint32)(c.ea(a, vcpu.AccessRead))), 0}
 }
 
 func opLdrDOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.V[in.rd] = [2]uint64{c.read64(a), 0}
+	c.V[in.rd] = [2]uint64{*(*uint64)(c.ea(a, vcpu.AccessRead)), 0}
 }
 
 func opLdrDPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.V[in.rd] = [2]uint64{c.read64(a), 0}
+	c.V[in.rd] = [2]uint64{*(*uint64)(c.ea(a, vcpu.AccessRead)), 0}
 	c.X[in.rn] = a
 }
 
 func opLdrDPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.V[in.rd] = [2]uint64{c.read64(a), 0}
+	c.V[in.rd] = [2]uint64{*(*uint64)(c.ea(a, vcpu.AccessRead)), 0}
 	c.X[in.rn] = a + in.imm
 }
 
 func opLdrDLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.V[in.rd] = [2]uint64{c.read64(a), 0}
+	c.V[in.rd] = [2]uint64{*(*uint64)(c.ea(a, vcpu.AccessRead)), 0}
 }
 
 func opLdrDUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.V[in.rd] = [2]uint64{c.read64(a), 0}
+	c.V[in.rd] = [2]uint64{*(*uint64)(c.ea(a, vcpu.AccessRead)), 0}
 }
 
 func opLdrDSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.V[in.rd] = [2]uint64{c.read64(a), 0}
+	c.V[in.rd] = [2]uint64{*(*uint64)(c.ea(a, vcpu.AccessRead)), 0}
 }
 
 func opLdrQOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	lo, hi := c.read128(a)
+	p := c.ea(a, vcpu.AccessRead)
+	lo, hi := *(*uint64)(p), *(*uint64)(unsafe.Add(p, 8))
 	c.V[in.rd] = [2]uint64{lo, hi}
 }
 
 func opLdrQPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	lo, hi := c.read128(a)
+	p := c.ea(a, vcpu.AccessRead)
+	lo, hi := *(*uint64)(p), *(*uint64)(unsafe.Add(p, 8))
 	c.V[in.rd] = [2]uint64{lo, hi}
 	c.X[in.rn] = a
 }
 
 func opLdrQPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	lo, hi := c.read128(a)
+	p := c.ea(a, vcpu.AccessRead)
+	lo, hi := *(*uint64)(p), *(*uint64)(unsafe.Add(p, 8))
 	c.V[in.rd] = [2]uint64{lo, hi}
 	c.X[in.rn] = a + in.imm
 }
 
 func opLdrQLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	lo, hi := c.read128(a)
+	p := c.ea(a, vcpu.AccessRead)
+	lo, hi := *(*uint64)(p), *(*uint64)(unsafe.Add(p, 8))
 	c.V[in.rd] = [2]uint64{lo, hi}
 }
 
 func opLdrQUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	lo, hi := c.read128(a)
+	p := c.ea(a, vcpu.AccessRead)
+	lo, hi := *(*uint64)(p), *(*uint64)(unsafe.Add(p, 8))
 	c.V[in.rd] = [2]uint64{lo, hi}
 }
 
 func opLdrQSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	lo, hi := c.read128(a)
+	p := c.ea(a, vcpu.AccessRead)
+	lo, hi := *(*uint64)(p), *(*uint64)(unsafe.Add(p, 8))
 	c.V[in.rd] = [2]uint64{lo, hi}
 }
 
 func opStrBOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write8(a, c.V[in.rd][0])
+	*(*uint8)(c.ea(a, vcpu.AccessWrite)) = uint8(c.V[in.rd][0])
 }
 
 func opStrBPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write8(a, c.V[in.rd][0])
+	*(*uint8)(c.ea(a, vcpu.AccessWrite)) = uint8(c.V[in.rd][0])
 	c.X[in.rn] = a
 }
 
 func opStrBPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.write8(a, c.V[in.rd][0])
+	*(*uint8)(c.ea(a, vcpu.AccessWrite)) = uint8(c.V[in.rd][0])
 	c.X[in.rn] = a + in.imm
 }
 
 func opStrBLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.write8(a, c.V[in.rd][0])
+	*(*uint8)(c.ea(a, vcpu.AccessWrite)) = uint8(c.V[in.rd][0])
 }
 
 func opStrBUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.write8(a, c.V[in.rd][0])
+	*(*uint8)(c.ea(a, vcpu.AccessWrite)) = uint8(c.V[in.rd][0])
 }
 
 func opStrBSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.write8(a, c.V[in.rd][0])
+	*(*uint8)(c.ea(a, vcpu.AccessWrite)) = uint8(c.V[in.rd][0])
 }
 
 func opStrHOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write16(a, c.V[in.rd][0])
+	*(*uint16)(c.ea(a, vcpu.AccessWrite)) = uint16(c.V[in.rd][0])
 }
 
 func opStrHPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write16(a, c.V[in.rd][0])
+	*(*uint16)(c.ea(a, vcpu.AccessWrite)) = uint16(c.V[in.rd][0])
 	c.X[in.rn] = a
 }
 
 func opStrHPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.write16(a, c.V[in.rd][0])
+	*(*uint16)(c.ea(a, vcpu.AccessWrite)) = uint16(c.V[in.rd][0])
 	c.X[in.rn] = a + in.imm
 }
 
 func opStrHLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.write16(a, c.V[in.rd][0])
+	*(*uint16)(c.ea(a, vcpu.AccessWrite)) = uint16(c.V[in.rd][0])
 }
 
 func opStrHUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.write16(a, c.V[in.rd][0])
+	*(*uint16)(c.ea(a, vcpu.AccessWrite)) = uint16(c.V[in.rd][0])
 }
 
 func opStrHSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.write16(a, c.V[in.rd][0])
+	*(*uint16)(c.ea(a, vcpu.AccessWrite)) = uint16(c.V[in.rd][0])
 }
 
 func opStrSOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write32(a, c.V[in.rd][0])
+	*(*uint32)(c.ea(a, vcpu.AccessWrite)) = uint32(c.V[in.rd][0])
 }
 
 func opStrSPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write32(a, c.V[in.rd][0])
+	*(*uint32)(c.ea(a, vcpu.AccessWrite)) = uint32(c.V[in.rd][0])
 	c.X[in.rn] = a
 }
 
 func opStrSPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.write32(a, c.V[in.rd][0])
+	*(*uint32)(c.ea(a, vcpu.AccessWrite)) = uint32(c.V[in.rd][0])
 	c.X[in.rn] = a + in.imm
 }
 
 func opStrSLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.write32(a, c.V[in.rd][0])
+	*(*uint32)(c.ea(a, vcpu.AccessWrite)) = uint32(c.V[in.rd][0])
 }
 
 func opStrSUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.write32(a, c.V[in.rd][0])
+	*(*uint32)(c.ea(a, vcpu.AccessWrite)) = uint32(c.V[in.rd][0])
 }
 
 func opStrSSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.write32(a, c.V[in.rd][0])
+	*(*uint32)(c.ea(a, vcpu.AccessWrite)) = uint32(c.V[in.rd][0])
 }
 
 func opStrDOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write64(a, c.V[in.rd][0])
+	*(*uint64)(c.ea(a, vcpu.AccessWrite)) = c.V[in.rd][0]
 }
 
 func opStrDPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write64(a, c.V[in.rd][0])
+	*(*uint64)(c.ea(a, vcpu.AccessWrite)) = c.V[in.rd][0]
 	c.X[in.rn] = a
 }
 
 func opStrDPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.write64(a, c.V[in.rd][0])
+	*(*uint64)(c.ea(a, vcpu.AccessWrite)) = c.V[in.rd][0]
 	c.X[in.rn] = a + in.imm
 }
 
 func opStrDLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.write64(a, c.V[in.rd][0])
+	*(*uint64)(c.ea(a, vcpu.AccessWrite)) = c.V[in.rd][0]
 }
 
 func opStrDUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.write64(a, c.V[in.rd][0])
+	*(*uint64)(c.ea(a, vcpu.AccessWrite)) = c.V[in.rd][0]
 }
 
 func opStrDSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.write64(a, c.V[in.rd][0])
+	*(*uint64)(c.ea(a, vcpu.AccessWrite)) = c.V[in.rd][0]
 }
 
 func opStrQOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write128(a, c.V[in.rd][0], c.V[in.rd][1])
+	p := c.ea(a, vcpu.AccessWrite)
+	*(*uint64)(p), *(*uint64)(unsafe.Add(p, 8)) = c.V[in.rd][0], c.V[in.rd][1]
 }
 
 func opStrQPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write128(a, c.V[in.rd][0], c.V[in.rd][1])
+	p := c.ea(a, vcpu.AccessWrite)
+	*(*uint64)(p), *(*uint64)(unsafe.Add(p, 8)) = c.V[in.rd][0], c.V[in.rd][1]
 	c.X[in.rn] = a
 }
 
 func opStrQPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.write128(a, c.V[in.rd][0], c.V[in.rd][1])
+	p := c.ea(a, vcpu.AccessWrite)
+	*(*uint64)(p), *(*uint64)(unsafe.Add(p, 8)) = c.V[in.rd][0], c.V[in.rd][1]
 	c.X[in.rn] = a + in.imm
 }
 
 func opStrQLsl(c *CPU, in *Inst) {
 	a := c.X[in.rn] + c.X[in.rm]<<in.sh
-	c.write128(a, c.V[in.rd][0], c.V[in.rd][1])
+	p := c.ea(a, vcpu.AccessWrite)
+	*(*uint64)(p), *(*uint64)(unsafe.Add(p, 8)) = c.V[in.rd][0], c.V[in.rd][1]
 }
 
 func opStrQUxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(uint32(c.X[in.rm]))<<in.sh
-	c.write128(a, c.V[in.rd][0], c.V[in.rd][1])
+	p := c.ea(a, vcpu.AccessWrite)
+	*(*uint64)(p), *(*uint64)(unsafe.Add(p, 8)) = c.V[in.rd][0], c.V[in.rd][1]
 }
 
 func opStrQSxtw(c *CPU, in *Inst) {
 	a := c.X[in.rn] + uint64(int64(int32(c.X[in.rm])))<<in.sh
-	c.write128(a, c.V[in.rd][0], c.V[in.rd][1])
+	p := c.ea(a, vcpu.AccessWrite)
+	*(*uint64)(p), *(*uint64)(unsafe.Add(p, 8)) = c.V[in.rd][0], c.V[in.rd][1]
 }
 
 func opLdpWOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	v := c.read64(a)
+	v := *(*uint64)(c.ea(a, vcpu.AccessRead))
 	c.X[in.rm] = v >> 32
 	c.X[in.rd] = uint64(uint32(v))
 }
 
 func opLdpWPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	v := c.read64(a)
+	v := *(*uint64)(c.ea(a, vcpu.AccessRead))
 	c.X[in.rm] = v >> 32
 	c.X[in.rd] = uint64(uint32(v))
 	c.X[in.rn] = a
@@ -761,7 +779,7 @@ func opLdpWPre(c *CPU, in *Inst) {
 
 func opLdpWPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	v := c.read64(a)
+	v := *(*uint64)(c.ea(a, vcpu.AccessRead))
 	c.X[in.rm] = v >> 32
 	c.X[in.rd] = uint64(uint32(v))
 	c.X[in.rn] = a + in.imm
@@ -769,14 +787,16 @@ func opLdpWPost(c *CPU, in *Inst) {
 
 func opLdpXOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	lo, hi := c.read128(a)
+	p := c.ea(a, vcpu.AccessRead)
+	lo, hi := *(*uint64)(p), *(*uint64)(unsafe.Add(p, 8))
 	c.X[in.rm] = hi
 	c.X[in.rd] = lo
 }
 
 func opLdpXPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	lo, hi := c.read128(a)
+	p := c.ea(a, vcpu.AccessRead)
+	lo, hi := *(*uint64)(p), *(*uint64)(unsafe.Add(p, 8))
 	c.X[in.rm] = hi
 	c.X[in.rd] = lo
 	c.X[in.rn] = a
@@ -784,7 +804,8 @@ func opLdpXPre(c *CPU, in *Inst) {
 
 func opLdpXPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	lo, hi := c.read128(a)
+	p := c.ea(a, vcpu.AccessRead)
+	lo, hi := *(*uint64)(p), *(*uint64)(unsafe.Add(p, 8))
 	c.X[in.rm] = hi
 	c.X[in.rd] = lo
 	c.X[in.rn] = a + in.imm
@@ -792,48 +813,51 @@ func opLdpXPost(c *CPU, in *Inst) {
 
 func opStpWOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write64(a, uint64(uint32(c.X[in.rd]))|c.X[in.rm]<<32)
+	*(*uint64)(c.ea(a, vcpu.AccessWrite)) = uint64(uint32(c.X[in.rd])) | c.X[in.rm]<<32
 }
 
 func opStpWPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write64(a, uint64(uint32(c.X[in.rd]))|c.X[in.rm]<<32)
+	*(*uint64)(c.ea(a, vcpu.AccessWrite)) = uint64(uint32(c.X[in.rd])) | c.X[in.rm]<<32
 	c.X[in.rn] = a
 }
 
 func opStpWPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.write64(a, uint64(uint32(c.X[in.rd]))|c.X[in.rm]<<32)
+	*(*uint64)(c.ea(a, vcpu.AccessWrite)) = uint64(uint32(c.X[in.rd])) | c.X[in.rm]<<32
 	c.X[in.rn] = a + in.imm
 }
 
 func opStpXOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write128(a, c.X[in.rd], c.X[in.rm])
+	p := c.ea(a, vcpu.AccessWrite)
+	*(*uint64)(p), *(*uint64)(unsafe.Add(p, 8)) = c.X[in.rd], c.X[in.rm]
 }
 
 func opStpXPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write128(a, c.X[in.rd], c.X[in.rm])
+	p := c.ea(a, vcpu.AccessWrite)
+	*(*uint64)(p), *(*uint64)(unsafe.Add(p, 8)) = c.X[in.rd], c.X[in.rm]
 	c.X[in.rn] = a
 }
 
 func opStpXPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.write128(a, c.X[in.rd], c.X[in.rm])
+	p := c.ea(a, vcpu.AccessWrite)
+	*(*uint64)(p), *(*uint64)(unsafe.Add(p, 8)) = c.X[in.rd], c.X[in.rm]
 	c.X[in.rn] = a + in.imm
 }
 
 func opLdpswOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	v := c.read64(a)
+	v := *(*uint64)(c.ea(a, vcpu.AccessRead))
 	c.X[in.rm] = uint64(int64(int32(v >> 32)))
 	c.X[in.rd] = uint64(int64(int32(v)))
 }
 
 func opLdpswPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	v := c.read64(a)
+	v := *(*uint64)(c.ea(a, vcpu.AccessRead))
 	c.X[in.rm] = uint64(int64(int32(v >> 32)))
 	c.X[in.rd] = uint64(int64(int32(v)))
 	c.X[in.rn] = a
@@ -841,7 +865,7 @@ func opLdpswPre(c *CPU, in *Inst) {
 
 func opLdpswPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	v := c.read64(a)
+	v := *(*uint64)(c.ea(a, vcpu.AccessRead))
 	c.X[in.rm] = uint64(int64(int32(v >> 32)))
 	c.X[in.rd] = uint64(int64(int32(v)))
 	c.X[in.rn] = a + in.imm
@@ -849,14 +873,14 @@ func opLdpswPost(c *CPU, in *Inst) {
 
 func opLdpSOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	v := c.read64(a)
+	v := *(*uint64)(c.ea(a, vcpu.AccessRead))
 	c.V[in.rd] = [2]uint64{uint64(uint32(v)), 0}
 	c.V[in.rm] = [2]uint64{v >> 32, 0}
 }
 
 func opLdpSPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	v := c.read64(a)
+	v := *(*uint64)(c.ea(a, vcpu.AccessRead))
 	c.V[in.rd] = [2]uint64{uint64(uint32(v)), 0}
 	c.V[in.rm] = [2]uint64{v >> 32, 0}
 	c.X[in.rn] = a
@@ -864,7 +888,7 @@ func opLdpSPre(c *CPU, in *Inst) {
 
 func opLdpSPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	v := c.read64(a)
+	v := *(*uint64)(c.ea(a, vcpu.AccessRead))
 	c.V[in.rd] = [2]uint64{uint64(uint32(v)), 0}
 	c.V[in.rm] = [2]uint64{v >> 32, 0}
 	c.X[in.rn] = a + in.imm
@@ -872,14 +896,16 @@ func opLdpSPost(c *CPU, in *Inst) {
 
 func opLdpDOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	lo, hi := c.read128(a)
+	p := c.ea(a, vcpu.AccessRead)
+	lo, hi := *(*uint64)(p), *(*uint64)(unsafe.Add(p, 8))
 	c.V[in.rd] = [2]uint64{lo, 0}
 	c.V[in.rm] = [2]uint64{hi, 0}
 }
 
 func opLdpDPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	lo, hi := c.read128(a)
+	p := c.ea(a, vcpu.AccessRead)
+	lo, hi := *(*uint64)(p), *(*uint64)(unsafe.Add(p, 8))
 	c.V[in.rd] = [2]uint64{lo, 0}
 	c.V[in.rm] = [2]uint64{hi, 0}
 	c.X[in.rn] = a
@@ -887,7 +913,8 @@ func opLdpDPre(c *CPU, in *Inst) {
 
 func opLdpDPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	lo, hi := c.read128(a)
+	p := c.ea(a, vcpu.AccessRead)
+	lo, hi := *(*uint64)(p), *(*uint64)(unsafe.Add(p, 8))
 	c.V[in.rd] = [2]uint64{lo, 0}
 	c.V[in.rm] = [2]uint64{hi, 0}
 	c.X[in.rn] = a + in.imm
@@ -921,35 +948,38 @@ func opLdpQPost(c *CPU, in *Inst) {
 
 func opStpSOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write64(a, uint64(uint32(c.V[in.rd][0]))|c.V[in.rm][0]<<32)
+	*(*uint64)(c.ea(a, vcpu.AccessWrite)) = uint64(uint32(c.V[in.rd][0])) | c.V[in.rm][0]<<32
 }
 
 func opStpSPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write64(a, uint64(uint32(c.V[in.rd][0]))|c.V[in.rm][0]<<32)
+	*(*uint64)(c.ea(a, vcpu.AccessWrite)) = uint64(uint32(c.V[in.rd][0])) | c.V[in.rm][0]<<32
 	c.X[in.rn] = a
 }
 
 func opStpSPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.write64(a, uint64(uint32(c.V[in.rd][0]))|c.V[in.rm][0]<<32)
+	*(*uint64)(c.ea(a, vcpu.AccessWrite)) = uint64(uint32(c.V[in.rd][0])) | c.V[in.rm][0]<<32
 	c.X[in.rn] = a + in.imm
 }
 
 func opStpDOff(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write128(a, c.V[in.rd][0], c.V[in.rm][0])
+	p := c.ea(a, vcpu.AccessWrite)
+	*(*uint64)(p), *(*uint64)(unsafe.Add(p, 8)) = c.V[in.rd][0], c.V[in.rm][0]
 }
 
 func opStpDPre(c *CPU, in *Inst) {
 	a := c.X[in.rn] + in.imm
-	c.write128(a, c.V[in.rd][0], c.V[in.rm][0])
+	p := c.ea(a, vcpu.AccessWrite)
+	*(*uint64)(p), *(*uint64)(unsafe.Add(p, 8)) = c.V[in.rd][0], c.V[in.rm][0]
 	c.X[in.rn] = a
 }
 
 func opStpDPost(c *CPU, in *Inst) {
 	a := c.X[in.rn]
-	c.write128(a, c.V[in.rd][0], c.V[in.rm][0])
+	p := c.ea(a, vcpu.AccessWrite)
+	*(*uint64)(p), *(*uint64)(unsafe.Add(p, 8)) = c.V[in.rd][0], c.V[in.rm][0]
 	c.X[in.rn] = a + in.imm
 }
 

@@ -33,45 +33,60 @@ type genKind struct {
 	body string
 }
 
+// Host accesses through c.ea (inlined; read64/write64/read128 in mem.go
+// are over the inlining budget).
+const (
+	r8   = "uint64(*(*uint8)(c.ea(a, vcpu.AccessRead)))"
+	r16  = "uint64(*(*uint16)(c.ea(a, vcpu.AccessRead)))"
+	r32  = "uint64(*(*uint32)(c.ea(a, vcpu.AccessRead)))"
+	r64  = "*(*uint64)(c.ea(a, vcpu.AccessRead))"
+	r128 = "p := c.ea(a, vcpu.AccessRead)\n\tlo, hi := *(*uint64)(p), *(*uint64)(unsafe.Add(p, 8))"
+	w8   = "*(*uint8)(c.ea(a, vcpu.AccessWrite)) = uint8"
+	w16  = "*(*uint16)(c.ea(a, vcpu.AccessWrite)) = uint16"
+	w32  = "*(*uint32)(c.ea(a, vcpu.AccessWrite)) = uint32"
+	w64  = "*(*uint64)(c.ea(a, vcpu.AccessWrite)) = "
+	p128 = "p := c.ea(a, vcpu.AccessWrite)\n\t"
+)
+
 // Single-register kinds, by table.
 var genSingle = []struct {
 	table string
 	kinds []genKind
 }{
 	{"gprLoad", []genKind{
-		{"Ldrb", "c.X[in.rd] = c.read8(a)"},
-		{"Ldrh", "c.X[in.rd] = c.read16(a)"},
-		{"LdrW", "c.X[in.rd] = c.read32(a)"},
-		{"LdrX", "c.X[in.rd] = c.read64(a)"},
+		{"Ldrb", "c.X[in.rd] = " + r8},
+		{"Ldrh", "c.X[in.rd] = " + r16},
+		{"LdrW", "c.X[in.rd] = " + r32},
+		{"LdrX", "c.X[in.rd] = " + r64},
 	}},
 	{"gprStore", []genKind{
-		{"Strb", "c.write8(a, c.X[in.rd])"},
-		{"Strh", "c.write16(a, c.X[in.rd])"},
-		{"StrW", "c.write32(a, c.X[in.rd])"},
-		{"StrX", "c.write64(a, c.X[in.rd])"},
+		{"Strb", w8 + "(c.X[in.rd])"},
+		{"Strh", w16 + "(c.X[in.rd])"},
+		{"StrW", w32 + "(c.X[in.rd])"},
+		{"StrX", w64 + "c.X[in.rd]"},
 	}},
 	{"gprLoadSX", []genKind{ // sign-extend to 64 bits
-		{"LdrsbX", "c.X[in.rd] = uint64(int64(int8(c.read8(a))))"},
-		{"LdrshX", "c.X[in.rd] = uint64(int64(int16(c.read16(a))))"},
-		{"Ldrsw", "c.X[in.rd] = uint64(int64(int32(c.read32(a))))"},
+		{"LdrsbX", "c.X[in.rd] = uint64(int64(int8(" + r8 + ")))"},
+		{"LdrshX", "c.X[in.rd] = uint64(int64(int16(" + r16 + ")))"},
+		{"Ldrsw", "c.X[in.rd] = uint64(int64(int32(" + r32 + ")))"},
 	}},
 	{"gprLoadSW", []genKind{ // sign-extend to 32 bits
-		{"LdrsbW", "c.X[in.rd] = uint64(uint32(int32(int8(c.read8(a)))))"},
-		{"LdrshW", "c.X[in.rd] = uint64(uint32(int32(int16(c.read16(a)))))"},
+		{"LdrsbW", "c.X[in.rd] = uint64(uint32(int32(int8(" + r8 + "))))"},
+		{"LdrshW", "c.X[in.rd] = uint64(uint32(int32(int16(" + r16 + "))))"},
 	}},
 	{"fpLoad", []genKind{
-		{"LdrB", "c.V[in.rd] = [2]uint64{c.read8(a), 0}"},
-		{"LdrH", "c.V[in.rd] = [2]uint64{c.read16(a), 0}"},
-		{"LdrS", "c.V[in.rd] = [2]uint64{c.read32(a), 0}"},
-		{"LdrD", "c.V[in.rd] = [2]uint64{c.read64(a), 0}"},
-		{"LdrQ", "lo, hi := c.read128(a)\n\tc.V[in.rd] = [2]uint64{lo, hi}"},
+		{"LdrB", "c.V[in.rd] = [2]uint64{" + r8 + ", 0}"},
+		{"LdrH", "c.V[in.rd] = [2]uint64{" + r16 + ", 0}"},
+		{"LdrS", "c.V[in.rd] = [2]uint64{" + r32 + ", 0}"},
+		{"LdrD", "c.V[in.rd] = [2]uint64{" + r64 + ", 0}"},
+		{"LdrQ", r128 + "\n\tc.V[in.rd] = [2]uint64{lo, hi}"},
 	}},
 	{"fpStore", []genKind{
-		{"StrB", "c.write8(a, c.V[in.rd][0])"},
-		{"StrH", "c.write16(a, c.V[in.rd][0])"},
-		{"StrS", "c.write32(a, c.V[in.rd][0])"},
-		{"StrD", "c.write64(a, c.V[in.rd][0])"},
-		{"StrQ", "c.write128(a, c.V[in.rd][0], c.V[in.rd][1])"},
+		{"StrB", w8 + "(c.V[in.rd][0])"},
+		{"StrH", w16 + "(c.V[in.rd][0])"},
+		{"StrS", w32 + "(c.V[in.rd][0])"},
+		{"StrD", w64 + "c.V[in.rd][0]"},
+		{"StrQ", p128 + "*(*uint64)(p), *(*uint64)(unsafe.Add(p, 8)) = c.V[in.rd][0], c.V[in.rd][1]"},
 	}},
 }
 
@@ -83,31 +98,31 @@ var genPair = []struct {
 	kinds []genKind
 }{
 	{"gprPairLoad", []genKind{
-		{"LdpW", "v := c.read64(a)\n\tc.X[in.rm] = v >> 32\n\tc.X[in.rd] = uint64(uint32(v))"},
-		{"LdpX", "lo, hi := c.read128(a)\n\tc.X[in.rm] = hi\n\tc.X[in.rd] = lo"},
+		{"LdpW", "v := " + r64 + "\n\tc.X[in.rm] = v >> 32\n\tc.X[in.rd] = uint64(uint32(v))"},
+		{"LdpX", r128 + "\n\tc.X[in.rm] = hi\n\tc.X[in.rd] = lo"},
 	}},
 	{"gprPairStore", []genKind{
-		{"StpW", "c.write64(a, uint64(uint32(c.X[in.rd]))|c.X[in.rm]<<32)"},
-		{"StpX", "c.write128(a, c.X[in.rd], c.X[in.rm])"},
+		{"StpW", w64 + "uint64(uint32(c.X[in.rd])) | c.X[in.rm]<<32"},
+		{"StpX", p128 + "*(*uint64)(p), *(*uint64)(unsafe.Add(p, 8)) = c.X[in.rd], c.X[in.rm]"},
 	}},
 	{"ldpswTab", []genKind{
-		{"Ldpsw", "v := c.read64(a)\n\tc.X[in.rm] = uint64(int64(int32(v >> 32)))\n\tc.X[in.rd] = uint64(int64(int32(v)))"},
+		{"Ldpsw", "v := " + r64 + "\n\tc.X[in.rm] = uint64(int64(int32(v >> 32)))\n\tc.X[in.rd] = uint64(int64(int32(v)))"},
 	}},
 	{"fpPairLoad", []genKind{
-		{"LdpS", "v := c.read64(a)\n\tc.V[in.rd] = [2]uint64{uint64(uint32(v)), 0}\n\tc.V[in.rm] = [2]uint64{v >> 32, 0}"},
-		{"LdpD", "lo, hi := c.read128(a)\n\tc.V[in.rd] = [2]uint64{lo, 0}\n\tc.V[in.rm] = [2]uint64{hi, 0}"},
+		{"LdpS", "v := " + r64 + "\n\tc.V[in.rd] = [2]uint64{uint64(uint32(v)), 0}\n\tc.V[in.rm] = [2]uint64{v >> 32, 0}"},
+		{"LdpD", r128 + "\n\tc.V[in.rd] = [2]uint64{lo, 0}\n\tc.V[in.rm] = [2]uint64{hi, 0}"},
 		{"LdpQ", "l1, h1 := c.read128(a)\n\tl2, h2 := c.read128(a + 16)\n\tc.V[in.rd] = [2]uint64{l1, h1}\n\tc.V[in.rm] = [2]uint64{l2, h2}"},
 	}},
 	{"fpPairStore", []genKind{
-		{"StpS", "c.write64(a, uint64(uint32(c.V[in.rd][0]))|c.V[in.rm][0]<<32)"},
-		{"StpD", "c.write128(a, c.V[in.rd][0], c.V[in.rm][0])"},
+		{"StpS", w64 + "uint64(uint32(c.V[in.rd][0])) | c.V[in.rm][0]<<32"},
+		{"StpD", p128 + "*(*uint64)(p), *(*uint64)(unsafe.Add(p, 8)) = c.V[in.rd][0], c.V[in.rm][0]"},
 		{"StpQ", "c.write128(a, c.V[in.rd][0], c.V[in.rd][1])\n\tc.write128(a+16, c.V[in.rm][0], c.V[in.rm][1])"},
 	}},
 }
 
 func genLoadStore() []byte {
 	var b bytes.Buffer
-	b.WriteString("// Code generated by genLoadStore in loadstore_gen_test.go; DO NOT EDIT.\n\npackage interp\n\n")
+	b.WriteString("// Code generated by genLoadStore in loadstore_gen_test.go; DO NOT EDIT.\n\npackage interp\n\nimport (\n\t\"unsafe\"\n\n\t\"github.com/carrick-go/carrick/vcpu\"\n)\n\n")
 	fn := func(name string, k genKind, m genMode) {
 		fmt.Fprintf(&b, "func op%s%s(c *CPU, in *Inst) {\n\t%s\n\t%s\n", k.name, m.name, m.addr, k.body)
 		if m.wb != "" {
