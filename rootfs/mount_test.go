@@ -13,9 +13,9 @@ import (
 
 // mountFixture: a root with bind mounts of every kind and a synthetic /proc.
 type mountFixture struct {
-	fs                         *FS
+	fs                          *FS
 	base, root, vol, ro, nested string
-	proc                       *memSynth
+	proc                        *memSynth
 }
 
 func newMountFixture(t *testing.T, opts Options) *mountFixture {
