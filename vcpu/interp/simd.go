@@ -17,10 +17,12 @@ import (
 //	op              number of elements processed (lanes); 1 for scalar forms
 //	imm2            mask applied to bits 127:64 of full-width results: all
 //	                ones for 128-bit (Q=1) forms, 0 for 64-bit and scalar ones
-//	sh              shift amount, or the element offset of the upper half
+//	sh              shift amount, or the first element of the upper half
 //	                for the "2" (second-part) forms of widening and narrowing
-//	cond            element index of by-element and INS/DUP/UMOV forms
-//	imm             constants: immediates, SWAR masks
+//	                (shift-narrow and shift-long forms keep it in cond/imm)
+//	cond            element index of by-element and INS/DUP/UMOV forms,
+//	                operation selector of FP reductions
+//	imm             constants: immediates, SWAR masks, rounding modes
 //
 // Results are built in a local value and stored whole, so a destination
 // that is also a source reads the old value. Writes of 64-bit arrangements
@@ -28,9 +30,10 @@ import (
 //
 // Element-wise operations are generic over the Go integer type of one lane
 // (uint8 … int64): each instantiation is compiled for its own shape, so the
-// lane arithmetic is direct. The hot forms used by string and memory
-// routines (logic, ADD/SUB, CMEQ, ADDP, UMAXP, SHRN, DUP, MOVI, TBL, EXT…)
-// have their own handlers.
+// lane arithmetic is direct; rarer operations pass a lane function to a
+// shared loop (vmap2 and friends). The hot forms used by string, memory and
+// hashing routines (logic, ADD/SUB, CMEQ, SHRN, DUP, MOVI, TBL, EXT, REV,
+// CNT, AES…) have SWAR or unrolled handlers.
 func decodeSIMD(raw uint32, in *Inst) bool {
 	if raw>>31 == 1 {
 		// SHA512, SHA3, SM3, SM4 and unallocated space.
@@ -138,7 +141,7 @@ func decodeSIMDScalar(raw uint32, in *Inst) bool {
 	return false
 }
 
-// Handler is the type of instruction handlers.
+// handler is the type of instruction handlers.
 type handler = func(*CPU, *Inst)
 
 // Lane types.
