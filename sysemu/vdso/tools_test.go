@@ -21,7 +21,7 @@ func lookTool(t *testing.T, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
-		t.Skipf("%s not installed", name)
+		t.Fatalf("%s not installed (Debian: gcc-aarch64-linux-gnu, binutils-aarch64-linux-gnu, qemu-user-static)", name)
 	}
 	return p
 }
@@ -314,7 +314,7 @@ func TestLinkAndRun(t *testing.T) {
 	qemu := lookTool(t, "qemu-aarch64-static")
 	sysroot := "/usr/aarch64-linux-gnu"
 	if _, err := os.Stat(filepath.Join(sysroot, "lib", "libc.so.6")); err != nil {
-		t.Skipf("no aarch64 glibc at %s", sysroot)
+		t.Fatalf("no aarch64 glibc at %s (Debian: libc6-dev-arm64-cross)", sysroot)
 	}
 	run := func(t *testing.T, libdir, prog string) string {
 		return runTool(t, dir, []string{"QEMU_LD_PREFIX=" + sysroot, "QEMU_SET_ENV=LD_LIBRARY_PATH=" + libdir}, qemu, "./"+prog)

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/carrick-go/carrick/vcpu"
-	"github.com/carrick-go/carrick/vcpu/interp/fpu"
 )
 
 // fpGoldenCase is one instruction run on qemu-aarch64 (fp_golden_gen.go):
@@ -29,17 +28,7 @@ var fpGarbage = [4][2]uint64{
 	{0, 0x3333333333333333},
 }
 
-// fpuReady reports whether package fpu does arithmetic yet (it starts as
-// stubs returning 0).
-func fpuReady() bool {
-	var e fpu.Env
-	return e.Add64(math.Float64bits(1), math.Float64bits(1)) == math.Float64bits(2)
-}
-
 func TestFPGolden(t *testing.T) {
-	if !fpuReady() {
-		t.Skip("package fpu is still stubs")
-	}
 	c := testCPU(t)
 	fails := 0
 	for _, g := range fpGolden {

@@ -278,7 +278,7 @@ func TestGolden(t *testing.T) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	var rd io.Reader = f
