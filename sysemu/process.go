@@ -58,6 +58,7 @@ type Process struct {
 	futex  futexTable
 	compat Compat
 
+	sigreturn  uint64 // return address for handlers without SA_RESTORER
 	nextTID    atomic.Int64
 	noNewPrivs atomic.Bool // PR_SET_NO_NEW_PRIVS
 
@@ -113,7 +114,7 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		return nil, fmt.Errorf("%s: dynamically linked (interpreter %s): not supported yet", cfg.Path, img.Interp)
 	}
 	p.mm.SetBrk(img.End)
-	if err := p.mapSigTramp(); err != nil {
+	if err := p.mapSignalPages(); err != nil {
 		mem.Close()
 		return nil, err
 	}
@@ -124,7 +125,7 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 	}
 	sp, err := loader.BuildStack(p.mm, argv, cfg.Env, loader.StackInfo{
 		Image: img, Entry: img.Entry, ExecFn: cfg.Path,
-		HWCAP: feat.HWCAP, HWCAP2: feat.HWCAP2,
+		HWCAP: feat.HWCAP, HWCAP2: feat.HWCAP2, VDSO: mm.VDSOBase,
 	})
 	if err != nil {
 		mem.Close()

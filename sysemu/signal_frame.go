@@ -5,31 +5,35 @@ import (
 
 	"github.com/carrick-go/carrick/sysemu/abi"
 	"github.com/carrick-go/carrick/sysemu/mm"
+	"github.com/carrick-go/carrick/sysemu/vdso"
 	"github.com/carrick-go/carrick/vcpu"
 )
 
-// The sigreturn trampoline: `mov x8, #139; svc #0`, the exact words libgcc's
-// unwinder recognises at a signal frame's return address. A nop precedes it
-// as in the kernel's vDSO.
-var sigTrampWords = []uint32{0xd503201f, 0xd2801168, 0xd4000001}
-
-const sigTrampEntry = mm.SigTrampBase + 4
-
-// mapSigTramp maps the trampoline page read+exec.
-func (p *Process) mapSigTramp() error {
-	if err := p.mm.Map(mm.SigTrampBase, mm.PageSize, vcpu.ProtRead|vcpu.ProtWrite, "[sigpage]"); err != nil {
-		return err
+// mapSignalPages maps the vDSO ([vdso], at AT_SYSINFO_EHDR) and the
+// sigreturn trampoline page ([sigpage]), both read+exec. Handlers installed
+// without SA_RESTORER return through the vDSO's __kernel_rt_sigreturn, as on
+// Linux; the trampoline page serves when the vDSO is not mapped.
+func (p *Process) mapSignalPages() error {
+	for _, pg := range []struct {
+		addr uint64
+		data []byte
+		name string
+	}{
+		{mm.VDSOBase, vdso.Image(), "[vdso]"},
+		{mm.SigTrampBase, vdso.SigreturnTrampoline(), "[sigpage]"},
+	} {
+		size := mm.PageUp(uint64(len(pg.data)))
+		if err := p.mm.Map(pg.addr, size, vcpu.ProtRead|vcpu.ProtWrite, pg.name); err != nil {
+			return err
+		}
+		if err := p.mm.Memory().Write(pg.addr, pg.data); err != nil {
+			return err
+		}
+		if e := p.mm.Mprotect(pg.addr, size, vcpu.ProtRead|vcpu.ProtExec); e != 0 {
+			return e
+		}
 	}
-	b := make([]byte, 4*len(sigTrampWords))
-	for i, w := range sigTrampWords {
-		binary.LittleEndian.PutUint32(b[4*i:], w)
-	}
-	if err := p.mm.Memory().Write(mm.SigTrampBase, b); err != nil {
-		return err
-	}
-	if e := p.mm.Mprotect(mm.SigTrampBase, mm.PageSize, vcpu.ProtRead|vcpu.ProtExec); e != 0 {
-		return e
-	}
+	p.sigreturn = mm.VDSOBase + vdso.SigreturnOffset()
 	return nil
 }
 
@@ -136,7 +140,7 @@ func (t *Task) deliverSync(fs faultSignal) bool {
 		return false // no room for the frame: the kernel kills with SIGSEGV
 	}
 
-	ret := uint64(sigTrampEntry)
+	ret := t.p.sigreturn
 	if flags&abi.SA_RESTORER != 0 && restorer != 0 {
 		ret = restorer
 	}
