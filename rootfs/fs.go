@@ -156,12 +156,26 @@ func (fs *FS) probe(rfd int, abs string, opts Options) error {
 		}
 		return fmt.Errorf("rootfs: probing root %q: %w", abs, err)
 	}
-	defer unix.Unlinkat(rfd, name, unix.AT_REMOVEDIR)
 	pfd, err := unix.Openat(rfd, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err != nil {
+		unix.Unlinkat(rfd, name, unix.AT_REMOVEDIR)
 		return fmt.Errorf("rootfs: probing root %q: %w", abs, err)
 	}
-	defer unix.Close(pfd)
+	defer func() {
+		// Empty the probe directory whatever the probes left, then drop it.
+		if ents, err := readDirents(pfd); err == nil {
+			for _, e := range ents {
+				if e.name != "." && e.name != ".." {
+					unix.Unlinkat(pfd, e.name, 0)
+				}
+			}
+		}
+		unix.Close(pfd)
+		unix.Unlinkat(rfd, name, unix.AT_REMOVEDIR)
+	}()
+	if testProbeHook != nil {
+		testProbeHook(pfd)
+	}
 
 	mk := func(n string) error {
 		fd, err := unix.Openat(pfd, n, unix.O_CREAT|unix.O_EXCL|unix.O_WRONLY|unix.O_CLOEXEC, 0o600)
@@ -173,7 +187,6 @@ func (fs *FS) probe(rfd int, abs string, opts Options) error {
 	if err := mk("CaseProbe"); err != nil {
 		return fmt.Errorf("rootfs: probing root %q: %w", abs, err)
 	}
-	defer unix.Unlinkat(pfd, "CaseProbe", 0)
 	var st unix.Stat_t
 	if unix.Fstatat(pfd, "caseprobe", &st, unix.AT_SYMLINK_NOFOLLOW) == nil && !opts.AllowCaseInsensitive {
 		return fmt.Errorf("rootfs: root %q is on a case-insensitive file system; Linux guests need case-sensitive names "+
@@ -185,17 +198,22 @@ func (fs *FS) probe(rfd int, abs string, opts Options) error {
 			return fmt.Errorf("rootfs: root %q is on a file system that rejects names that are not UTF-8 (%v); "+
 				"Linux guests may use any bytes in names; set AllowUTF8Only to accept this", abs, err)
 		}
-	} else {
-		unix.Unlinkat(pfd, bad, 0)
 	}
 	if fs.meta == MetadataXattr {
-		if err := probeXattr(pfd); err != nil {
+		if err := probeXattrFn(pfd); err != nil {
 			return fmt.Errorf("rootfs: root %q: the xattr metadata mode needs user extended attributes, "+
 				"which this file system does not support: %w", abs, err)
 		}
 	}
 	return nil
 }
+
+// Test hooks: testProbeHook runs in the probe directory before the probes
+// (to fake a host file system's quirks); probeXattrFn checks user xattrs.
+var (
+	testProbeHook func(pfd int)
+	probeXattrFn  = probeXattr
+)
 
 func probeXattr(fd int) error {
 	const n = xattrPrefix + "probe"
@@ -251,7 +269,7 @@ func (fs *FS) addMount(m Mount) error {
 			mt.fd, mt.file = fd, filepath.Base(hp)
 		}
 		if fs.meta == MetadataXattr && !m.ReadOnly && wantDir {
-			if err := probeXattr(mt.fd); err != nil {
+			if err := probeXattrFn(mt.fd); err != nil {
 				unix.Close(mt.fd)
 				return fmt.Errorf("rootfs: mount %q: host %q: the xattr metadata mode needs user extended attributes, "+
 					"which this file system does not support: %w", m.Guest, hp, err)
