@@ -258,6 +258,9 @@ func clip(s string) string {
 
 // excerpt returns the first and last n lines of b, indented.
 func excerpt(b []byte, n int) string {
+	if len(b) == 0 {
+		return "    (empty)"
+	}
 	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
 	if len(lines) > 2*n+1 {
 		lines = append(append(lines[:n:n], fmt.Sprintf("... (%d lines) ...", len(lines)-2*n)), lines[len(lines)-n:]...)
