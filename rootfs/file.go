@@ -11,15 +11,16 @@ import (
 // sysemu reads and writes the host descriptor itself; the methods here are
 // the path-free (f*) forms of the FS operations.
 type File struct {
-	fs    *FS
-	mnt   *mount
-	fd    int // host descriptor; -1 for a synthetic file
-	synth SyntheticFile
-	spath string
-	path  string // guest path at open (namespace of the FS made by New)
-	flags int    // Linux open flags
-	typ   uint32 // S_IF* of the node at open
-	dir   *Dir   // for directories: a handle sharing fd
+	fs     *FS
+	mnt    *mount
+	fd     int // host descriptor; -1 for a synthetic file
+	synth  SyntheticFile
+	spath  string
+	path   string // guest path at open (namespace of the FS made by New)
+	flags  int    // Linux open flags
+	typ    uint32 // S_IF* of the node at open
+	dir    *Dir   // for directories: a handle sharing fd
+	closed bool
 }
 
 // Fd returns the host descriptor (-1 for a synthetic file). It stays owned
@@ -48,13 +49,17 @@ func (f *File) ReadOnly() bool { return f.mnt.ro }
 
 // Close closes the file.
 func (f *File) Close() abi.Errno {
+	if f.closed {
+		return abi.EBADF
+	}
+	f.closed = true
 	if f.synth != nil {
 		s := f.synth
 		f.synth = nil
 		return s.Close()
 	}
 	if f.fd < 0 {
-		return abi.EBADF
+		return 0 // an O_PATH handle on a synthetic node
 	}
 	err := unix.Close(f.fd)
 	f.fd = -1
@@ -63,7 +68,7 @@ func (f *File) Close() abi.Errno {
 
 // Stat is fstat(2).
 func (f *File) Stat() (Stat, abi.Errno) {
-	if f.synth != nil {
+	if f.mnt.synth != nil {
 		return f.mnt.synth.Stat(f.spath)
 	}
 	var hs unix.Stat_t

@@ -403,6 +403,9 @@ func TestMountBoundaries(t *testing.T) {
 		{"rmdir nested mount point", func() abi.Errno { return fs.Rmdir(nil, "/new/deep/mnt") }, abi.EBUSY},
 		{"rmdir root", func() abi.Errno { return fs.Rmdir(nil, "/") }, abi.EBUSY},
 		{"rename mount point", func() abi.Errno { return fs.Rename(nil, "/data", nil, "/data2", 0) }, abi.EBUSY},
+		{"rename a dir holding a mount point", func() abi.Errno { return fs.Rename(nil, "/new", nil, "/new2", 0) }, abi.EBUSY},
+		{"rename proc", func() abi.Errno { return fs.Rename(nil, "/proc", nil, "/proc2", 0) }, abi.EBUSY},
+		{"rename in proc", func() abi.Errno { return fs.Rename(nil, "/proc/version", nil, "/proc/v2", 0) }, abi.EPERM},
 		{"rename over file mount", func() abi.Errno { return fs.Rename(nil, "/rootfile", nil, "/rwfile", 0) }, abi.EBUSY},
 		{"mkdir on mount point", func() abi.Errno { return fs.Mkdir(nil, "/data", 0o755) }, abi.EEXIST},
 		{"symlink on mount point", func() abi.Errno { return fs.Symlink("x", nil, "/rwfile") }, abi.EEXIST},
@@ -442,6 +445,13 @@ func TestMountBoundaries(t *testing.T) {
 			t.Errorf("%s: errno %d, want %d", c.name, got, c.want)
 		}
 	}
+	pf, e := fs.Open(nil, "/proc/self", abi.O_PATH|abi.O_NOFOLLOW, 0)
+	mustOK(t, e, "O_PATH on a synthetic link")
+	if st, e := pf.Stat(); e != 0 || !st.IsSymlink() {
+		t.Errorf("fstat of an O_PATH synthetic link: %+v %d", st, e)
+	}
+	wantErrno(t, pf.Close(), 0, "close O_PATH synthetic")
+	wantErrno(t, pf.Close(), abi.EBADF, "second close")
 	sf, e := fs.Statfs(nil, "/proc/version")
 	if e != 0 || sf.Type != 0x9fa0 {
 		t.Errorf("statfs /proc: %+v %d", sf, e)

@@ -348,13 +348,17 @@ func (fs *FS) Rename(oldAt *Dir, oldPath string, newAt *Dir, newPath string, fla
 	if on.dir.mnt != nn.dir.mnt {
 		return abi.EXDEV
 	}
-	if on.mnt.synth != nil || nn.mnt.synth != nil {
+	if on.dir.mnt.synth != nil {
 		return abi.EPERM
 	}
 	if on.dir.mnt.ro {
 		return abi.EROFS
 	}
-	if on.mountRoot || nn.mountRoot {
+	if on.mountRoot || nn.mountRoot || fs.holdsMounts(on.path) ||
+		(flags&RENAME_EXCHANGE != 0 && fs.holdsMounts(nn.path)) {
+		// Mount points are found by guest path: moving a directory that
+		// holds one would strand it, so that is refused (Linux would carry
+		// the mount along).
 		return abi.EBUSY
 	}
 	if on.slash || nn.slash {
@@ -367,6 +371,16 @@ func (fs *FS) Rename(oldAt *Dir, oldPath string, newAt *Dir, newPath string, fla
 		}
 	}
 	return errnoOf(renameat2(on.dir.fd, on.name, nn.dir.fd, nn.name, flags))
+}
+
+// holdsMounts reports whether some mount point lies below guest path p.
+func (fs *FS) holdsMounts(p string) bool {
+	for g := range fs.mounts {
+		if strings.HasPrefix(g, p+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // mutableNode resolves p for a metadata change.
