@@ -414,3 +414,46 @@ func TestMovedDirHandle(t *testing.T) {
 		t.Fatal("escaped through a moved directory")
 	}
 }
+
+// TestDeviceSwapRace: a guest that keeps exchanging a regular file with a
+// block device node it made cannot get the device opened through the
+// file's name.
+func TestDeviceSwapRace(t *testing.T) {
+	fs, _, _ := newTestFS(t, tree{"f": "REG"}, Options{})
+	mustOK(t, fs.Mknod(nil, "/blk", sIFBLK|0o600, 0x800), "mknod")
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for !stop.Load() {
+			if e := fs.Rename(nil, "/f", nil, "/blk", RENAME_EXCHANGE); e != 0 {
+				panic(e)
+			}
+		}
+	}()
+	deadline := time.Now().Add(400 * time.Millisecond)
+	opened := 0
+	for time.Now().Before(deadline) {
+		for _, p := range []string{"/f", "/blk"} {
+			f, e := fs.Open(nil, p, abi.O_RDONLY, 0)
+			if e != 0 {
+				continue
+			}
+			var st unix.Stat_t
+			unix.Fstat(f.Fd(), &st)
+			f.Close()
+			if st.Mode&unix.S_IFMT != unix.S_IFREG {
+				stop.Store(true)
+				wg.Wait()
+				t.Fatalf("opened a node of type %o through %s", st.Mode&unix.S_IFMT, p)
+			}
+			opened++
+		}
+	}
+	stop.Store(true)
+	wg.Wait()
+	if opened == 0 {
+		t.Error("never opened the regular file")
+	}
+}

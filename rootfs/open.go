@@ -180,6 +180,16 @@ func (fs *FS) openNode(n *node, flags int) (*File, abi.Errno) {
 		}
 		return nil, errnoOf(err)
 	}
+	if flags&abi.O_PATH == 0 {
+		// The name was resolved before it was opened: if a concurrent
+		// rename put another node there (a device the guest may not open,
+		// say), start again.
+		var hs unix.Stat_t
+		if err := unix.Fstat(fd, &hs); err != nil || uint32(hs.Mode)&sIFMT != typ || hs.Ino != st.Ino {
+			unix.Close(fd)
+			return nil, errRetry
+		}
+	}
 	f.fd = fd
 	if typ == sIFDIR {
 		f.dir = &Dir{mnt: n.mnt, fd: fd, path: n.path}

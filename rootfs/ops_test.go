@@ -714,3 +714,42 @@ func TestChrootAndGetcwd(t *testing.T) {
 		t.Error("Root handles")
 	}
 }
+
+func TestParent(t *testing.T) {
+	fs, root, _ := newTestFS(t, opsTree(), Options{})
+	cases := []struct {
+		path   string
+		follow bool
+		dir    string // host path of the returned directory, relative to root
+		name   string
+		err    abi.Errno
+	}{
+		{"/new", false, "", "new", 0},
+		{"/dir/sub/new", false, "dir/sub", "new", 0},
+		{"dirlink/x", false, "dir", "x", 0},
+		{"/dangling", false, "", "dangling", 0},
+		{"/dangling", true, "", "missing", 0},
+		{"/abslink", true, "dir", "g", 0},
+		{"/file", false, "", "file", 0},
+		{"/dir/.", false, "", "", abi.EEXIST},
+		{"/", false, "", "", abi.EEXIST},
+		{"/nope/x", false, "", "", abi.ENOENT},
+		{"/file/x", false, "", "", abi.ENOTDIR},
+		{"/loop", true, "", "", abi.ELOOP},
+	}
+	for _, c := range cases {
+		d, name, e := fs.Parent(nil, c.path, c.follow)
+		if e != c.err {
+			t.Errorf("Parent(%q, %v): errno %d, want %d", c.path, c.follow, e, c.err)
+			continue
+		}
+		if e != 0 {
+			continue
+		}
+		hp, err := d.HostPath()
+		d.Close()
+		if err != nil || hp != filepath.Join(root, c.dir) || name != c.name {
+			t.Errorf("Parent(%q, %v) = %q %q (%v), want %q %q", c.path, c.follow, hp, name, err, filepath.Join(root, c.dir), c.name)
+		}
+	}
+}

@@ -505,6 +505,49 @@ func (fs *FS) OpenDir(at *Dir, p string) (*Dir, abi.Errno) {
 	return fs.nodeDir(&n)
 }
 
+// Parent is the create-style lookup: it resolves all of p but the final
+// component and returns an owned handle for the directory that would hold
+// it, and the final name. With follow, a final link is followed first (as
+// open with O_CREAT does), so the result is where its target would be.
+// The name is not checked for existence. A final "." or ".." or "/" has no
+// name to create: EEXIST. A name that is a mount point: EEXIST. sysemu
+// uses this for what rootfs does not create itself (binding AF_UNIX
+// sockets, through Dir.HostPath).
+func (fs *FS) Parent(at *Dir, p string, follow bool) (*Dir, string, abi.Errno) {
+	fl := lkParent
+	if follow {
+		fl |= lkFollow
+	}
+	w, n, e := fs.resolve(at, p, fl)
+	defer w.release()
+	if e == abi.ENOENT && n.dir != nil {
+		e = 0
+	}
+	if e != 0 {
+		return nil, "", e
+	}
+	if n.kind != lastNorm || n.mountRoot {
+		return nil, "", abi.EEXIST
+	}
+	d, e := n.dir.dup()
+	if e != 0 {
+		return nil, "", e
+	}
+	return d, n.name, 0
+}
+
+// HostPath returns a host path for the directory, for the few host calls
+// that take only paths (binding an AF_UNIX socket). It is the directory's
+// path at the time of the call; a concurrent rename can make it stale, so
+// use it only where a wrong answer cannot expose anything. On Linux,
+// /proc/self/fd/<Fd()> is a shorter, race-free alternative.
+func (d *Dir) HostPath() (string, error) {
+	if d.fd < 0 {
+		return "", unix.ENOENT
+	}
+	return hostPathOf(d.fd)
+}
+
 // Getcwd returns d's guest path as getcwd(2) reports it in this view
 // ("(unreachable)/…" for a directory outside a chroot view's root).
 func (fs *FS) Getcwd(d *Dir) string { return fs.guestPath(d.path) }
