@@ -160,3 +160,41 @@ func (t *FDTable) SetCloseOnExec(fd int, on bool) {
 		e.cloexec = on
 	}
 }
+
+// Dup makes another fd for old's file: at exactly newfd when newfd >= 0
+// (closing what was there, as dup2/dup3), else at the lowest free fd >= min.
+func (t *FDTable) Dup(old, newfd, min int, cloexec bool) (int, abi.Errno) {
+	t.mu.Lock()
+	e, ok := t.fds[old]
+	if !ok {
+		t.mu.Unlock()
+		return -1, abi.EBADF
+	}
+	fd := newfd
+	if fd < 0 {
+		for fd = min; fd < maxFDs; fd++ {
+			if _, used := t.fds[fd]; !used {
+				break
+			}
+		}
+		if fd >= maxFDs {
+			t.mu.Unlock()
+			return -1, abi.EMFILE
+		}
+	}
+	prev := t.fds[fd]
+	*e.refs++
+	t.fds[fd] = &fdEntry{file: e.file, cloexec: cloexec, refs: e.refs}
+	var closeFile File
+	if prev != nil {
+		*prev.refs--
+		if *prev.refs == 0 {
+			closeFile = prev.file
+		}
+	}
+	t.mu.Unlock()
+	if closeFile != nil {
+		closeFile.Close()
+	}
+	return fd, 0
+}

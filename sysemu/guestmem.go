@@ -34,3 +34,11 @@ func (t *Task) writeU32(addr uint64, v uint32) error {
 	binary.LittleEndian.PutUint32(b[:], v)
 	return t.copyOut(addr, b[:])
 }
+
+func (t *Task) readU32(addr uint64) (uint32, error) {
+	var b [4]byte
+	if err := t.copyIn(addr, b[:]); err != nil {
+		return 0, err
+	}
+	return binary.LittleEndian.Uint32(b[:]), nil
+}

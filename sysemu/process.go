@@ -14,6 +14,9 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"golang.org/x/sys/unix"
+
+	"github.com/carrick-go/carrick/rootfs"
 	"github.com/carrick-go/carrick/sysemu/abi"
 	"github.com/carrick-go/carrick/sysemu/loader"
 	"github.com/carrick-go/carrick/sysemu/mm"
@@ -22,7 +25,13 @@ import (
 
 // Config describes a program to start.
 type Config struct {
-	Path   string    // host path of the ELF
+	// Root is the host directory the guest sees as /; "" means the host's
+	// own /. Mounts are bind mounts on top of it.
+	Root   string
+	Mounts []rootfs.Mount
+	// Dir is the guest's initial working directory ("" means /).
+	Dir    string
+	Path   string    // the program: a guest path inside Root
 	Argv   []string  // argv[0] included
 	Env    []string  // KEY=VALUE
 	Stdin  *os.File  // guest fd 0
@@ -54,6 +63,8 @@ type Process struct {
 	log     io.Writer
 
 	files  *FDTable
+	fs     *fsState
+	exe    string // guest path of the program, for /proc/self/exe
 	sig    signalState
 	futex  futexTable
 	compat Compat
@@ -76,13 +87,40 @@ type NewMachine func(mem *vcpu.Memory) vcpu.Machine
 
 // Start loads the program and returns a process ready to Run.
 func Start(cfg Config, newMachine NewMachine) (*Process, error) {
-	f, err := os.Open(cfg.Path)
+	root := cfg.Root
+	if root == "" {
+		root = "/"
+	}
+	view, err := rootfs.New(root, rootfs.Options{Mounts: cfg.Mounts})
 	if err != nil {
 		return nil, err
 	}
+	fs := newFSState(view)
+	if cfg.Dir != "" {
+		d, e := view.OpenDir(view.Root(), cfg.Dir)
+		if e != 0 {
+			view.Close()
+			return nil, fmt.Errorf("working directory %s: %w", cfg.Dir, e)
+		}
+		fs.cwd = d
+	}
+	f, e := view.Open(fs.cwd, cfg.Path, abi.O_RDONLY, 0)
+	if e != 0 {
+		view.Close()
+		if e == abi.ENOENT {
+			return nil, fmt.Errorf("%s: %w", cfg.Path, os.ErrNotExist)
+		}
+		return nil, fmt.Errorf("%s: %w", cfg.Path, e)
+	}
 	defer f.Close()
+	if f.IsDir() {
+		view.Close()
+		return nil, fmt.Errorf("%s: is a directory", cfg.Path)
+	}
+	prog := fdReader(f.Fd())
 	mem, err := vcpu.NewMemory()
 	if err != nil {
+		view.Close()
 		return nil, err
 	}
 	p := &Process{
@@ -90,6 +128,8 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		mm:      mm.New(mem),
 		pid:     os.Getpid(),
 		log:     cfg.Log,
+		fs:      fs,
+		exe:     f.Path(view),
 		tasks:   map[int]*Task{},
 		done:    make(chan struct{}),
 	}
@@ -104,7 +144,7 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		}
 	}
 
-	img, err := loader.Load(p.mm, f, mm.PIEBase)
+	img, err := loader.Load(p.mm, prog, mm.PIEBase)
 	if err != nil {
 		mem.Close()
 		return nil, fmt.Errorf("%s: %w", cfg.Path, err)
@@ -220,6 +260,17 @@ func (c *Compat) Entries() []CompatEntry {
 type CompatEntry struct {
 	What  string `json:"what"`
 	Count int    `json:"count"`
+}
+
+// fdReader reads a host descriptor by offset without owning it.
+type fdReader int
+
+func (r fdReader) ReadAt(p []byte, off int64) (int, error) {
+	n, err := unix.Pread(int(r), p, off)
+	if err == nil && n < len(p) {
+		return n, io.EOF
+	}
+	return n, err
 }
 
 // logf writes one of carrick's own diagnostics.

@@ -17,8 +17,8 @@ var statusFlags = []struct {
 	{abi.O_ASYNC, unix.O_ASYNC},
 }
 
-// sysFcntl implements fcntl(2) for descriptor and status flags. Duplication
-// and locks arrive with the file system.
+// sysFcntl implements fcntl(2): duplication, descriptor and status flags.
+// Record locks are not implemented yet (EINVAL, recorded).
 func sysFcntl(t *Task, a [6]uint64) uint64 {
 	fd, cmd, arg := int(int32(a[0])), a[1], a[2]
 	f, ok := t.p.files.Get(fd)
@@ -26,6 +26,15 @@ func sysFcntl(t *Task, a [6]uint64) uint64 {
 		return errno(abi.EBADF)
 	}
 	switch cmd {
+	case abi.F_DUPFD, abi.F_DUPFD_CLOEXEC:
+		if int64(arg) < 0 || arg >= maxFDs {
+			return errno(abi.EINVAL)
+		}
+		nfd, e := t.p.files.Dup(fd, -1, int(arg), cmd == abi.F_DUPFD_CLOEXEC)
+		if e != 0 {
+			return errno(e)
+		}
+		return uint64(nfd)
 	case abi.F_GETFD:
 		if t.p.files.CloseOnExec(fd) {
 			return abi.FD_CLOEXEC

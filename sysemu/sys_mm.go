@@ -1,7 +1,10 @@
 package sysemu
 
 import (
+	"golang.org/x/sys/unix"
+
 	"github.com/carrick-go/carrick/sysemu/abi"
+	"github.com/carrick-go/carrick/sysemu/mm"
 	"github.com/carrick-go/carrick/vcpu"
 )
 
@@ -27,12 +30,7 @@ func sysMmap(t *Task, a [6]uint64) uint64 {
 		return errno(abi.EINVAL)
 	}
 	if flags&abi.MAP_ANONYMOUS == 0 {
-		// File mappings arrive with the file system.
-		t.p.compat.Record("flag:mmap file-backed")
-		if fd < 0 {
-			return errno(abi.EBADF)
-		}
-		return errno(abi.ENODEV)
+		return t.mmapFile(addr, length, prot, flags, fd, a[5])
 	}
 	if typ != abi.MAP_PRIVATE {
 		// Shared anonymous memory needs shareable backing (fork).
@@ -72,4 +70,53 @@ func sysMadvise(t *Task, a [6]uint64) uint64 {
 		return errno(e)
 	}
 	return 0
+}
+
+// mmapFile maps a file. Private mappings are copies (the file is read into
+// private memory, so later changes to the file are not seen: a documented
+// difference from Linux, which shares clean pages); shared mappings map the
+// host file itself.
+func (t *Task) mmapFile(addr, length uint64, prot vcpu.Prot, flags uint64, fd int64, off uint64) uint64 {
+	if off%mm.PageSize != 0 {
+		return errno(abi.EINVAL)
+	}
+	f, ok := t.p.files.Get(int(fd))
+	if !ok {
+		return errno(abi.EBADF)
+	}
+	of, ok := f.(*osFile)
+	if !ok || of.rf.Fd() < 0 || of.rf.IsDir() {
+		return errno(abi.ENODEV)
+	}
+	acc := of.rf.Flags() & abi.O_ACCMODE
+	if acc == abi.O_WRONLY || (flags&abi.MAP_TYPE != abi.MAP_PRIVATE && prot&vcpu.ProtWrite != 0 && acc != abi.O_RDWR) {
+		return errno(abi.EACCES)
+	}
+	name := of.rf.Path(t.p.fs.view)
+	if flags&abi.MAP_TYPE != abi.MAP_PRIVATE {
+		r, e := t.p.mm.MmapFile(addr, length, prot, flags, of.rf.Fd(), int64(off), name)
+		if e != 0 {
+			return errno(e)
+		}
+		return r
+	}
+	r, e := t.p.mm.Mmap(addr, length, prot, flags)
+	if e != 0 {
+		return errno(e)
+	}
+	t.p.mm.SetName(r, length, name)
+	// Copy the file's bytes in; the rest of the mapping stays zero.
+	buf := make([]byte, min(mm.PageUp(length), 1<<20))
+	for done := uint64(0); done < length; {
+		n, err := unix.Pread(of.rf.Fd(), buf[:min(uint64(len(buf)), length-done)], int64(off+done))
+		if n <= 0 || err != nil {
+			break
+		}
+		if err := t.mem().WriteForce(r+done, buf[:n]); err != nil {
+			t.p.mm.Munmap(r, length)
+			return errno(abi.ENOMEM)
+		}
+		done += uint64(n)
+	}
+	return r
 }

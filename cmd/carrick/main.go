@@ -5,11 +5,23 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/pprof"
 
 	"github.com/urfave/cli/v2"
 )
 
 func main() {
+	// CARRICK_CPUPROFILE=FILE profiles carrick itself (docs/performance.md).
+	if path := os.Getenv("CARRICK_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			pprof.StartCPUProfile(f)
+			exit = func(code int) {
+				pprof.StopCPUProfile()
+				f.Close()
+				os.Exit(code)
+			}
+		}
+	}
 	app := &cli.App{
 		Name:  "carrick",
 		Usage: "run Linux ARM64 programs as native host processes",
@@ -24,9 +36,13 @@ func main() {
 			if msg := ec.Error(); msg != "" {
 				fmt.Fprintln(os.Stderr, "carrick:", msg)
 			}
-			os.Exit(ec.ExitCode())
+			exit(ec.ExitCode())
 		}
 		fmt.Fprintln(os.Stderr, "carrick:", err)
-		os.Exit(125)
+		exit(125)
 	}
+	exit(0)
 }
+
+// exit ends carrick; profiling replaces it to flush the profile first.
+var exit = os.Exit

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/carrick-go/carrick/rootfs"
 	"github.com/carrick-go/carrick/sysemu"
 	"github.com/carrick-go/carrick/sysemu/loader"
 	"github.com/carrick-go/carrick/vcpu"
@@ -20,7 +23,11 @@ var runELFCommand = &cli.Command{
 	Usage:     "run a Linux ARM64 ELF program",
 	ArgsUsage: "PROGRAM [ARGS...]",
 	Flags: []cli.Flag{
+		&cli.StringFlag{Name: "rootfs", Usage: "host `DIR` the guest sees as /; PROGRAM is a path inside it"},
+		&cli.StringSliceFlag{Name: "volume", Aliases: []string{"v"}, Usage: "bind mount `HOST:GUEST[:ro]`"},
 		&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "set an environment variable `K=V`"},
+		&cli.StringSliceFlag{Name: "env-file", Usage: "read environment variables from `FILE` (K=V lines)"},
+		&cli.StringFlag{Name: "workdir", Aliases: []string{"w"}, Usage: "initial working `DIR` of the guest"},
 		&cli.StringFlag{Name: "cpu", Value: "auto", Usage: "CPU backend: auto, interp or hvf"},
 		&cli.StringFlag{Name: "compat-report", Usage: "write what the guest used that carrick lacks to `FILE` (JSON)"},
 	},
@@ -48,8 +55,32 @@ func runELF(c *cli.Context) error {
 		return cli.Exit(err.Error(), 125)
 	}
 	prog := c.Args().First()
-	env := append(os.Environ(), c.StringSlice("env")...)
+	mounts, err := parseVolumes(c.StringSlice("volume"))
+	if err != nil {
+		return cli.Exit(err.Error(), 125)
+	}
+	env, err := guestEnv(c)
+	if err != nil {
+		return cli.Exit(err.Error(), 125)
+	}
+	root := c.String("rootfs")
+	dir := c.String("workdir")
+	if root == "" && dir == "" {
+		// Without a rootfs the guest sees the host's files and starts
+		// where the caller is, as qemu-user does.
+		if wd, err := os.Getwd(); err == nil {
+			dir = wd
+		}
+	}
+	if root == "" && !strings.HasPrefix(prog, "/") {
+		if abs, err := filepath.Abs(prog); err == nil {
+			prog = abs
+		}
+	}
 	p, err := sysemu.Start(sysemu.Config{
+		Root:   root,
+		Mounts: mounts,
+		Dir:    dir,
 		Path:   prog,
 		Argv:   c.Args().Slice(),
 		Env:    env,
@@ -74,6 +105,65 @@ func runELF(c *cli.Context) error {
 		}
 	}
 	return cli.Exit("", st.ShellCode())
+}
+
+// parseVolumes turns -v HOST:GUEST[:ro|:rw] into mounts.
+func parseVolumes(vols []string) ([]rootfs.Mount, error) {
+	var out []rootfs.Mount
+	for _, v := range vols {
+		parts := strings.Split(v, ":")
+		if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || !strings.HasPrefix(parts[1], "/") {
+			return nil, fmt.Errorf("bad -v %q: want HOST:GUEST[:ro] with an absolute GUEST path", v)
+		}
+		m := rootfs.Mount{Host: parts[0], Guest: parts[1]}
+		if len(parts) == 3 {
+			switch parts[2] {
+			case "ro":
+				m.ReadOnly = true
+			case "rw":
+			default:
+				return nil, fmt.Errorf("bad -v %q: mode must be ro or rw", v)
+			}
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// guestEnv builds the guest environment: the caller's (as qemu-user passes
+// it), then --env-file lines, then -e values; later ones win.
+func guestEnv(c *cli.Context) ([]string, error) {
+	env := os.Environ()
+	for _, path := range c.StringSlice("env-file") {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("--env-file: %w", err)
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			if !strings.Contains(line, "=") {
+				line += "=" + os.Getenv(line) // docker: a bare name takes the caller's value
+			}
+			env = append(env, line)
+		}
+	}
+	env = append(env, c.StringSlice("env")...)
+	// Keep the last value of each name.
+	seen := map[string]int{}
+	var out []string
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		if i, ok := seen[k]; ok {
+			out[i] = kv
+			continue
+		}
+		seen[k] = len(out)
+		out = append(out, kv)
+	}
+	return out, nil
 }
 
 func writeCompatReport(path string, entries []sysemu.CompatEntry) error {

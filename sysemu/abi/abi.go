@@ -357,3 +357,46 @@ const (
 
 	SizeofEpollEvent = 16
 )
+
+// *at(2) flags and special values.
+const (
+	AT_FDCWD            = -100
+	AT_SYMLINK_NOFOLLOW = 0x100
+	AT_REMOVEDIR        = 0x200
+	AT_EACCESS          = 0x200
+	AT_SYMLINK_FOLLOW   = 0x400
+	AT_NO_AUTOMOUNT     = 0x800
+	AT_EMPTY_PATH       = 0x1000
+	AT_STATX_SYNC_TYPE  = 0x6000
+
+	PATH_MAX = 4096
+
+	SEEK_SET  = 0
+	SEEK_CUR  = 1
+	SEEK_END  = 2
+	SEEK_DATA = 3
+	SEEK_HOLE = 4
+
+	F_OK = 0
+	X_OK = 1
+	W_OK = 2
+	R_OK = 4
+)
+
+// ioctl requests (asm-generic/ioctls.h).
+const (
+	TCGETS     = 0x5401
+	TCSETS     = 0x5402
+	TCSETSW    = 0x5403
+	TCSETSF    = 0x5404
+	TIOCGPGRP  = 0x540f
+	TIOCSPGRP  = 0x5410
+	TIOCGWINSZ = 0x5413
+	TIOCSWINSZ = 0x5414
+	FIONREAD   = 0x541b
+	FIONBIO    = 0x5421
+	FIONCLEX   = 0x5450
+	FIOCLEX    = 0x5451
+	TCGETS2    = 0x802c542a
+	TCSETS2    = 0x402c542b
+)

@@ -122,9 +122,32 @@ func (m *MM) findGap(length, top uint64) (uint64, bool) {
 	return 0, false
 }
 
-// Mmap implements anonymous mmap(2) placement and mapping. File mappings are
-// the file system's business and not handled here.
+// Mmap implements anonymous mmap(2) placement and mapping.
 func (m *MM) Mmap(addr, length uint64, prot vcpu.Prot, flags uint64) (uint64, abi.Errno) {
+	return m.mmap(addr, length, flags, func(a, n uint64) error {
+		if err := m.mem.Map(a, n, prot); err != nil {
+			return err
+		}
+		m.remove(a, a+n)
+		m.insert(VMA{Start: a, End: a + n, Prot: prot})
+		return nil
+	})
+}
+
+// MmapFile implements a shared file mapping of host fd at offset.
+func (m *MM) MmapFile(addr, length uint64, prot vcpu.Prot, flags uint64, fd int, offset int64, name string) (uint64, abi.Errno) {
+	return m.mmap(addr, length, flags, func(a, n uint64) error {
+		if err := m.mem.MapFile(a, n, prot, fd, offset, true); err != nil {
+			return err
+		}
+		m.remove(a, a+n)
+		m.insert(VMA{Start: a, End: a + n, Prot: prot, Shared: true, Name: name})
+		return nil
+	})
+}
+
+// mmap places a mapping per flags and calls do to make it.
+func (m *MM) mmap(addr, length uint64, flags uint64, do func(addr, length uint64) error) (uint64, abi.Errno) {
 	if length == 0 {
 		return 0, abi.EINVAL
 	}
@@ -156,10 +179,22 @@ func (m *MM) Mmap(addr, length uint64, prot vcpu.Prot, flags uint64) (uint64, ab
 			addr = a
 		}
 	}
-	if err := m.mapLocked(addr, length, prot, ""); err != nil {
+	if err := do(addr, length); err != nil {
 		return 0, abi.ENOMEM
 	}
 	return addr, 0
+}
+
+// SetName names the VMAs in [addr, addr+length) (a file path, "[heap]").
+func (m *MM) SetName(addr, length uint64, name string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	end := addr + PageUp(length)
+	for i := range m.vmas {
+		if m.vmas[i].Start >= addr && m.vmas[i].End <= end {
+			m.vmas[i].Name = name
+		}
+	}
 }
 
 // Munmap implements munmap(2).
