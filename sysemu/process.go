@@ -149,9 +149,13 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		mem.Close()
 		return nil, fmt.Errorf("%s: %w", cfg.Path, err)
 	}
+	entry, base := img.Entry, uint64(0)
 	if img.Interp != "" {
-		mem.Close()
-		return nil, fmt.Errorf("%s: dynamically linked (interpreter %s): not supported yet", cfg.Path, img.Interp)
+		if base, entry, err = p.loadInterp(img.Interp); err != nil {
+			mem.Close()
+			view.Close()
+			return nil, fmt.Errorf("%s: %w", cfg.Path, err)
+		}
 	}
 	p.mm.SetBrk(img.End)
 	if err := p.mapSignalPages(); err != nil {
@@ -164,7 +168,7 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		argv = []string{cfg.Path}
 	}
 	sp, err := loader.BuildStack(p.mm, argv, cfg.Env, loader.StackInfo{
-		Image: img, Entry: img.Entry, ExecFn: cfg.Path,
+		Image: img, Entry: img.Entry, Base: base, ExecFn: cfg.Path,
 		HWCAP: feat.HWCAP, HWCAP2: feat.HWCAP2, VDSO: mm.VDSOBase,
 	})
 	if err != nil {
@@ -172,7 +176,7 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		return nil, err
 	}
 	main := p.newTask(p.pid)
-	main.start = vcpu.Regs{SP: sp, PC: img.Entry}
+	main.start = vcpu.Regs{SP: sp, PC: entry}
 	return p, nil
 }
 
@@ -260,6 +264,34 @@ func (c *Compat) Entries() []CompatEntry {
 type CompatEntry struct {
 	What  string `json:"what"`
 	Count int    `json:"count"`
+}
+
+// loadInterp loads the program interpreter (ld.so) named by PT_INTERP,
+// where top-down mmap placement puts it, as Linux does. It returns the load
+// bias (AT_BASE) and the entry point.
+func (p *Process) loadInterp(path string) (base, entry uint64, err error) {
+	f, e := p.fs.view.Open(p.fs.view.Root(), path, abi.O_RDONLY, 0)
+	if e != 0 {
+		return 0, 0, fmt.Errorf("interpreter %s: %w", path, e)
+	}
+	defer f.Close()
+	r := fdReader(f.Fd())
+	lo, hi, err := loader.Span(r)
+	if err != nil {
+		return 0, 0, fmt.Errorf("interpreter %s: %w", path, err)
+	}
+	at, en := p.mm.Mmap(0, hi-lo, 0, abi.MAP_PRIVATE|abi.MAP_ANONYMOUS)
+	if en != 0 {
+		return 0, 0, fmt.Errorf("interpreter %s: %w", path, en)
+	}
+	img, err := loader.Load(p.mm, r, at-lo)
+	if err != nil {
+		return 0, 0, fmt.Errorf("interpreter %s: %w", path, err)
+	}
+	if img.Interp != "" {
+		return 0, 0, fmt.Errorf("interpreter %s has an interpreter itself", path)
+	}
+	return img.Bias, img.Entry, nil
 }
 
 // fdReader reads a host descriptor by offset without owning it.

@@ -165,3 +165,27 @@ func phoff(r io.ReaderAt) uint64 {
 	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
+
+// Span returns the page-aligned extent [lo, hi) of an ELF's PT_LOAD
+// segments before relocation: what placing an ET_DYN object needs.
+func Span(r io.ReaderAt) (lo, hi uint64, err error) {
+	f, err := elf.NewFile(r)
+	if err != nil {
+		return 0, 0, fmt.Errorf("%w: %v", ErrNotELF, err)
+	}
+	lo = ^uint64(0)
+	for _, p := range f.Progs {
+		if p.Type != elf.PT_LOAD || p.Memsz == 0 {
+			continue
+		}
+		if p.Vaddr+p.Memsz < p.Vaddr {
+			return 0, 0, errors.New("bad PT_LOAD segment")
+		}
+		lo = min(lo, mm.PageDown(p.Vaddr))
+		hi = max(hi, mm.PageUp(p.Vaddr+p.Memsz))
+	}
+	if hi == 0 {
+		return 0, 0, errors.New("ELF has no loadable segments")
+	}
+	return lo, hi, nil
+}
