@@ -157,6 +157,7 @@ func TestXattrMetadata(t *testing.T) {
 		}
 		pf.Close()
 	}
+	wantErrno(t, fs.Truncate(nil, "/sda", 10), abi.EINVAL, "truncate a stand-in")
 	// A stand-in keeps its type through chmod, chown, rename and link.
 	mustOK(t, fs.Chmod(nil, "/null", 0o600, true), "chmod stand-in")
 	mustOK(t, fs.Chown(nil, "/null", 7, 8, true), "chown stand-in")

@@ -506,12 +506,18 @@ func (fs *FS) Truncate(at *Dir, p string, size int64) abi.Errno {
 	if e != 0 {
 		return e
 	}
-	switch n.st.Mode & sIFMT {
+	st := n.st
+	if fs.meta == MetadataXattr && st.Mode&sIFMT == sIFREG && st.Size == 0 {
+		if e := fs.overlayNode(&n, &st); e != 0 {
+			return e
+		}
+	}
+	switch st.Mode & sIFMT {
 	case sIFDIR:
 		return abi.EISDIR
 	case sIFREG:
 	default:
-		return abi.EINVAL
+		return abi.EINVAL // devices, FIFOs, sockets (and their stand-ins)
 	}
 	if n.mnt.synth != nil {
 		return abi.EPERM

@@ -424,6 +424,9 @@ func TestChmodChownUtimesTruncate(t *testing.T) {
 			return fs.Utimes(nil, "/abslink", &[2]Timespec{{400, 0}, {500, 0}}, false)
 		}, 0},
 		{"utimes now", func() abi.Errno { return fs.Utimes(nil, "/dir", nil, true) }, 0},
+		{"utimes UTIME_NOW", func() abi.Errno {
+			return fs.Utimes(nil, "/empty", &[2]Timespec{{5, UTIME_NOW}, {0, UTIME_OMIT}}, true)
+		}, 0},
 	}
 	for _, c := range cases {
 		if got := c.op(); got != c.want {
@@ -448,6 +451,9 @@ func TestChmodChownUtimesTruncate(t *testing.T) {
 	}
 	if d, _ := fs.Stat(nil, "/dir"); d.Mode != sIFDIR|0o700 || time.Since(time.Unix(d.Mtime.Sec, 0)) > time.Minute {
 		t.Errorf("dir: %o %v", d.Mode, d.Mtime)
+	}
+	if em, _ := fs.Stat(nil, "/empty"); time.Since(time.Unix(em.Atime.Sec, 0)) > time.Minute || em.Atime.Sec == 5 {
+		t.Errorf("UTIME_NOW: atime %v", em.Atime)
 	}
 	l, _ := fs.Lstat(nil, "/link")
 	if l.Uid != 55 || l.Gid != 56 {
