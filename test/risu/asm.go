@@ -123,3 +123,23 @@ func b(off int) uint32 { return 0x14000000 | scaledImm(off, 4, 26, true) }
 
 // hint: HINT #imm (0 = NOP).
 func hint(imm int) uint32 { return 0xd503201f | uint32(imm&0x7f)<<5 }
+
+// addImm / subImm / subsImm: ADD/SUB/SUBS Xd, Xn, #imm12 (Xn = SP for
+// ADD/SUB when 31).
+func addImm(rd, rn int, imm uint32) uint32 {
+	return 0x91000000 | (imm&0xfff)<<10 | reg(rn)<<5 | reg(rd)
+}
+func subImm(rd, rn int, imm uint32) uint32 {
+	return 0xd1000000 | (imm&0xfff)<<10 | reg(rn)<<5 | reg(rd)
+}
+func subsImm(rd, rn int, imm uint32) uint32 {
+	return 0xf1000000 | (imm&0xfff)<<10 | reg(rn)<<5 | reg(rd)
+}
+
+// lsrImm: LSR Xd, Xn, #sh (UBFM Xd, Xn, #sh, #63).
+func lsrImm(rd, rn int, sh uint32) uint32 {
+	return 0xd340fc00 | (sh&63)<<16 | reg(rn)<<5 | reg(rd)
+}
+
+// csetEQ: CSET Xd, EQ (CSINC Xd, XZR, XZR, NE).
+func csetEQ(rd int) uint32 { return 0x9a9f17e0 | reg(rd) }

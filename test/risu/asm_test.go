@@ -63,6 +63,15 @@ func TestAsm(t *testing.T) {
 			}
 		}
 	}
+	for _, r := range []int{0, 9, 30} {
+		add(addImm(r, 31, 4095), "add x%d, sp, #4095", r)
+		add(addImm(r, 3, 1), "add x%d, x3, #1", r)
+		add(subImm(31, r, 16), "sub sp, x%d, #16", r)
+		add(subsImm(r, 4, 1), "subs x%d, x4, #1", r)
+		add(lsrImm(r, 5, 1), "lsr x%d, x5, #1", r)
+		add(lsrImm(6, r, 63), "lsr x6, x%d, #63", r)
+		add(csetEQ(r), "cset x%d, eq", r)
+	}
 	for _, off := range []int{-1 << 27, -4, 0, 4, 12, 1<<27 - 4} {
 		add(b(off), "b .%+d", off)
 	}

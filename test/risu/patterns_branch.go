@@ -57,6 +57,74 @@ func indirect(r *rand.Rand, w uint32) []uint32 {
 	return append([]uint32{adr(rn, 4*(k+1)), w}, pads(r)...)
 }
 
+// Backward branches: bounded loops, so negative offsets (sign extension of
+// imm26/imm19/imm14) are exercised. Each loop counts down a register xc
+// from k = 1..4 and increments a marker xm per iteration.
+
+// loopRegs returns three distinct random registers (not 30, which BL
+// overwrites, nor 31): counter, marker, flag.
+func loopRegs(r *rand.Rand) (xc, xm, xf int) {
+	p := r.Perm(30)
+	return p[0], p[1], p[2]
+}
+
+// withOffset sets a signed branch offset (in instructions) into w[lo+width-1:lo].
+func withOffset(w uint32, lo, width uint, insns int) uint32 {
+	return setFld(w, lo, width, uint32(insns))
+}
+
+// loopConds terminate a `subs xc, xc, #1` count-down from k >= 1:
+// NE, CS, PL, HI, GE, GT.
+var loopConds = []uint32{1, 2, 5, 8, 10, 12}
+
+// backCond: movz xc,#k; L: subs xc,xc,#1; add xm,xm,#1; b.cond L.
+func backCond(r *rand.Rand, w uint32) []uint32 {
+	xc, xm, _ := loopRegs(r)
+	w = setFld(withOffset(w, 5, 19, -2), 0, 4, loopConds[r.IntN(len(loopConds))])
+	return []uint32{movz(xc, uint16(1+r.IntN(4)), 0), subsImm(xc, xc, 1), addImm(xm, xm, 1), w}
+}
+
+// backCbnz: movz xc,#k; L: sub xc,xc,#1; add xm,xm,#1; cbnz xc, L.
+func backCbnz(r *rand.Rand, w uint32) []uint32 {
+	xc, xm, _ := loopRegs(r)
+	w = setFld(withOffset(w, 5, 19, -2), 0, 5, uint32(xc))
+	return []uint32{movz(xc, uint16(1+r.IntN(4)), 0), subImm(xc, xc, 1), addImm(xm, xm, 1), w}
+}
+
+// backCbz: movz xc,#k; L: subs xc,xc,#1; cset xf,eq; add xm,xm,#1; cbz xf, L.
+func backCbz(r *rand.Rand, w uint32) []uint32 {
+	xc, xm, xf := loopRegs(r)
+	w = setFld(withOffset(w, 5, 19, -3), 0, 5, uint32(xf))
+	return []uint32{movz(xc, uint16(1+r.IntN(4)), 0), subsImm(xc, xc, 1), csetEQ(xf), addImm(xm, xm, 1), w}
+}
+
+// backTb: xc = ones(k)<<b (TBNZ) or its complement (TBZ); L: lsr xc,xc,#1;
+// add xm,xm,#1; tb(n)z xc, #b, L. Bit b+i+1 is tested after i+1 shifts.
+func backTb(r *rand.Rand, w uint32) []uint32 {
+	xc, xm, _ := loopRegs(r)
+	k := 1 + r.IntN(4)
+	maxb := 63 - k
+	if fld(w, 31, 1) == 0 { // W form tests bits 0..31
+		maxb = 31
+	}
+	bit := r.IntN(maxb + 1)
+	v := (uint64(1)<<k - 1) << bit
+	if fld(w, 24, 1) == 0 { // TBZ
+		v = ^v
+	}
+	w = withOffset(w, 5, 14, -2)
+	w = setFld(setFld(setFld(w, 31, 1, uint32(bit>>5)), 19, 5, uint32(bit&31)), 0, 5, uint32(xc))
+	return append(movImm(xc, v), lsrImm(xc, xc, 1), addImm(xm, xm, 1), w)
+}
+
+// backB: movz xc,#k; L: sub xc,xc,#1; add xm,xm,#1; cbz xc, E; b/bl L; E:.
+func backB(r *rand.Rand, w uint32) []uint32 {
+	xc, xm, _ := loopRegs(r)
+	w = withOffset(w, 0, 26, -3)
+	cbz := 0xb4000000 | uint32(2)<<5 | uint32(xc) // CBZ xc, .+8
+	return []uint32{movz(xc, uint16(1+r.IntN(4)), 0), subImm(xc, xc, 1), addImm(xm, xm, 1), cbz, w}
+}
+
 // hintOK: the hints that behave as NOPs for a Linux EL0 program without
 // guarded pages or PAC: NOP, YIELD, SEV, SEVL, DGH, ESB, PSB CSYNC,
 // TSB CSYNC, CSDB, BTI (all variants).
@@ -113,6 +181,14 @@ func init() {
 		// Test and branch (immediate): b5 011011 op b40 imm14 Rt.
 		Pattern{Name: "TBZ", Class: "branch", Enc: "b0110110 bbbbb iiiiiiiiiiiiii ttttt", Gen: forward(5, 14)},
 		Pattern{Name: "TBNZ", Class: "branch", Enc: "b0110111 bbbbb iiiiiiiiiiiiii ttttt", Gen: forward(5, 14)},
+		// The same, backward, in bounded loops.
+		Pattern{Name: "B (backward)", Class: "branch", Enc: "000101 iiiiiiiiiiiiiiiiiiiiiiiiii", Gen: backB},
+		Pattern{Name: "BL (backward)", Class: "branch", Enc: "100101 iiiiiiiiiiiiiiiiiiiiiiiiii", Gen: backB},
+		Pattern{Name: "B.cond (backward)", Class: "branch", Enc: "01010100 iiiiiiiiiiiiiiiiiii 0 cccc", Gen: backCond},
+		Pattern{Name: "CBZ (backward)", Class: "branch", Enc: "x0110100 iiiiiiiiiiiiiiiiiii ttttt", Gen: backCbz},
+		Pattern{Name: "CBNZ (backward)", Class: "branch", Enc: "x0110101 iiiiiiiiiiiiiiiiiii ttttt", Gen: backCbnz},
+		Pattern{Name: "TBZ (backward)", Class: "branch", Enc: "b0110110 bbbbb iiiiiiiiiiiiii ttttt", Gen: backTb},
+		Pattern{Name: "TBNZ (backward)", Class: "branch", Enc: "b0110111 bbbbb iiiiiiiiiiiiii ttttt", Gen: backTb},
 		// Unconditional branch (register): 1101011 opc op2=11111 op3=000000 Rn op4=00000.
 		Pattern{Name: "BR", Class: "branch", Enc: "1101011 0000 11111 000000 nnnnn 00000", Gen: indirect,
 			Check: func(w uint32) bool { return fld(w, 5, 5) != 31 }},

@@ -82,8 +82,12 @@ type Result struct {
 }
 
 // maxRestarts bounds how often RunAll restarts a target after a case that
-// crashed or hung it.
-const maxRestarts = 50
+// crashed or hung it; maxHangs bounds the hangs among them (each costs a
+// timeout).
+const (
+	maxRestarts = 50
+	maxHangs    = 3
+)
 
 // RunAll runs every case on t. A case that kills or hangs the target gets
 // a Fail result and the run resumes with the next case (at most
@@ -91,11 +95,11 @@ const maxRestarts = 50
 // report problems not tied to a case (an unclean exit after the last case).
 func RunAll(t Target, cases []*Case, retAddr uint64) (res []Result, notes []string) {
 	res = make([]Result, len(cases))
-	restarts := 0
+	restarts, hangs := 0, 0
 	for i := 0; i < len(cases); {
-		if restarts > maxRestarts {
+		if restarts > maxRestarts || hangs >= maxHangs {
 			for ; i < len(cases); i++ {
-				res[i].Fail = fmt.Sprintf("not run: %s failed more than %d times", t.Name, maxRestarts)
+				res[i].Fail = fmt.Sprintf("not run: %s crashed %d times, hung %d times in this batch", t.Name, restarts, hangs)
 			}
 			break
 		}
@@ -104,7 +108,7 @@ func RunAll(t Target, cases []*Case, retAddr uint64) (res []Result, notes []stri
 			stream = c.appendStream(stream, retAddr)
 		}
 		n := len(cases) - i
-		timeout := 30*time.Second + time.Duration(n)*5*time.Millisecond
+		timeout := 15*time.Second + time.Duration(n)*5*time.Millisecond
 		out, stderr, err := runStream(t, stream, timeout)
 		done := len(out) / OutSize
 		if done > n {
@@ -134,7 +138,8 @@ func RunAll(t Target, cases []*Case, retAddr uint64) (res []Result, notes []stri
 		if res[i+done].Fail == "" {
 			why := "exited"
 			if errors.Is(err, context.DeadlineExceeded) {
-				why = "timed out"
+				why = "timed out (hung?)"
+				hangs++
 			}
 			res[i+done].Fail = fmt.Sprintf("%s %s during this case: %v; stderr: %s", t.Name, why, err, tail(stderr))
 		}
