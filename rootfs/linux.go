@@ -91,8 +91,6 @@ const (
 	eSTALE     abi.Errno = 116
 	eDQUOT     abi.Errno = 122
 	eNOTBLK    abi.Errno = 15
-	eEXDEV               = abi.EXDEV
-	eMLINK               = abi.EMLINK
 )
 
 // Limits (uapi/linux/limits.h).
