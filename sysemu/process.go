@@ -64,6 +64,7 @@ type Process struct {
 
 	files  *FDTable
 	fs     *fsState
+	rlim   *rlimits
 	exe    string // guest path of the program, for /proc/self/exe
 	sig    signalState
 	futex  futexTable
@@ -129,6 +130,7 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		pid:     os.Getpid(),
 		log:     cfg.Log,
 		fs:      fs,
+		rlim:    defaultRlimits(),
 		exe:     f.Path(view),
 		tasks:   map[int]*Task{},
 		done:    make(chan struct{}),

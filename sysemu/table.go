@@ -1,115 +1,200 @@
 package sysemu
 
-import "github.com/carrick-go/carrick/sysemu/abi"
+import (
+	"sort"
+
+	"github.com/carrick-go/carrick/sysemu/abi"
+)
 
 // handler implements one syscall; it returns the value for X0 (a negative
 // errno on failure).
 type handler func(t *Task, a [6]uint64) uint64
 
+// Support says how much of a syscall carrick implements; the table feeds
+// dispatch, the compat report and docs/compatibility.md alike.
+type Support uint8
+
+const (
+	// Full: the syscall behaves as Linux's.
+	Full Support = iota
+	// Partial: implemented, with limits given in the note.
+	Partial
+	// ByDesign: answers as a kernel without the feature would (ENOSYS or
+	// another error), deliberately; the note says why. Not counted as
+	// missing.
+	ByDesign
+)
+
+func (s Support) String() string {
+	return [...]string{"full", "partial", "by design"}[s]
+}
+
+// syscallEntry is one row of the table.
+type syscallEntry struct {
+	fn    handler
+	level Support
+	note  string
+}
+
+func full(fn handler) syscallEntry { return syscallEntry{fn: fn, level: Full} }
+
+func partial(fn handler, note string) syscallEntry {
+	return syscallEntry{fn: fn, level: Partial, note: note}
+}
+
+func byDesign(e abi.Errno, note string) syscallEntry {
+	return syscallEntry{fn: func(*Task, [6]uint64) uint64 { return errno(e) }, level: ByDesign, note: note}
+}
+
 // syscalls maps arm64 syscall numbers to handlers. A number missing here
 // returns ENOSYS and is recorded in the compat report. (Filled in init:
 // clone's handler starts threads that dispatch through this table.)
-var syscalls map[uint64]handler
+var syscalls map[uint64]syscallEntry
 
-func init() { syscalls = syscallHandlers() }
+func init() { syscalls = syscallTableRows() }
 
-func syscallHandlers() map[uint64]handler {
-	return map[uint64]handler{
+func syscallTableRows() map[uint64]syscallEntry {
+	return map[uint64]syscallEntry{
 		// memory (sys_mm.go)
-		abi.SYS_BRK:      sysBrk,
-		abi.SYS_MMAP:     sysMmap,
-		abi.SYS_MUNMAP:   sysMunmap,
-		abi.SYS_MPROTECT: sysMprotect,
-		abi.SYS_MADVISE:  sysMadvise,
+		abi.SYS_BRK:      full(sysBrk),
+		abi.SYS_MMAP:     partial(sysMmap, "private file mappings are copies taken at mmap time; MAP_SHARED|MAP_ANONYMOUS needs shareable backing (fork work)"),
+		abi.SYS_MUNMAP:   full(sysMunmap),
+		abi.SYS_MPROTECT: full(sysMprotect),
+		abi.SYS_MADVISE:  full(sysMadvise),
 		// I/O (sys_io.go)
-		abi.SYS_READ:   sysRead,
-		abi.SYS_WRITE:  sysWrite,
-		abi.SYS_READV:  sysReadv,
-		abi.SYS_WRITEV: sysWritev,
-		abi.SYS_CLOSE:  sysClose,
-		abi.SYS_FCNTL:  sysFcntl,
+		abi.SYS_READ:   full(sysRead),
+		abi.SYS_WRITE:  full(sysWrite),
+		abi.SYS_READV:  full(sysReadv),
+		abi.SYS_WRITEV: full(sysWritev),
+		abi.SYS_CLOSE:  full(sysClose),
+		abi.SYS_FCNTL:  partial(sysFcntl, "dup, fd and status flags; no record locks yet"),
 		// files (sys_file.go, sys_path.go)
-		abi.SYS_OPENAT:     sysOpenat,
-		abi.SYS_OPENAT2:    sysOpenat2,
-		abi.SYS_LSEEK:      sysLseek,
-		abi.SYS_PREAD64:    sysPread64,
-		abi.SYS_PWRITE64:   sysPwrite64,
-		abi.SYS_DUP:        sysDup,
-		abi.SYS_DUP3:       sysDup3,
-		abi.SYS_PIPE2:      sysPipe2,
-		abi.SYS_GETDENTS64: sysGetdents64,
-		abi.SYS_FSYNC:      sysFsync,
-		abi.SYS_FDATASYNC:  sysFsync,
-		abi.SYS_SYNC:       sysSync,
-		abi.SYS_SYNCFS:     sysSync,
-		abi.SYS_FTRUNCATE:  sysFtruncate,
-		abi.SYS_TRUNCATE:   sysTruncate,
-		abi.SYS_IOCTL:      sysIoctl,
-		abi.SYS_FSTAT:      sysFstat,
-		abi.SYS_NEWFSTATAT: sysNewfstatat,
-		abi.SYS_STATX:      sysStatx,
-		abi.SYS_READLINKAT: sysReadlinkat,
-		abi.SYS_FACCESSAT:  sysFaccessat,
-		abi.SYS_FACCESSAT2: sysFaccessat,
-		abi.SYS_MKDIRAT:    sysMkdirat,
-		abi.SYS_MKNODAT:    sysMknodat,
-		abi.SYS_UNLINKAT:   sysUnlinkat,
-		abi.SYS_RENAMEAT:   sysRenameat,
-		abi.SYS_RENAMEAT2:  sysRenameat2,
-		abi.SYS_LINKAT:     sysLinkat,
-		abi.SYS_SYMLINKAT:  sysSymlinkat,
-		abi.SYS_FCHMODAT:   sysFchmodat,
-		abi.SYS_FCHMOD:     sysFchmod,
-		abi.SYS_FCHOWNAT:   sysFchownat,
-		abi.SYS_FCHOWN:     sysFchown,
-		abi.SYS_UTIMENSAT:  sysUtimensat,
-		abi.SYS_GETCWD:     sysGetcwd,
-		abi.SYS_CHDIR:      sysChdir,
-		abi.SYS_FCHDIR:     sysFchdir,
-		abi.SYS_UMASK:      sysUmask,
-		abi.SYS_STATFS:     sysStatfs,
-		abi.SYS_FSTATFS:    sysFstatfs,
-		abi.SYS_UNAME:      sysUname,
+		abi.SYS_OPENAT:     full(sysOpenat),
+		abi.SYS_OPENAT2:    partial(sysOpenat2, "no RESOLVE_* flags (EINVAL)"),
+		abi.SYS_LSEEK:      full(sysLseek),
+		abi.SYS_PREAD64:    full(sysPread64),
+		abi.SYS_PWRITE64:   full(sysPwrite64),
+		abi.SYS_DUP:        full(sysDup),
+		abi.SYS_DUP3:       full(sysDup3),
+		abi.SYS_PIPE2:      full(sysPipe2),
+		abi.SYS_GETDENTS64: full(sysGetdents64),
+		abi.SYS_FSYNC:      full(sysFsync),
+		abi.SYS_FDATASYNC:  full(sysFsync),
+		abi.SYS_SYNC:       full(sysSync),
+		abi.SYS_SYNCFS:     full(sysSync),
+		abi.SYS_FTRUNCATE:  full(sysFtruncate),
+		abi.SYS_TRUNCATE:   full(sysTruncate),
+		abi.SYS_IOCTL:      partial(sysIoctl, "terminal (TCGETS/TCSETS*, TIOCGWINSZ/TIOCSWINSZ, TIOCGPGRP), FIONREAD, FIONBIO, FIOCLEX/FIONCLEX"),
+		abi.SYS_FSTAT:      full(sysFstat),
+		abi.SYS_NEWFSTATAT: full(sysNewfstatat),
+		abi.SYS_STATX:      full(sysStatx),
+		abi.SYS_READLINKAT: full(sysReadlinkat),
+		abi.SYS_FACCESSAT:  full(sysFaccessat),
+		abi.SYS_FACCESSAT2: full(sysFaccessat),
+		abi.SYS_MKDIRAT:    full(sysMkdirat),
+		abi.SYS_MKNODAT:    full(sysMknodat),
+		abi.SYS_UNLINKAT:   full(sysUnlinkat),
+		abi.SYS_RENAMEAT:   full(sysRenameat),
+		abi.SYS_RENAMEAT2:  full(sysRenameat2),
+		abi.SYS_LINKAT:     full(sysLinkat),
+		abi.SYS_SYMLINKAT:  full(sysSymlinkat),
+		abi.SYS_FCHMODAT:   full(sysFchmodat),
+		abi.SYS_FCHMOD:     full(sysFchmod),
+		abi.SYS_FCHOWNAT:   full(sysFchownat),
+		abi.SYS_FCHOWN:     full(sysFchown),
+		abi.SYS_UTIMENSAT:  full(sysUtimensat),
+		abi.SYS_GETCWD:     full(sysGetcwd),
+		abi.SYS_CHDIR:      full(sysChdir),
+		abi.SYS_FCHDIR:     full(sysFchdir),
+		abi.SYS_UMASK:      full(sysUmask),
+		abi.SYS_STATFS:     full(sysStatfs),
+		abi.SYS_FSTATFS:    full(sysFstatfs),
+		abi.SYS_UNAME:      full(sysUname),
+		// xattrs (sys_proc.go)
+		abi.SYS_GETXATTR:     full(sysGetxattr),
+		abi.SYS_LGETXATTR:    full(sysLgetxattr),
+		abi.SYS_FGETXATTR:    full(sysFgetxattr),
+		abi.SYS_LISTXATTR:    full(sysListxattr),
+		abi.SYS_LLISTXATTR:   full(sysLlistxattr),
+		abi.SYS_FLISTXATTR:   full(sysFlistxattr),
+		abi.SYS_SETXATTR:     full(sysSetxattr),
+		abi.SYS_LSETXATTR:    full(sysLsetxattr),
+		abi.SYS_FSETXATTR:    full(sysFsetxattr),
+		abi.SYS_REMOVEXATTR:  full(sysRemovexattr),
+		abi.SYS_LREMOVEXATTR: full(sysLremovexattr),
+		abi.SYS_FREMOVEXATTR: full(sysFremovexattr),
+		// process identity and resources (sys_proc.go)
+		abi.SYS_GETPGID:   full(sysGetpgid),
+		abi.SYS_GETSID:    full(sysGetsid),
+		abi.SYS_SETPGID:   full(sysSetpgid),
+		abi.SYS_SETSID:    full(sysSetsid),
+		abi.SYS_PRLIMIT64: partial(sysPrlimit64, "limits are recorded; only RLIMIT_NOFILE is enforced"),
+		abi.SYS_GETRUSAGE: full(sysGetrusage),
+		abi.SYS_TIMES:     full(sysTimes),
+		abi.SYS_SYSINFO:   full(sysSysinfo),
 		// readiness (eventfd.go, epoll.go)
-		abi.SYS_EVENTFD2:      sysEventfd2,
-		abi.SYS_EPOLL_CREATE1: sysEpollCreate1,
-		abi.SYS_EPOLL_CTL:     sysEpollCtl,
-		abi.SYS_EPOLL_PWAIT:   sysEpollPwait,
-		abi.SYS_EPOLL_PWAIT2:  sysEpollPwait2,
+		abi.SYS_EVENTFD2:      full(sysEventfd2),
+		abi.SYS_EPOLL_CREATE1: full(sysEpollCreate1),
+		abi.SYS_EPOLL_CTL:     partial(sysEpollCtl, "emulated files wake waiters; host fds are polled in 10 ms slices"),
+		abi.SYS_EPOLL_PWAIT:   full(sysEpollPwait),
+		abi.SYS_EPOLL_PWAIT2:  full(sysEpollPwait2),
 		// threads and processes (sys_thread.go)
-		abi.SYS_EXIT:              sysExit,
-		abi.SYS_EXIT_GROUP:        sysExitGroup,
-		abi.SYS_CLONE:             sysClone,
-		abi.SYS_SET_TID_ADDRESS:   sysSetTidAddress,
-		abi.SYS_SET_ROBUST_LIST:   sysSetRobustList,
-		abi.SYS_FUTEX:             sysFutex,
-		abi.SYS_GETPID:            sysGetpid,
-		abi.SYS_GETPPID:           sysGetppid,
-		abi.SYS_GETTID:            sysGettid,
-		abi.SYS_SCHED_YIELD:       sysSchedYield,
-		abi.SYS_SCHED_GETAFFINITY: sysSchedGetaffinity,
+		abi.SYS_EXIT:              full(sysExit),
+		abi.SYS_EXIT_GROUP:        full(sysExitGroup),
+		abi.SYS_CLONE:             partial(sysClone, "threads only (CLONE_VM|CLONE_THREAD); fork-style clones arrive with the process model"),
+		abi.SYS_SET_TID_ADDRESS:   full(sysSetTidAddress),
+		abi.SYS_SET_ROBUST_LIST:   partial(sysSetRobustList, "registration only: the list is walked when a thread dies holding a robust mutex, with the signal model"),
+		abi.SYS_FUTEX:             partial(sysFutex, "WAIT, WAKE, *_BITSET, REQUEUE, CMP_REQUEUE on process-private words; no PI or WAKE_OP"),
+		abi.SYS_GETPID:            full(sysGetpid),
+		abi.SYS_GETPPID:           full(sysGetppid),
+		abi.SYS_GETTID:            full(sysGettid),
+		abi.SYS_SCHED_YIELD:       full(sysSchedYield),
+		abi.SYS_SCHED_GETAFFINITY: full(sysSchedGetaffinity),
 		// signals: bookkeeping only (sys_signal.go)
-		abi.SYS_RT_SIGACTION:   sysRtSigaction,
-		abi.SYS_RT_SIGPROCMASK: sysRtSigprocmask,
-		abi.SYS_SIGALTSTACK:    sysSigaltstack,
-		abi.SYS_RT_SIGRETURN:   sysRtSigreturn,
-		abi.SYS_RT_SIGPENDING:  sysRtSigpending,
-		abi.SYS_KILL:           sysKill,
-		abi.SYS_TGKILL:         sysTgkill,
-		abi.SYS_TKILL:          sysTkill,
+		abi.SYS_RT_SIGACTION:   full(sysRtSigaction),
+		abi.SYS_RT_SIGPROCMASK: full(sysRtSigprocmask),
+		abi.SYS_SIGALTSTACK:    full(sysSigaltstack),
+		abi.SYS_RT_SIGRETURN:   full(sysRtSigreturn),
+		abi.SYS_RT_SIGPENDING:  full(sysRtSigpending),
+		abi.SYS_KILL:           partial(sysKill, "signals to the calling process only"),
+		abi.SYS_TGKILL:         full(sysTgkill),
+		abi.SYS_TKILL:          full(sysTkill),
 		// identity, time, randomness (sys_info.go)
-		abi.SYS_GETUID:          sysGetid,
-		abi.SYS_GETEUID:         sysGetid,
-		abi.SYS_GETGID:          sysGetid,
-		abi.SYS_GETEGID:         sysGetid,
-		abi.SYS_GETRANDOM:       sysGetrandom,
-		abi.SYS_PRCTL:           sysPrctl,
-		abi.SYS_CLOCK_GETTIME:   sysClockGettime,
-		abi.SYS_CLOCK_GETRES:    sysClockGetres,
-		abi.SYS_GETTIMEOFDAY:    sysGettimeofday,
-		abi.SYS_NANOSLEEP:       sysNanosleep,
-		abi.SYS_CLOCK_NANOSLEEP: sysClockNanosleep,
+		abi.SYS_GETUID:          full(sysGetid),
+		abi.SYS_GETEUID:         full(sysGetid),
+		abi.SYS_GETGID:          full(sysGetid),
+		abi.SYS_GETEGID:         full(sysGetid),
+		abi.SYS_GETRANDOM:       full(sysGetrandom),
+		abi.SYS_PRCTL:           full(sysPrctl),
+		abi.SYS_CLOCK_GETTIME:   full(sysClockGettime),
+		abi.SYS_CLOCK_GETRES:    full(sysClockGetres),
+		abi.SYS_GETTIMEOFDAY:    full(sysGettimeofday),
+		abi.SYS_NANOSLEEP:       full(sysNanosleep),
+		abi.SYS_CLOCK_NANOSLEEP: full(sysClockNanosleep),
+		abi.SYS_GETRLIMIT:       full(sysGetrlimit),
+		abi.SYS_SETRLIMIT:       full(sysSetrlimit),
+		// Deliberate answers of a kernel without the feature.
+		abi.SYS_RSEQ:   byDesign(abi.ENOSYS, "as a kernel without CONFIG_RSEQ; glibc and others fall back"),
+		abi.SYS_CLONE3: byDesign(abi.ENOSYS, "as a kernel before 5.3; glibc falls back to clone"),
 	}
 }
 
-func syscallTable(nr uint64) handler { return syscalls[nr] }
+func syscallTable(nr uint64) handler { return syscalls[nr].fn }
+
+// SyscallSupport describes one implemented syscall for reports and docs.
+type SyscallSupport struct {
+	Nr    uint64
+	Name  string
+	Level Support
+	Note  string
+}
+
+// Syscalls lists the table in syscall-number order.
+func Syscalls() []SyscallSupport {
+	out := make([]SyscallSupport, 0, len(syscalls))
+	for nr, e := range syscalls {
+		out = append(out, SyscallSupport{Nr: nr, Name: abi.SyscallNames[nr], Level: e.level, Note: e.note})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Nr < out[j].Nr })
+	return out
+}

@@ -400,3 +400,31 @@ const (
 	TCGETS2    = 0x802c542a
 	TCSETS2    = 0x402c542b
 )
+
+// Resource limits (asm-generic/resource.h).
+const (
+	RLIMIT_CPU        = 0
+	RLIMIT_FSIZE      = 1
+	RLIMIT_DATA       = 2
+	RLIMIT_STACK      = 3
+	RLIMIT_CORE       = 4
+	RLIMIT_RSS        = 5
+	RLIMIT_NPROC      = 6
+	RLIMIT_NOFILE     = 7
+	RLIMIT_MEMLOCK    = 8
+	RLIMIT_AS         = 9
+	RLIMIT_LOCKS      = 10
+	RLIMIT_SIGPENDING = 11
+	RLIMIT_MSGQUEUE   = 12
+	RLIMIT_NICE       = 13
+	RLIMIT_RTPRIO     = 14
+	RLIMIT_RTTIME     = 15
+	RLIM_NLIMITS      = 16
+
+	RUSAGE_SELF     = 0
+	RUSAGE_CHILDREN = -1
+	RUSAGE_THREAD   = 1
+
+	XATTR_CREATE  = 1
+	XATTR_REPLACE = 2
+)
