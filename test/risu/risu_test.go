@@ -243,7 +243,7 @@ func runClass(t *testing.T, h *harness, tgt Target, class string, pats []*Patter
 			switch {
 			case want[i].Out == nil:
 				oracleFailed++
-				msg = "    ORACLE FAILED (the pattern generates an instruction qemu rejects?): " + want[i].Fail + "\n"
+				msg = "    ORACLE FAILED (pattern bug? qemu rejected or hung on the case): " + want[i].Fail + "\n"
 			case got[i].Out == nil:
 				msg = "    " + got[i].Fail + "\n"
 			default:
@@ -292,7 +292,7 @@ func runClass(t *testing.T, h *harness, tgt Target, class string, pats []*Patter
 	var names []string
 	for p, s := range stats {
 		if s.bad > 0 {
-			names = append(names, fmt.Sprintf("  %-44s %6d of %6d executions in mismatching cases", p.Name, s.bad, s.execs))
+			names = append(names, fmt.Sprintf("  %-44s in %6d mismatching cases (%6d executions compared)", p.Name, s.bad, s.execs))
 		}
 	}
 	sort.Strings(names)

@@ -99,7 +99,7 @@ func RunAll(t Target, cases []*Case, retAddr uint64) (res []Result, notes []stri
 	for i := 0; i < len(cases); {
 		if restarts > maxRestarts || hangs >= maxHangs {
 			for ; i < len(cases); i++ {
-				res[i].Fail = fmt.Sprintf("not run: %s crashed %d times, hung %d times in this batch", t.Name, restarts, hangs)
+				res[i].Fail = fmt.Sprintf("not run: %s was restarted %d times (%d hangs) in this batch", t.Name, restarts, hangs)
 			}
 			break
 		}
