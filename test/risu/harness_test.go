@@ -2,14 +2,18 @@ package risu
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math/bits"
 	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRunnerLayout checks that runner.S and layout.go agree.
@@ -254,4 +258,102 @@ func TestCompareReport(t *testing.T) {
 		t.Errorf("FormatCase:\n%s", s)
 	}
 	t.Logf("sample report:\n%s%s", FormatCase(c), FormatDiffs(d, "qemu", "interp"))
+}
+
+// fakeTarget stands in for a runner: it echoes each case's input state and
+// scratch as its output, and misbehaves at the case indexes named in mode
+// ("crash=3,garbage=5,hang=7,extra").
+func fakeTarget(mode string) {
+	at := map[string]uint64{}
+	extra := false
+	for _, f := range strings.Split(mode, ",") {
+		if k, v, ok := strings.Cut(f, "="); ok {
+			n, _ := strconv.ParseUint(v, 10, 64)
+			at[k] = n
+		} else if f == "extra" {
+			extra = true
+		}
+	}
+	in, out := os.Stdin, os.Stdout
+	read := func(n int) []byte {
+		b := make([]byte, n)
+		if _, err := io.ReadFull(in, b); err != nil {
+			if err == io.EOF {
+				if extra {
+					out.Write([]byte("extra"))
+				}
+				os.Exit(0)
+			}
+			os.Exit(2)
+		}
+		return b
+	}
+	for {
+		h := read(HeaderSize)
+		le := binary.LittleEndian
+		idx := le.Uint64(h[8:])
+		rec := read(RecordSize)
+		scratch := read(ScratchSize)
+		read(int(le.Uint32(h[4:])))
+		if v, ok := at["crash"]; ok && idx == v {
+			os.Exit(3)
+		}
+		if v, ok := at["hang"]; ok && idx == v {
+			time.Sleep(time.Hour)
+		}
+		le.PutUint64(rec[offMagic:], HeaderMagic)
+		le.PutUint64(rec[offIndex:], idx)
+		if v, ok := at["garbage"]; ok && idx == v {
+			rec = bytes.Repeat([]byte{0xaa}, RecordSize)
+		}
+		out.Write(rec)
+		out.Write(scratch)
+	}
+}
+
+// TestRunAllFaults checks that RunAll blames the right cases for crashes,
+// garbage output and hangs, and resumes after them.
+func TestRunAllFaults(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := timeoutBase
+	timeoutBase = 2 * time.Second
+	defer func() { timeoutBase = old }()
+	g := NewGenerator(5)
+	var cases []*Case
+	for i := range 12 {
+		c, err := g.Case(uint64(i), Patterns("int"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, c)
+	}
+	fake := Target{Name: "fake", Command: func(ctx context.Context) *exec.Cmd {
+		cmd := exec.CommandContext(ctx, exe)
+		cmd.Env = append(os.Environ(), "RISU_FAKE_TARGET=crash=3,garbage=5,hang=7,extra")
+		return cmd
+	}}
+	res, notes := RunAll(fake, cases, 0)
+	for i, r := range res {
+		bad := i == 3 || i == 5 || i == 7
+		if bad != (r.Out == nil) {
+			t.Errorf("case %d: out=%v fail=%q", i, r.Out != nil, r.Fail)
+		}
+		if r.Out != nil && !bytes.Equal(r.Out[RecordSize:], cases[i].Scratch) {
+			t.Errorf("case %d: wrong output", i)
+		}
+	}
+	for _, want := range []struct {
+		i    int
+		frag string
+	}{{3, "exit status 3"}, {5, "out of sync"}, {7, "timed out"}} {
+		if !strings.Contains(res[want.i].Fail, want.frag) {
+			t.Errorf("case %d: Fail = %q, want %q", want.i, res[want.i].Fail, want.frag)
+		}
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "extra output") {
+		t.Errorf("notes = %q, want one about extra output", notes)
+	}
 }

@@ -41,6 +41,10 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	if mode, ok := os.LookupEnv("RISU_FAKE_TARGET"); ok {
+		fakeTarget(mode) // helper process for TestRunAllFaults
+		return
+	}
 	flag.Parse()
 	code := m.Run()
 	if tmpDir != "" {

@@ -89,6 +89,9 @@ const (
 	maxHangs    = 3
 )
 
+// timeoutBase plus 5ms per case is how long one target process may run.
+var timeoutBase = 15 * time.Second
+
 // RunAll runs every case on t. A case that kills or hangs the target gets
 // a Fail result and the run resumes with the next case (at most
 // maxRestarts times; the remaining cases then fail as "not run"). Notes
@@ -108,31 +111,41 @@ func RunAll(t Target, cases []*Case, retAddr uint64) (res []Result, notes []stri
 			stream = c.appendStream(stream, retAddr)
 		}
 		n := len(cases) - i
-		timeout := 15*time.Second + time.Duration(n)*5*time.Millisecond
+		timeout := timeoutBase + time.Duration(n)*5*time.Millisecond
 		out, stderr, err := runStream(t, stream, timeout)
 		done := len(out) / OutSize
 		if done > n {
 			done = n
 		}
+		desync := false
 		for k := 0; k < done; k++ {
 			rec := out[k*OutSize : (k+1)*OutSize]
 			c := cases[i+k]
 			le := binary.LittleEndian
 			if le.Uint64(rec[offMagic:]) != HeaderMagic || le.Uint64(rec[offIndex:]) != c.Index {
-				res[i+k].Fail = fmt.Sprintf("%s: output record %d out of sync (magic %#x, index %d)",
-					t.Name, k, le.Uint64(rec[offMagic:]), le.Uint64(rec[offIndex:]))
-				done = k + 1
-				err = errors.New("desync")
+				// Garbage on stdout: blame this case, restart after it.
+				res[i+k].Fail = fmt.Sprintf("%s: output record out of sync (magic %#x, index %d); stderr: %s",
+					t.Name, le.Uint64(rec[offMagic:]), le.Uint64(rec[offIndex:]), tail(stderr))
+				done, desync = k+1, true
 				break
 			}
 			res[i+k].Out = rec
+		}
+		if desync {
+			i += done
+			restarts++
+			continue
 		}
 		if err == nil && done == n && len(out) == n*OutSize {
 			break
 		}
 		if done == n {
 			// All cases completed, but the exit was not clean.
-			notes = append(notes, fmt.Sprintf("%s: unclean exit after the last case: %v; stderr: %s", t.Name, err, tail(stderr)))
+			why := fmt.Sprint(err)
+			if err == nil {
+				why = fmt.Sprintf("%d bytes of extra output", len(out)-n*OutSize)
+			}
+			notes = append(notes, fmt.Sprintf("%s: unclean exit after the last case: %s; stderr: %s", t.Name, why, tail(stderr)))
 			break
 		}
 		if res[i+done].Fail == "" {
