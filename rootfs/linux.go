@@ -2,102 +2,101 @@ package rootfs
 
 import "github.com/carrick-go/carrick/sysemu/abi"
 
-// Linux values that sysemu/abi does not define (yet). They are kept private
-// here; the package report lists them for abi to adopt.
+// Linux values, from sysemu/abi (the one place they are defined), under
+// the names this package uses.
 
-// File types and mode bits (uapi/linux/stat.h). The same octal values on
-// every Linux architecture.
+// File types and mode bits.
 const (
-	sIFMT   = 0o170000
-	sIFSOCK = 0o140000
-	sIFLNK  = 0o120000
-	sIFREG  = 0o100000
-	sIFBLK  = 0o060000
-	sIFDIR  = 0o040000
-	sIFCHR  = 0o020000
-	sIFIFO  = 0o010000
-	sISUID  = 0o4000
-	sISGID  = 0o2000
-	sISVTX  = 0o1000
-	sIXGRP  = 0o0010
+	sIFMT   = abi.S_IFMT
+	sIFSOCK = abi.S_IFSOCK
+	sIFLNK  = abi.S_IFLNK
+	sIFREG  = abi.S_IFREG
+	sIFBLK  = abi.S_IFBLK
+	sIFDIR  = abi.S_IFDIR
+	sIFCHR  = abi.S_IFCHR
+	sIFIFO  = abi.S_IFIFO
+	sISUID  = abi.S_ISUID
+	sISGID  = abi.S_ISGID
+	sISVTX  = abi.S_ISVTX
+	sIXGRP  = abi.S_IXGRP
 )
 
 // Exported file type bits, for callers and tests that build Mknod modes.
 const (
-	S_IFMT   = sIFMT
-	S_IFSOCK = sIFSOCK
-	S_IFLNK  = sIFLNK
-	S_IFREG  = sIFREG
-	S_IFBLK  = sIFBLK
-	S_IFDIR  = sIFDIR
-	S_IFCHR  = sIFCHR
-	S_IFIFO  = sIFIFO
-	S_ISUID  = sISUID
-	S_ISGID  = sISGID
-	S_ISVTX  = sISVTX
+	S_IFMT   = abi.S_IFMT
+	S_IFSOCK = abi.S_IFSOCK
+	S_IFLNK  = abi.S_IFLNK
+	S_IFREG  = abi.S_IFREG
+	S_IFBLK  = abi.S_IFBLK
+	S_IFDIR  = abi.S_IFDIR
+	S_IFCHR  = abi.S_IFCHR
+	S_IFIFO  = abi.S_IFIFO
+	S_ISUID  = abi.S_ISUID
+	S_ISGID  = abi.S_ISGID
+	S_ISVTX  = abi.S_ISVTX
 )
 
-// Directory entry types (d_type in linux/dirent.h / fs_types.h).
+// Directory entry types.
 const (
-	DT_UNKNOWN = 0
-	DT_FIFO    = 1
-	DT_CHR     = 2
-	DT_DIR     = 4
-	DT_BLK     = 6
-	DT_REG     = 8
-	DT_LNK     = 10
-	DT_SOCK    = 12
+	DT_UNKNOWN = abi.DT_UNKNOWN
+	DT_FIFO    = abi.DT_FIFO
+	DT_CHR     = abi.DT_CHR
+	DT_DIR     = abi.DT_DIR
+	DT_BLK     = abi.DT_BLK
+	DT_REG     = abi.DT_REG
+	DT_LNK     = abi.DT_LNK
+	DT_SOCK    = abi.DT_SOCK
 )
 
-// renameat2 flags (uapi/linux/fs.h).
+// renameat2 flags.
 const (
-	RENAME_NOREPLACE = 1 << 0
-	RENAME_EXCHANGE  = 1 << 1
-	RENAME_WHITEOUT  = 1 << 2
+	RENAME_NOREPLACE = abi.RENAME_NOREPLACE
+	RENAME_EXCHANGE  = abi.RENAME_EXCHANGE
+	RENAME_WHITEOUT  = abi.RENAME_WHITEOUT
 )
 
-// utimensat special nanosecond values (uapi/linux/stat.h).
+// utimensat special nanosecond values.
 const (
-	UTIME_NOW  = (1 << 30) - 1
-	UTIME_OMIT = (1 << 30) - 2
+	UTIME_NOW  = abi.UTIME_NOW
+	UTIME_OMIT = abi.UTIME_OMIT
 )
 
-// access(2) mode bits (unistd.h).
+// access(2) mode bits.
 const (
-	F_OK = 0
-	X_OK = 1
-	W_OK = 2
-	R_OK = 4
+	F_OK = abi.F_OK
+	X_OK = abi.X_OK
+	W_OK = abi.W_OK
+	R_OK = abi.R_OK
 )
 
-// setxattr flags (uapi/linux/xattr.h).
+// setxattr flags.
 const (
-	XATTR_CREATE  = 1
-	XATTR_REPLACE = 2
+	XATTR_CREATE  = abi.XATTR_CREATE
+	XATTR_REPLACE = abi.XATTR_REPLACE
 )
 
-// statfs f_flags (ST_* in uapi/linux/statfs.h).
+// statfs f_flags.
 const (
-	ST_RDONLY = 0x0001
-	ST_NOSUID = 0x0002
-	ST_NODEV  = 0x0004
+	ST_RDONLY = abi.ST_RDONLY
+	ST_NOSUID = abi.ST_NOSUID
+	ST_NODEV  = abi.ST_NODEV
 )
 
-// Errno values missing from sysemu/abi.
+// Errno values.
 const (
-	eTXTBSY    abi.Errno = 26
-	eILSEQ     abi.Errno = 84
-	eOPNOTSUPP abi.Errno = abi.ENOTSUP // EOPNOTSUPP == ENOTSUP (95) on Linux
-	eSTALE     abi.Errno = 116
-	eDQUOT     abi.Errno = 122
-	eNOTBLK    abi.Errno = 15
+	eTXTBSY    = abi.ETXTBSY
+	eILSEQ     = abi.EILSEQ
+	eOPNOTSUPP = abi.EOPNOTSUPP
+	eSTALE     = abi.ESTALE
+	eDQUOT     = abi.EDQUOT
+	eNOTBLK    = abi.ENOTBLK
 )
 
-// Limits (uapi/linux/limits.h).
+// Limits.
 const (
-	pathMax      = 4096 // including the terminating NUL
-	nameMax      = 255
-	maxSymlinks  = 40 // MAXSYMLINKS in include/linux/namei.h
-	xattrNameMax = 255
-	xattrSizeMax = 65536
+	pathMax      = abi.PATH_MAX // including the terminating NUL
+	nameMax      = abi.NAME_MAX
+	maxSymlinks  = abi.MAXSYMLINKS
+	xattrNameMax = abi.XATTR_NAME_MAX
+	xattrSizeMax = abi.XATTR_SIZE_MAX
 )

@@ -428,3 +428,34 @@ const (
 	XATTR_CREATE  = 1
 	XATTR_REPLACE = 2
 )
+
+// More errno values.
+const (
+	ENOTBLK    Errno = 15
+	ETXTBSY    Errno = 26
+	EILSEQ     Errno = 84
+	EOPNOTSUPP Errno = ENOTSUP // the same value (95) on Linux
+	ESTALE     Errno = 116
+	EDQUOT     Errno = 122
+)
+
+// File system flags and special values.
+const (
+	S_IXGRP = 0o0010
+
+	RENAME_NOREPLACE = 1 << 0
+	RENAME_EXCHANGE  = 1 << 1
+	RENAME_WHITEOUT  = 1 << 2
+
+	UTIME_NOW  = (1 << 30) - 1
+	UTIME_OMIT = (1 << 30) - 2
+
+	ST_RDONLY = 0x0001
+	ST_NOSUID = 0x0002
+	ST_NODEV  = 0x0004
+
+	NAME_MAX       = 255
+	MAXSYMLINKS    = 40
+	XATTR_NAME_MAX = 255
+	XATTR_SIZE_MAX = 65536
+)
