@@ -334,6 +334,20 @@ func (m *MM) Mapped(addr uint64) bool {
 	return m.find(addr) >= 0
 }
 
+// Covered reports whether VMAs cover all of [addr, addr+length).
+func (m *MM) Covered(addr, length uint64) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for a := addr; a < addr+length; {
+		i := m.find(a)
+		if i < 0 {
+			return false
+		}
+		a = m.vmas[i].End
+	}
+	return true
+}
+
 // VMAs returns a copy of the mappings in address order.
 func (m *MM) VMAs() []VMA {
 	m.mu.Lock()
