@@ -104,15 +104,12 @@ func sysLseek(t *Task, a [6]uint64) uint64 {
 	if !ok {
 		return errno(abi.EBADF)
 	}
-	of, ok := f.(*osFile)
-	if !ok {
-		return errno(abi.ESPIPE)
-	}
 	whence, ok := hostWhence(a[2])
 	if !ok {
 		return errno(abi.EINVAL)
 	}
-	if of.rf.IsDir() || of.rf.Synthetic() != nil {
+	of, _ := f.(*osFile)
+	if of != nil && (of.rf.IsDir() || of.rf.Synthetic() != nil) {
 		// Directory (and synthetic file) offsets are carrick's.
 		of.mu.Lock()
 		defer of.mu.Unlock()
@@ -134,7 +131,11 @@ func sysLseek(t *Task, a [6]uint64) uint64 {
 		of.pos = int(n)
 		return uint64(n)
 	}
-	off, err := unix.Seek(of.rf.Fd(), int64(a[1]), whence)
+	h, ok := f.(hostPollable)
+	if !ok {
+		return errno(abi.ESPIPE)
+	}
+	off, err := unix.Seek(h.HostFD(), int64(a[1]), whence)
 	if err != nil {
 		return errno(hostErrno(err))
 	}
@@ -143,9 +144,9 @@ func sysLseek(t *Task, a [6]uint64) uint64 {
 
 // sysPread64 implements pread64(2).
 func sysPread64(t *Task, a [6]uint64) uint64 {
-	of, e := t.osFile(a[0])
-	if e != 0 {
-		return errno(e)
+	f, ok := t.p.files.Get(int(int32(a[0])))
+	if !ok {
+		return errno(abi.EBADF)
 	}
 	if int64(a[3]) < 0 {
 		return errno(abi.EINVAL)
@@ -157,14 +158,20 @@ func sysPread64(t *Task, a [6]uint64) uint64 {
 	if err != nil {
 		return errno(abi.EFAULT)
 	}
-	if s := of.rf.Synthetic(); s != nil {
-		n, e := s.ReadAt(buf, int64(a[3]))
-		return retN(n, e)
+	if of, ok := f.(*osFile); ok {
+		if s := of.rf.Synthetic(); s != nil {
+			n, e := s.ReadAt(buf, int64(a[3]))
+			return retN(n, e)
+		}
+		if of.rf.IsDir() {
+			return errno(abi.EISDIR)
+		}
 	}
-	if of.rf.IsDir() {
-		return errno(abi.EISDIR)
+	h, ok := f.(hostPollable)
+	if !ok {
+		return errno(abi.ESPIPE)
 	}
-	n, err := unix.Pread(of.rf.Fd(), buf, int64(a[3]))
+	n, err := unix.Pread(h.HostFD(), buf, int64(a[3]))
 	if err != nil {
 		return errno(readErr(err))
 	}
@@ -173,9 +180,9 @@ func sysPread64(t *Task, a [6]uint64) uint64 {
 
 // sysPwrite64 implements pwrite64(2).
 func sysPwrite64(t *Task, a [6]uint64) uint64 {
-	of, e := t.osFile(a[0])
-	if e != 0 {
-		return errno(e)
+	f, ok := t.p.files.Get(int(int32(a[0])))
+	if !ok {
+		return errno(abi.EBADF)
 	}
 	if int64(a[3]) < 0 {
 		return errno(abi.EINVAL)
@@ -187,11 +194,17 @@ func sysPwrite64(t *Task, a [6]uint64) uint64 {
 	if err != nil {
 		return errno(abi.EFAULT)
 	}
-	if s := of.rf.Synthetic(); s != nil {
-		n, e := s.WriteAt(buf, int64(a[3]))
-		return retN(n, e)
+	if of, ok := f.(*osFile); ok {
+		if s := of.rf.Synthetic(); s != nil {
+			n, e := s.WriteAt(buf, int64(a[3]))
+			return retN(n, e)
+		}
 	}
-	n, err := unix.Pwrite(of.rf.Fd(), buf, int64(a[3]))
+	h, ok := f.(hostPollable)
+	if !ok {
+		return errno(abi.ESPIPE)
+	}
+	n, err := unix.Pwrite(h.HostFD(), buf, int64(a[3]))
 	if err != nil {
 		return errno(hostErrno(err))
 	}
@@ -339,6 +352,17 @@ func sysSync(t *Task, a [6]uint64) uint64 {
 
 // sysFtruncate implements ftruncate(2).
 func sysFtruncate(t *Task, a [6]uint64) uint64 {
+	if f, ok := t.p.files.Get(int(int32(a[0]))); ok {
+		if mf, ok := f.(*memFile); ok {
+			if int64(a[1]) < 0 {
+				return errno(abi.EINVAL)
+			}
+			if err := unix.Ftruncate(mf.fd, int64(a[1])); err != nil {
+				return errno(hostErrno(err))
+			}
+			return 0
+		}
+	}
 	of, e := t.osFile(a[0])
 	if e != 0 {
 		return errno(abi.EINVAL)

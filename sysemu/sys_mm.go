@@ -1,6 +1,8 @@
 package sysemu
 
 import (
+	"os"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/carrick-go/carrick/sysemu/abi"
@@ -84,17 +86,24 @@ func (t *Task) mmapFile(addr, length uint64, prot vcpu.Prot, flags uint64, fd in
 	if !ok {
 		return errno(abi.EBADF)
 	}
-	of, ok := f.(*osFile)
-	if !ok || of.rf.Fd() < 0 || of.rf.IsDir() {
+	var hfd, acc int
+	var name string
+	switch f := f.(type) {
+	case *osFile:
+		if f.rf.Fd() < 0 || f.rf.IsDir() {
+			return errno(abi.ENODEV)
+		}
+		hfd, acc, name = f.rf.Fd(), f.rf.Flags()&abi.O_ACCMODE, f.rf.Path(t.p.fs.view)
+	case *memFile:
+		hfd, acc, name = f.fd, abi.O_RDWR, f.name
+	default:
 		return errno(abi.ENODEV)
 	}
-	acc := of.rf.Flags() & abi.O_ACCMODE
 	if acc == abi.O_WRONLY || (flags&abi.MAP_TYPE != abi.MAP_PRIVATE && prot&vcpu.ProtWrite != 0 && acc != abi.O_RDWR) {
 		return errno(abi.EACCES)
 	}
-	name := of.rf.Path(t.p.fs.view)
 	if flags&abi.MAP_TYPE != abi.MAP_PRIVATE {
-		r, e := t.p.mm.MmapFile(addr, length, prot, flags, of.rf.Fd(), int64(off), name)
+		r, e := t.p.mm.MmapFile(addr, length, prot, flags, hfd, int64(off), name)
 		if e != 0 {
 			return errno(e)
 		}
@@ -108,7 +117,7 @@ func (t *Task) mmapFile(addr, length uint64, prot vcpu.Prot, flags uint64, fd in
 	// Copy the file's bytes in; the rest of the mapping stays zero.
 	buf := make([]byte, min(mm.PageUp(length), 1<<20))
 	for done := uint64(0); done < length; {
-		n, err := unix.Pread(of.rf.Fd(), buf[:min(uint64(len(buf)), length-done)], int64(off+done))
+		n, err := unix.Pread(hfd, buf[:min(uint64(len(buf)), length-done)], int64(off+done))
 		if n <= 0 || err != nil {
 			break
 		}
@@ -119,4 +128,48 @@ func (t *Task) mmapFile(addr, length uint64, prot vcpu.Prot, flags uint64, fd in
 		done += uint64(n)
 	}
 	return r
+}
+
+// sysMremap implements mremap(2).
+func sysMremap(t *Task, a [6]uint64) uint64 {
+	r, e := t.p.mm.Mremap(a[0], a[1], a[2], a[3], a[4])
+	if e != 0 {
+		return errno(e)
+	}
+	return r
+}
+
+// sysMemfdCreate implements memfd_create(2) with an unlinked host temp file
+// (the same on every host); MFD_CLOEXEC is honoured, sealing is not
+// supported.
+func sysMemfdCreate(t *Task, a [6]uint64) uint64 {
+	name, e := t.readPath(a[0])
+	if e != 0 {
+		return errno(e)
+	}
+	const mfdCloexec, mfdAllowSealing, mfdHugetlb = 1, 2, 4
+	if len(name) > 249 {
+		return errno(abi.EINVAL)
+	}
+	if a[1]&^uint64(mfdCloexec|mfdAllowSealing) != 0 {
+		t.p.compat.Record("flag:memfd_create " + itoa(a[1]))
+		return errno(abi.EINVAL)
+	}
+	f, err := os.CreateTemp("", "carrick-memfd-")
+	if err != nil {
+		return errno(hostErrno(err))
+	}
+	os.Remove(f.Name())
+	fd, e := t.p.files.Install(&memFile{hostFile: newHostFile(f, true), name: "/memfd:" + name + " (deleted)"}, 0, a[1]&mfdCloexec != 0)
+	if e != 0 {
+		f.Close()
+		return errno(e)
+	}
+	return uint64(fd)
+}
+
+// memFile is a memfd: a host file nobody else can name.
+type memFile struct {
+	*hostFile
+	name string
 }

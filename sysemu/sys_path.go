@@ -72,6 +72,8 @@ func (t *Task) fstat(fd uint64) (rootfs.Stat, abi.Errno) {
 		return f.rf.Stat()
 	case *hostFile:
 		return hostFstat(f.fd)
+	case *memFile:
+		return hostFstat(f.fd)
 	}
 	// Emulated objects are anonymous inodes, as Linux's anon_inode files.
 	return rootfs.Stat{Mode: 0o600, Nlink: 1, Blksize: 4096}, 0

@@ -56,11 +56,13 @@ func init() { syscalls = syscallTableRows() }
 func syscallTableRows() map[uint64]syscallEntry {
 	return map[uint64]syscallEntry{
 		// memory (sys_mm.go)
-		abi.SYS_BRK:      full(sysBrk),
-		abi.SYS_MMAP:     partial(sysMmap, "private file mappings are copies taken at mmap time; MAP_SHARED|MAP_ANONYMOUS needs shareable backing (fork work)"),
-		abi.SYS_MUNMAP:   full(sysMunmap),
-		abi.SYS_MPROTECT: full(sysMprotect),
-		abi.SYS_MADVISE:  full(sysMadvise),
+		abi.SYS_BRK:          full(sysBrk),
+		abi.SYS_MMAP:         partial(sysMmap, "private file mappings are copies taken at mmap time; MAP_SHARED|MAP_ANONYMOUS needs shareable backing (fork work)"),
+		abi.SYS_MUNMAP:       full(sysMunmap),
+		abi.SYS_MPROTECT:     full(sysMprotect),
+		abi.SYS_MADVISE:      partial(sysMadvise, "MADV_DONTNEED zeroes private memory; other advice is accepted as a hint"),
+		abi.SYS_MREMAP:       partial(sysMremap, "private mappings; host file mappings do not move"),
+		abi.SYS_MEMFD_CREATE: partial(sysMemfdCreate, "an unlinked host temp file; no sealing (F_ADD_SEALS)"),
 		// I/O (sys_io.go)
 		abi.SYS_READ:   full(sysRead),
 		abi.SYS_WRITE:  full(sysWrite),

@@ -362,6 +362,34 @@ func (m *Memory) WriteForce(addr uint64, p []byte) error {
 	return nil
 }
 
+// ReadForce copies guest memory into p regardless of guest protection (the
+// pages must be mapped), for the kernel moving memory (mremap).
+func (m *Memory) ReadForce(addr uint64, p []byte) error {
+	if len(p) == 0 {
+		return nil
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if addr >= m.size || uint64(len(p)) > m.size-addr || !m.mappedLocked(addr, addr+uint64(len(p))) {
+		return ErrFault
+	}
+	start := addr &^ (GuestPageSize - 1)
+	end := (addr + uint64(len(p)) + GuestPageSize - 1) &^ (GuestPageSize - 1)
+	if err := unix.Mprotect(m.hostSlice(start, end-start), unix.PROT_READ); err != nil {
+		return err
+	}
+	copy(p, m.hostSlice(addr, uint64(len(p))))
+	for a := start; a < end; {
+		r := m.regions[m.find(a)]
+		hi := min(r.end, end)
+		if err := unix.Mprotect(m.hostSlice(a, hi-a), hostProt(r.prot)); err != nil {
+			return err
+		}
+		a = hi
+	}
+	return nil
+}
+
 // Mappings calls fn for each mapped range in address order.
 func (m *Memory) Mappings(fn func(start, end uint64, prot Prot)) {
 	m.mu.RLock()

@@ -334,6 +334,79 @@ func (m *MM) Mapped(addr uint64) bool {
 	return m.find(addr) >= 0
 }
 
+// Mremap implements mremap(2) for private mappings: shrink in place, grow
+// in place when the pages after are free, or move (copying the contents)
+// with MREMAP_MAYMOVE.
+func (m *MM) Mremap(old, oldSize, newSize, flags, newAddr uint64) (uint64, abi.Errno) {
+	const mayMove, fixed, dontUnmap = 1, 2, 4
+	if old%PageSize != 0 || flags&^uint64(mayMove|fixed|dontUnmap) != 0 || (flags&fixed != 0 && flags&mayMove == 0) {
+		return 0, abi.EINVAL
+	}
+	oldSize, newSize = PageUp(oldSize), PageUp(newSize)
+	if newSize == 0 || flags&dontUnmap != 0 {
+		return 0, abi.EINVAL
+	}
+	m.mu.Lock()
+	i := m.find(old)
+	if i < 0 || m.vmas[i].End < old+oldSize {
+		m.mu.Unlock()
+		return 0, abi.EFAULT
+	}
+	v := m.vmas[i]
+	m.mu.Unlock()
+	if v.Shared {
+		return 0, abi.EINVAL // moving host file mappings is not supported
+	}
+	if flags&fixed == 0 {
+		switch {
+		case newSize == oldSize:
+			return old, 0
+		case newSize < oldSize:
+			if e := m.Munmap(old+newSize, oldSize-newSize); e != 0 {
+				return 0, e
+			}
+			return old, 0
+		}
+		m.mu.Lock()
+		free := old+newSize <= MmapTop && !m.overlaps(old+oldSize, old+newSize)
+		if free {
+			if err := m.mem.Map(old+oldSize, newSize-oldSize, v.Prot); err == nil {
+				m.insert(VMA{Start: old + oldSize, End: old + newSize, Prot: v.Prot, Name: v.Name})
+				m.mu.Unlock()
+				return old, 0
+			}
+		}
+		m.mu.Unlock()
+		if flags&mayMove == 0 {
+			return 0, abi.ENOMEM
+		}
+	}
+	mapFlags := uint64(abi.MAP_PRIVATE | abi.MAP_ANONYMOUS)
+	hint := uint64(0)
+	if flags&fixed != 0 {
+		if newAddr%PageSize != 0 || (newAddr < old+oldSize && old < newAddr+newSize) {
+			return 0, abi.EINVAL
+		}
+		mapFlags |= abi.MAP_FIXED
+		hint = newAddr
+	}
+	dst, e := m.Mmap(hint, newSize, v.Prot|vcpu.ProtRead, mapFlags)
+	if e != 0 {
+		return 0, e
+	}
+	n := min(oldSize, newSize)
+	buf := make([]byte, min(n, 1<<20))
+	for off := uint64(0); off < n; off += uint64(len(buf)) {
+		c := buf[:min(uint64(len(buf)), n-off)]
+		m.mem.ReadForce(old+off, c)
+		m.mem.WriteForce(dst+off, c)
+	}
+	m.Mprotect(dst, newSize, v.Prot)
+	m.SetName(dst, newSize, v.Name)
+	m.Munmap(old, oldSize)
+	return dst, 0
+}
+
 // Covered reports whether VMAs cover all of [addr, addr+length).
 func (m *MM) Covered(addr, length uint64) bool {
 	m.mu.Lock()
