@@ -20,8 +20,10 @@ import (
 var patternFlag = flag.String("risu.pattern", "", "only run patterns whose name matches this regexp (or env RISU_PATTERN)")
 
 const (
-	defaultCases  = 2000 // per class
-	maxMismatches = 20   // reported per class
+	defaultCases  = 2000 // per class, at least
+	casesPerForm  = 25   // default: at least this many cases per pattern
+	maxDefault    = 20000
+	maxMismatches = 20 // reported per class
 )
 
 // harness holds the tools and built binaries shared by the tests.
@@ -167,9 +169,13 @@ func TestRisu(t *testing.T) {
 	h := setup(t)
 	tgt := h.target(t)
 	seed := envInt(t, "RISU_SEED", uint64(time.Now().UnixNano()))
-	n := int(envInt(t, "RISU_CASES", defaultCases))
+	n := int(envInt(t, "RISU_CASES", 0)) // 0: the default, by class size
 	re := patternFilter(t)
 	t.Logf("RISU_SEED=%d RISU_CASES=%d target=%s oracle=qemu -cpu %s", seed, n, tgt.Name, h.qemuCPU)
+	if n == 0 {
+		t.Logf("cases per class: max(%d, %d per pattern), at most %d (set RISU_CASES to override)",
+			defaultCases, casesPerForm, maxDefault)
+	}
 	for _, class := range Classes() {
 		t.Run(class, func(t *testing.T) {
 			t.Parallel()
@@ -182,7 +188,11 @@ func TestRisu(t *testing.T) {
 			if len(pats) == 0 {
 				t.Skipf("no %s pattern matches %v", class, re)
 			}
-			runClass(t, h, tgt, class, pats, classSeed(seed, class), n)
+			cases := n
+			if cases == 0 {
+				cases = min(max(defaultCases, casesPerForm*len(pats)), maxDefault)
+			}
+			runClass(t, h, tgt, class, pats, classSeed(seed, class), cases)
 		})
 	}
 }
