@@ -14,7 +14,8 @@ import (
 // register values below say the same thing in ID-register form.
 var features = vcpu.Features{
 	HWCAP: vcpu.HWCAP_FP | vcpu.HWCAP_ASIMD | vcpu.HWCAP_CPUID | vcpu.HWCAP_CRC32 |
-		vcpu.HWCAP_ATOMICS | vcpu.HWCAP_LRCPC,
+		vcpu.HWCAP_ATOMICS | vcpu.HWCAP_LRCPC |
+		vcpu.HWCAP_AES | vcpu.HWCAP_PMULL | vcpu.HWCAP_SHA1 | vcpu.HWCAP_SHA2,
 }
 
 // System register encodings: op0<<14 | op1<<11 | CRn<<7 | CRm<<3 | op2,
@@ -49,7 +50,7 @@ const (
 	valMIDR     = 0x413fd0c1 // Neoverse N1 r3p1: an ARMv8.2 core with LSE
 	valMPIDR    = 0x80000000
 	valPFR0     = 0x11     // EL0 and EL1 AArch64 only; FP and AdvSIMD implemented
-	valISAR0    = 0x210000 // CRC32 = 1, Atomic (LSE) = 2
+	valISAR0    = 0x211120 // AES = 2 (with PMULL), SHA1 = 1, SHA2 = 1, CRC32 = 1, Atomic (LSE) = 2
 	valISAR1    = 0x100000 // LRCPC = 1 (LDAPR)
 )
 
