@@ -229,7 +229,7 @@ func (c *CPU) loop() {
 			}
 			off = pc - c.pageAddr
 		}
-		in := &c.page.insts[off>>2]
+		in := &c.page.insts[off>>2&(pageInsts-1)] // the mask drops the bounds check
 		c.PC = pc + 4
 		in.fn(c, in)
 	}
