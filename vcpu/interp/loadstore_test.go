@@ -455,3 +455,47 @@ func TestUnallocatedLoadStore(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadStoreNoAlloc: executing load/store handlers does not allocate.
+func TestLoadStoreNoAlloc(t *testing.T) {
+	c := testCPU(t)
+	fillData(t, c)
+	words := []uint32{
+		0xf9400420, // ldr x0, [x1, #8]
+		0xf8410c2c, // ldr x12, [x1, #16]!
+		0xa9410440, // ldp x0, x1, [x2, #16]
+		0xadc11444, // ldp q4, q5, [x2, #32]!
+		0x4cc22823, // ld1 {v3.4s-v6.4s}, [x1], x2
+		0x4c404829, // ld3 {v9.4s-v11.4s}, [x1]
+		0x4c9f4869, // st3 {v9.4s-v11.4s}, [x3], #48
+		0x4dc23c33, // ld3 {v19.b-v21.b}[15], [x1], x2
+		0xc85f7c20, // ldxr x0, [x1]
+		0xc8027c23, // stxr w2, x3, [x1]
+		0xc87f382d, // ldxp x13, x14, [x1]
+		0xc82f4430, // stxp w15, x16, x17, [x1]
+		0xb8e00022, // ldaddal w0, w2, [x1]
+		0x48247c26, // casp x4, x5, x6, x7, [x1]
+	}
+	ins := make([]Inst, len(words))
+	for i, w := range words {
+		decode(w, codeBase, &ins[i])
+	}
+	reset := func() {
+		for i := range 31 {
+			c.X[i] = dataBase + 0x800
+		}
+		c.X[2] = 16
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		for i := range ins {
+			reset()
+			if i == 2 || i == 3 {
+				c.X[2] = dataBase + 0x800
+			}
+			ins[i].fn(c, &ins[i])
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per run", allocs)
+	}
+}
