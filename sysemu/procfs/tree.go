@@ -157,6 +157,7 @@ func (t *tree) walk(p string) (*node, string, abi.Errno) {
 	}
 	stack := []frame{{t.root(), "/"}}
 	comps := splitPath(p)
+	trailing := strings.HasSuffix(p, "/") // a final link is followed
 	links := 0
 	for len(comps) > 0 {
 		c := comps[0]
@@ -182,7 +183,7 @@ func (t *tree) walk(p string) (*node, string, abi.Errno) {
 			return nil, "", abi.ENOENT
 		}
 		cp := joinPath(top.path, c)
-		if child.mode&sIFMT == sIFLNK && len(comps) > 0 {
+		if child.mode&sIFMT == sIFLNK && (len(comps) > 0 || trailing) {
 			// A link in the middle of the path: follow a relative target
 			// within the tree.
 			target, e := child.link()
@@ -198,6 +199,9 @@ func (t *tree) walk(p string) (*node, string, abi.Errno) {
 		stack = append(stack, frame{child, cp})
 	}
 	top := stack[len(stack)-1]
+	if strings.HasSuffix(p, "/") && top.n.mode&sIFMT != sIFDIR {
+		return nil, "", abi.ENOTDIR
+	}
 	return top.n, top.path, 0
 }
 
