@@ -198,3 +198,16 @@ func (t *FDTable) Dup(old, newfd, min int, cloexec bool) (int, abi.Errno) {
 	}
 	return fd, 0
 }
+
+// CloseAll closes every fd (process teardown).
+func (t *FDTable) CloseAll() {
+	t.mu.Lock()
+	fds := make([]int, 0, len(t.fds))
+	for fd := range t.fds {
+		fds = append(fds, fd)
+	}
+	t.mu.Unlock()
+	for _, fd := range fds {
+		t.Close(fd)
+	}
+}

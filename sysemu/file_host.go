@@ -14,17 +14,57 @@ type hostFile struct {
 	f     *os.File // keeps the host fd alive
 	fd    int
 	owned bool // close the host file when the guest closes it
+	// stream is set for pipes, terminals and sockets: reads and writes
+	// that would block wait in poll(2) slices, so a signal or the
+	// process's exit can interrupt them.
+	stream bool
 }
 
 // newHostFile wraps a host file. Files the caller gave (stdio) stay open
 // when the guest closes them.
 func newHostFile(f *os.File, owned bool) *hostFile {
-	return &hostFile{f: f, fd: int(f.Fd()), owned: owned}
+	fd := int(f.Fd())
+	var st unix.Stat_t
+	stream := unix.Fstat(fd, &st) == nil && st.Mode&unix.S_IFMT != unix.S_IFREG && st.Mode&unix.S_IFMT != unix.S_IFBLK
+	return &hostFile{f: f, fd: fd, owned: owned, stream: stream}
+}
+
+// waitFD waits until fd is ready for events, interruptibly: EINTR when a
+// signal is pending for t or its process is exiting. A non-blocking fd
+// never waits (the host call then says EAGAIN).
+func (t *Task) waitFD(fd int, events int16) abi.Errno {
+	pfd := []unix.PollFd{{Fd: int32(fd), Events: events}}
+	if n, _ := unix.Poll(pfd, 0); n > 0 {
+		return 0
+	}
+	if fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0); err == nil && fl&unix.O_NONBLOCK != 0 {
+		return 0
+	}
+	for {
+		if n, err := unix.Poll(pfd, 20); n > 0 || (err != nil && err != unix.EINTR) {
+			return 0
+		}
+		if t.p.exiting() {
+			return abi.EINTR
+		}
+		select {
+		case <-t.wake:
+			if t.signalPending() {
+				return abi.EINTR
+			}
+		default:
+		}
+	}
 }
 
 func (h *hostFile) HostFD() int { return h.fd }
 
 func (h *hostFile) Read(t *Task, p []byte) (int, abi.Errno) {
+	if h.stream && t != nil {
+		if e := t.waitFD(h.fd, unix.POLLIN); e != 0 {
+			return 0, e
+		}
+	}
 	n, err := hostRead(h.fd, p)
 	if n > 0 || err == io.EOF {
 		return n, 0
@@ -36,6 +76,11 @@ func (h *hostFile) Read(t *Task, p []byte) (int, abi.Errno) {
 }
 
 func (h *hostFile) Write(t *Task, p []byte) (int, abi.Errno) {
+	if h.stream && t != nil {
+		if e := t.waitFD(h.fd, unix.POLLOUT); e != 0 {
+			return 0, e
+		}
+	}
 	n, err := hostWrite(h.fd, p)
 	if n == 0 && err != nil {
 		return 0, hostErrno(err)

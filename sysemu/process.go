@@ -78,6 +78,7 @@ type Process struct {
 	// tasks are the live threads; guarded by tmu.
 	tasks map[int]*Task
 
+	running  sync.WaitGroup // task goroutines
 	exitOnce sync.Once
 	done     chan struct{} // closed when the process is exiting
 	status   ExitStatus    // valid once done is closed
@@ -187,9 +188,22 @@ func (p *Process) Run() ExitStatus {
 	p.tmu.Lock()
 	main := p.tasks[p.pid]
 	p.tmu.Unlock()
+	p.running.Add(1)
 	go main.run(nil)
 	<-p.done
 	return p.status
+}
+
+// Close releases the process's address space, files and file view. It
+// waits for every thread to stop, so call it after Run returned (or after
+// exit for a process that never ran).
+func (p *Process) Close() {
+	p.exit(ExitStatus{Signal: abi.SIGKILL}) // no-op when already exited
+	p.running.Wait()
+	p.files.CloseAll()
+	p.machine.Close()
+	p.mm.Memory().Close()
+	p.fs.view.Close()
 }
 
 // Compat returns the record of what the guest asked for that carrick does

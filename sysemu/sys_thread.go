@@ -77,6 +77,7 @@ func sysClone(t *Task, a [6]uint64) uint64 {
 		}
 	}
 	ready := make(chan error, 1)
+	t.p.running.Add(1)
 	go child.run(ready)
 	if err := <-ready; err != nil {
 		return errno(abi.EAGAIN)

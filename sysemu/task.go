@@ -33,6 +33,7 @@ type Task struct {
 // run creates the task's vCPU on this goroutine and runs the thread until it
 // or its process exits. ready, when not nil, is closed once the vCPU exists.
 func (t *Task) run(ready chan<- error) {
+	defer t.p.running.Done()
 	cpu, err := t.p.machine.NewVCPU()
 	if ready != nil {
 		ready <- err

@@ -177,7 +177,7 @@ func parsePid(s string) (int, bool) {
 
 // owned sets n's owner to the process's (task_dump_owner: the euid and
 // egid of a dumpable process) and its times to the process start.
-func owned(n *node, c Creds, start time.Time) *node {
+func owned(n *node, c Creds, start func() time.Time) *node {
 	n.uid, n.gid = c.EUID, c.EGID
 	n.mtime = start
 	return n
@@ -186,7 +186,7 @@ func owned(n *node, c Creds, start time.Time) *node {
 // taskDir is /proc/<pid> (whole) or /proc/<pid>/task/<tid>.
 func (p *Proc) taskDir(proc Process, tid int, whole bool) *node {
 	c := proc.Creds()
-	start := p.startWall(proc)
+	start := func() time.Time { return p.startWall(proc) }
 	own := func(n *node) *node { return owned(n, c, start) }
 	text := func(perm uint32, render func() []byte) func() *node {
 		return func() *node { return own(textNode(perm, abi.EINVAL, render)) }
@@ -285,7 +285,7 @@ func (p *Proc) taskList(proc Process) *node {
 }
 
 // fdDir is /proc/<pid>/fd (dr-x------): a link per descriptor.
-func (p *Proc) fdDir(proc Process, c Creds, start time.Time) *node {
+func (p *Proc) fdDir(proc Process, c Creds, start func() time.Time) *node {
 	n := &node{mode: sIFDIR | 0o500, nlink: 2}
 	n.list = func() []dirent {
 		fds := proc.FDs()
@@ -309,7 +309,7 @@ func (p *Proc) fdDir(proc Process, c Creds, start time.Time) *node {
 }
 
 // fdinfoDir is /proc/<pid>/fdinfo (dr-xr-xr-x): a file per descriptor.
-func (p *Proc) fdinfoDir(proc Process, c Creds, start time.Time) *node {
+func (p *Proc) fdinfoDir(proc Process, c Creds, start func() time.Time) *node {
 	n := &node{mode: sIFDIR | 0o555, nlink: 2}
 	n.list = func() []dirent {
 		fds := proc.FDs()

@@ -45,7 +45,7 @@ type node struct {
 	rdev     uint64
 	size     int64
 	nlink    uint32    // 0: 1 for files, 2 + subdirectories for directories
-	mtime    time.Time // zero: the tree's creation time
+	mtime    func() time.Time // nil: the tree's creation time
 	wpol     writePolicy
 
 	// Directories.
@@ -238,9 +238,9 @@ func ino(p string) uint64 {
 }
 
 func (t *tree) stat(n *node, p string) rootfs.Stat {
-	mt := n.mtime
-	if mt.IsZero() {
-		mt = t.created
+	mt := t.created
+	if n.mtime != nil {
+		mt = n.mtime()
 	}
 	ts := rootfs.Timespec{Sec: mt.Unix(), Nsec: int64(mt.Nanosecond())}
 	nlink := n.nlink

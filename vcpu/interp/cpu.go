@@ -248,6 +248,7 @@ func (c *CPU) insnPC() uint64 { return c.PC - 4 }
 // recoverFault turns a panic from a guest memory access into a Fault exit.
 // Anything else is a bug in the interpreter and keeps panicking.
 func (c *CPU) recoverFault(r any) {
+	c.exclSize = 0 // taking an exception clears the exclusive monitor
 	pc := c.PC - 4
 	var in *Inst
 	if off := pc - c.pageAddr; off < pageBytes {

@@ -84,6 +84,7 @@ func Decode(raw uint32) bool {
 
 // opUndefined reports the instruction as undefined; PC stays on it.
 func opUndefined(c *CPU, in *Inst) {
+	c.exclSize = 0 // an exception clears the exclusive monitor
 	c.PC -= 4
 	c.setExit(vcpu.Exit{Kind: vcpu.ExitUndefined, Insn: in.raw, ESR: ecUnknown<<26 | esrIL})
 }

@@ -80,3 +80,32 @@ func TestUnallocatedIsUndefined(t *testing.T) {
 		}
 	}
 }
+
+// isStore decides the WnR bit of a data abort's syndrome.
+func TestIsStore(t *testing.T) {
+	for _, c := range []struct {
+		w     uint32
+		store bool
+	}{
+		{0xf9400020, false}, // ldr x0, [x1]
+		{0xf9000020, true},  // str x0, [x1]
+		{0xc85f7c20, false}, // ldxr x0, [x1]
+		{0xc8027c20, true},  // stxr w2, x0, [x1]
+		{0xc87f0440, false}, // ldxp x0, x1, [x2]
+		{0x08207c82, true},  // casp w0, w1, w2, w3, [x4]
+		{0x08607c82, true},  // caspa w0, w1, w2, w3, [x4]
+		{0xc8a07c41, true},  // cas x0, x1, [x2]
+		{0xf8200020, true},  // ldadd x0, x0, [x1]
+		{0xf8bfc020, false}, // ldapr x0, [x1]
+		{0xa9400420, false}, // ldp x0, x1, [x1]
+		{0xa9000420, true},  // stp x0, x1, [x1]
+		{0x3d800020, true},  // str q0, [x1]
+		{0x3dc00020, false}, // ldr q0, [x1]
+		{0x4c007020, true},  // st1 {v0.16b}, [x1]
+		{0xd50b7420, true},  // dc zva, x0
+	} {
+		if got := isStore(c.w); got != c.store {
+			t.Errorf("%#08x: isStore = %v, want %v", c.w, got, c.store)
+		}
+	}
+}

@@ -62,14 +62,15 @@ func (c *CPU) write128(va, lo, hi uint64) {
 // the WnR bit of a fault's syndrome. Atomics and DC ZVA count as writes.
 func isStore(raw uint32) bool {
 	switch {
-	case raw&0xfffff000 == 0xd50b7000 && raw>>5&0x7f == 0x1a1: // DC ZVA
+	case raw&0xfffff000 == 0xd50b7000 && raw>>5&0x7f == 0x21: // DC ZVA (CRm=4, op2=1)
 		return true
 	case raw>>25&5 != 4: // not a load/store
 		return false
-	case raw&0x3f000000 == 0x08000000: // exclusives, ordered, CAS
-		return raw>>22&1 == 0 || raw>>21&1 == 1 && raw>>23&1 == 1
-	case raw&0x3b200c00 == 0x38200000: // LSE atomics
-		return true
+	case raw&0x3f000000 == 0x08000000: // exclusives, ordered, CAS, CASP
+		l, o1, o2, size := raw>>22&1, raw>>21&1, raw>>23&1, raw>>30
+		return l == 0 || o1 == 1 && (o2 == 1 || size < 2)
+	case raw&0x3b200c00 == 0x38200000: // LSE atomics (they write); LDAPR only reads
+		return raw>>12&0xf != 0xc
 	case raw&0x3a000000 == 0x28000000: // pairs
 		return raw>>22&1 == 0
 	case raw&0xbf800000 == 0x0c000000 || raw&0xbf800000 == 0x0c800000 ||
