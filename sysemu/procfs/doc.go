@@ -8,21 +8,27 @@
 //
 // # Wiring
 //
-// sysemu builds one Proc per process view (rootfs.Synthetic calls carry no
-// caller, so Table.Self is the process whose view the mount belongs to) and
-// mounts the three trees with the view:
+// rootfs.Synthetic calls carry no caller, so Table.Self is the process
+// whose file view the mount belongs to: sysemu makes one Proc per view.
+// The view is built before the Process exists, so the Table is filled in
+// afterwards:
 //
-//	sys := procfs.System{
-//		KernelRelease: sysemu.KernelRelease, KernelVersion: sysemu.KernelVersion,
+//	table := &procTable{} // sysemu's Table; table.p = p once p exists
+//	proc := procfs.NewProc(procfs.System{
+//		KernelRelease: KernelRelease, KernelVersion: KernelVersion,
 //		HWCAP: feat.HWCAP, HWCAP2: feat.HWCAP2,
-//	}
-//	proc := procfs.NewProc(sys, table)
+//	}, table)
+//	shm, _ := os.MkdirTemp("", "carrick-shm-") // then chmod 01777
 //	mounts := append([]rootfs.Mount{
 //		{Guest: "/proc", Synthetic: proc},
 //		{Guest: "/sys", Synthetic: procfs.NewSys(proc.System())},
 //		{Guest: "/dev", Synthetic: procfs.NewDev(procfs.DevConfig{})},
-//		{Guest: "/dev/shm", Host: shmDir}, // a private host temp dir
+//		{Guest: "/dev/shm", Host: shm},
 //	}, cfg.Mounts...)
+//	view, err := rootfs.New(root, rootfs.Options{Mounts: mounts})
+//
+// The process's mount table for mounts and mountinfo comes from the view:
+// Process.Mounts returns MountsFromView(view).
 //
 // # Reads, writes and positions
 //

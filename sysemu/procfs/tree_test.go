@@ -173,6 +173,10 @@ func TestWalkProc(t *testing.T) {
 	if got := strings.Join(names, " "); got != "sys stat swaps mounts uptime cpuinfo loadavg meminfo version filesystems self thread-self 4242" {
 		t.Errorf("/proc lists %q", got)
 	}
+	// Pid files date from the process's start, the rest from the mount.
+	if st, _ := pr.Stat("/4242/maps"); st.Mtime.Sec != testBoot.Unix()+1 || st.Mtime.Nsec != 234e6 {
+		t.Errorf("/4242/maps mtime %+v", st.Mtime)
+	}
 	// Hidden threads are not listed but resolve.
 	if _, e := pr.Stat("/4243"); e != 0 {
 		t.Errorf("stat /4243: errno %d", e)
