@@ -44,7 +44,7 @@ type node struct {
 	uid, gid uint32
 	rdev     uint64
 	size     int64
-	nlink    uint32    // 0: 1 for files, 2 + subdirectories for directories
+	nlink    uint32           // 0: 1 for files, 2 + subdirectories for directories
 	mtime    func() time.Time // nil: the tree's creation time
 	wpol     writePolicy
 
