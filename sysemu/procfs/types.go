@@ -114,10 +114,12 @@ type Status struct {
 	// Layout is the address-space layout (stat fields 26-28, 45-51).
 	Layout Layout
 	// RSS and RSSFile are the resident pages (all, and those of file
-	// mappings); 0 estimates them from the mappings. HiwaterRSS and
+	// mappings); 0 estimates them as every accessible page of the mappings,
+	// which overstates reservations such as the 8 MiB stack. HiwaterRSS and
 	// HiwaterVM are peaks in pages; 0 means the current values.
 	RSS, RSSFile, HiwaterRSS, HiwaterVM uint64
-	// ExitSignal is sent to the parent at exit (17, SIGCHLD, for a process).
+	// ExitSignal is sent to the parent at exit; 0 means SIGCHLD (17), the
+	// signal of every fork. Threads other than the leader show -1.
 	ExitSignal int
 	// ExitCode is the status a zombie will be reaped with (stat field 52).
 	ExitCode int
