@@ -7,10 +7,13 @@
 package sysemu
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -106,19 +109,12 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		}
 		fs.cwd = d
 	}
-	f, e := view.Open(fs.cwd, cfg.Path, abi.O_RDONLY, 0)
-	if e != 0 {
+	f, argv, err := openProgram(view, fs.cwd, cfg.Path, cfg.Argv)
+	if err != nil {
 		view.Close()
-		if e == abi.ENOENT {
-			return nil, fmt.Errorf("%s: %w", cfg.Path, os.ErrNotExist)
-		}
-		return nil, fmt.Errorf("%s: %w", cfg.Path, e)
+		return nil, err
 	}
 	defer f.Close()
-	if f.IsDir() {
-		view.Close()
-		return nil, fmt.Errorf("%s: is a directory", cfg.Path)
-	}
 	prog := fdReader(f.Fd())
 	mem, err := vcpu.NewMemory()
 	if err != nil {
@@ -166,7 +162,6 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		return nil, err
 	}
 	feat := p.machine.Features()
-	argv := cfg.Argv
 	if len(argv) == 0 {
 		argv = []string{cfg.Path}
 	}
@@ -280,6 +275,60 @@ func (c *Compat) Entries() []CompatEntry {
 type CompatEntry struct {
 	What  string `json:"what"`
 	Count int    `json:"count"`
+}
+
+// ErrExecFormat is returned for a program the kernel would refuse with
+// ENOEXEC: neither an ELF nor a #! script.
+var ErrExecFormat = errors.New("exec format error")
+
+// openProgram opens the program to execute, following #! lines as Linux's
+// binfmt_script does: the interpreter runs with the optional argument, the
+// script's path and the remaining arguments. It checks execute permission.
+func openProgram(view *rootfs.FS, cwd *rootfs.Dir, path string, argv []string) (*rootfs.File, []string, error) {
+	for depth := 0; ; depth++ {
+		if e := view.Access(cwd, path, abi.X_OK, true); e != 0 {
+			return nil, nil, fmt.Errorf("%s: %w", path, e)
+		}
+		f, e := view.Open(cwd, path, abi.O_RDONLY, 0)
+		if e != 0 {
+			return nil, nil, fmt.Errorf("%s: %w", path, e)
+		}
+		if f.IsDir() {
+			f.Close()
+			return nil, nil, fmt.Errorf("%s: %w", path, abi.EACCES)
+		}
+		var hdr [256]byte
+		n, _ := unix.Pread(f.Fd(), hdr[:], 0)
+		if n < 2 || hdr[0] != '#' || hdr[1] != '!' {
+			return f, argv, nil
+		}
+		f.Close()
+		if depth >= 4 {
+			return nil, nil, fmt.Errorf("%s: %w (too many #! levels)", path, abi.ELOOP)
+		}
+		line := hdr[2:n]
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i]
+		} else if n == len(hdr) {
+			return nil, nil, fmt.Errorf("%s: #! line too long: %w", path, ErrExecFormat)
+		}
+		fields := strings.SplitN(strings.TrimLeft(string(line), " \t"), " ", 2)
+		interp := strings.TrimRight(fields[0], " \t\r")
+		if interp == "" {
+			return nil, nil, fmt.Errorf("%s: empty #! line: %w", path, ErrExecFormat)
+		}
+		next := []string{interp}
+		if len(fields) == 2 {
+			if arg := strings.Trim(fields[1], " \t\r"); arg != "" {
+				next = append(next, arg)
+			}
+		}
+		next = append(next, path)
+		if len(argv) > 1 {
+			next = append(next, argv[1:]...)
+		}
+		path, argv = interp, next
+	}
 }
 
 // loadInterp loads the program interpreter (ld.so) named by PT_INTERP,

@@ -91,10 +91,13 @@ func runELF(c *cli.Context) error {
 	if err != nil {
 		// Shell conventions: 127 not found, 126 found but cannot execute.
 		if errors.Is(err, fs.ErrNotExist) {
-			return cli.Exit(err.Error(), 127)
+			return cli.Exit(err.Error()+" (no such file or directory)", 127)
 		}
-		if errors.Is(err, loader.ErrNotELF) {
-			return cli.Exit(err.Error()+": exec format error", 126)
+		if errors.Is(err, fs.ErrPermission) {
+			return cli.Exit(err.Error()+" (permission denied)", 126)
+		}
+		if errors.Is(err, loader.ErrNotELF) || errors.Is(err, loader.ErrBadELF) || errors.Is(err, sysemu.ErrExecFormat) {
+			return cli.Exit(err.Error()+" (exec format error)", 126)
 		}
 		return cli.Exit(err.Error(), 126)
 	}

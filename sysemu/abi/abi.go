@@ -4,6 +4,8 @@
 // through explicit conversion, never by passing host values through.
 package abi
 
+import "io/fs"
+
 // Errno is a Linux errno value. Syscall handlers return -Errno in X0.
 type Errno uint16
 
@@ -306,6 +308,19 @@ var errnoNames = map[Errno]string{
 	ERANGE: "ERANGE", EDEADLK: "EDEADLK", ENAMETOOLONG: "ENAMETOOLONG", ENOLCK: "ENOLCK",
 	ENOSYS: "ENOSYS", ENOTEMPTY: "ENOTEMPTY", ELOOP: "ELOOP", ENODATA: "ENODATA", ETIME: "ETIME",
 	EOVERFLOW: "EOVERFLOW", ENOTSUP: "EOPNOTSUPP", ETIMEDOUT: "ETIMEDOUT",
+}
+
+// Is lets errors.Is match an Errno against the io/fs sentinels.
+func (e Errno) Is(target error) bool {
+	switch target {
+	case fs.ErrNotExist:
+		return e == ENOENT
+	case fs.ErrPermission:
+		return e == EACCES || e == EPERM
+	case fs.ErrExist:
+		return e == EEXIST || e == ENOTEMPTY
+	}
+	return false
 }
 
 // Error makes an Errno usable as a Go error; it prints the Linux name.

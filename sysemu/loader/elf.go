@@ -13,8 +13,12 @@ import (
 	"github.com/carrick-go/carrick/vcpu"
 )
 
-// ErrNotELF is returned for files that are not ELF at all.
-var ErrNotELF = errors.New("not an ELF file")
+// ErrNotELF is returned for files that are not ELF at all; ErrBadELF for
+// ELF files that are truncated or corrupt. Both are ENOEXEC to the kernel.
+var (
+	ErrNotELF = errors.New("not an ELF file")
+	ErrBadELF = errors.New("truncated or corrupt ELF file")
+)
 
 // Image describes a loaded ELF object.
 type Image struct {
@@ -30,13 +34,13 @@ type Image struct {
 // Load maps the PT_LOAD segments of the ELF in r into m. ET_DYN objects are
 // placed at base.
 func Load(m *mm.MM, r io.ReaderAt, base uint64) (*Image, error) {
+	var magic [4]byte
+	if _, err := r.ReadAt(magic[:], 0); err != nil || string(magic[:]) != elf.ELFMAG {
+		return nil, ErrNotELF
+	}
 	f, err := elf.NewFile(r)
 	if err != nil {
-		var fe *elf.FormatError
-		if errors.As(err, &fe) {
-			return nil, fmt.Errorf("%w: %v", ErrNotELF, err)
-		}
-		return nil, err
+		return nil, fmt.Errorf("%w: %v", ErrBadELF, err)
 	}
 	if f.Class != elf.ELFCLASS64 || f.Data != elf.ELFDATA2LSB {
 		return nil, fmt.Errorf("not a 64-bit little-endian ELF (%v, %v)", f.Class, f.Data)
@@ -120,7 +124,7 @@ func Load(m *mm.MM, r io.ReaderAt, base uint64) (*Image, error) {
 		for done := uint64(0); done < p.Filesz; {
 			n := min(uint64(len(buf)), p.Filesz-done)
 			if _, err := r.ReadAt(buf[:n], int64(p.Off+done)); err != nil {
-				return nil, fmt.Errorf("read segment at file offset %#x: %w", p.Off+done, err)
+				return nil, fmt.Errorf("%w: segment at file offset %#x: %v", ErrBadELF, p.Off+done, err)
 			}
 			if err := mem.Write(p.Vaddr+img.Bias+done, buf[:n]); err != nil {
 				return nil, err

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"debug/elf"
+	"encoding/binary"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The user command end to end: bad input gets a clear message and a shell's
+// exit code, never a Go panic; #! scripts run their interpreter.
+
+func buildCarrick(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "carrick")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func cc(t *testing.T, dir, name, src string) string {
+	t.Helper()
+	if _, err := exec.LookPath("aarch64-linux-gnu-gcc"); err != nil {
+		t.Fatal("aarch64-linux-gnu-gcc not found (Debian: gcc-aarch64-linux-gnu libc6-dev-arm64-cross)")
+	}
+	c := filepath.Join(dir, name+".c")
+	os.WriteFile(c, []byte(src), 0o644)
+	out := filepath.Join(dir, name)
+	if b, err := exec.Command("aarch64-linux-gnu-gcc", "-static", "-O1", "-o", out, c).CombinedOutput(); err != nil {
+		t.Fatalf("cc %s: %v\n%s", name, err, b)
+	}
+	return out
+}
+
+func run(t *testing.T, bin string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return code, stdout.String(), stderr.String()
+}
+
+// x86ELF is a minimal x86-64 executable header.
+func x86ELF() []byte {
+	var b bytes.Buffer
+	h := elf.Header64{Type: uint16(elf.ET_EXEC), Machine: uint16(elf.EM_X86_64), Version: 1, Phoff: 64, Ehsize: 64, Phentsize: 56}
+	copy(h.Ident[:], elf.ELFMAG)
+	h.Ident[elf.EI_CLASS], h.Ident[elf.EI_DATA], h.Ident[elf.EI_VERSION] = byte(elf.ELFCLASS64), byte(elf.ELFDATA2LSB), 1
+	binary.Write(&b, binary.LittleEndian, h)
+	return b.Bytes()
+}
+
+func TestRunELFBadInput(t *testing.T) {
+	bin := buildCarrick(t)
+	dir := t.TempDir()
+	write := func(name string, data []byte, mode os.FileMode) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, mode); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	hello := cc(t, dir, "hello", `#include <stdio.h>
+int main(){puts("hi");return 0;}`)
+	good, _ := os.ReadFile(hello)
+	null := cc(t, dir, "null", `int main(){return *(volatile int*)0;}`)
+	jump := cc(t, dir, "jump", `int main(){void(*f)(void)=(void*)0x1234568;f();return 0;}`)
+	udf := cc(t, dir, "udf", `int main(){__asm__ volatile(".inst 0x00000000");return 0;}`)
+	// A dynamically linked program whose interpreter is not in the view
+	// (the host's / of an x86-64 machine has no ld-linux-aarch64.so.1).
+	dynSrc := filepath.Join(dir, "dyn.c")
+	os.WriteFile(dynSrc, []byte("int main(){return 0;}"), 0o644)
+	dyn := filepath.Join(dir, "dyn")
+	if b, err := exec.Command("aarch64-linux-gnu-gcc", "-o", dyn, dynSrc).CombinedOutput(); err != nil {
+		t.Fatalf("cc dyn: %v\n%s", err, b)
+	}
+	for _, c := range []struct {
+		name string
+		path string
+		code int
+		msg  string
+	}{
+		{"not an ELF", write("text", []byte("just text\n"), 0o755), 126, "not an ELF file"},
+		{"x86-64 ELF", write("x86", x86ELF(), 0o755), 126, "not aarch64"},
+		{"truncated ELF", write("trunc", good[:200], 0o755), 126, "truncated or corrupt ELF"},
+		{"corrupt program headers", write("corrupt", corruptPhdrs(good), 0o755), 126, "ELF"},
+		{"missing program", filepath.Join(dir, "nope"), 127, "no such file"},
+		{"not executable", write("noexec", good, 0o644), 126, "permission denied"},
+		{"missing ELF interpreter", dyn, 127, "interpreter /lib/ld-linux-aarch64.so.1"},
+		{"directory", dir, 126, "permission denied"},
+		{"missing #! interpreter", write("script", []byte("#!/does/not/exist\n"), 0o755), 127, "no such file"},
+		{"empty #! line", write("empty", []byte("#!\n"), 0o755), 126, "exec format error"},
+		{"NULL dereference", null, 139, "SIGSEGV"},
+		{"jump to garbage", jump, 139, "SIGSEGV"},
+		{"undefined instruction", udf, 132, "SIGILL"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := run(t, bin, "run-elf", c.path)
+			if code != c.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, c.code, stderr)
+			}
+			if !strings.Contains(stderr, c.msg) {
+				t.Errorf("stderr lacks %q:\n%s", c.msg, stderr)
+			}
+			if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine ") {
+				t.Errorf("Go panic on bad input:\n%s", stderr)
+			}
+		})
+	}
+}
+
+// corruptPhdrs points the program header table past the end of the file.
+func corruptPhdrs(good []byte) []byte {
+	b := append([]byte(nil), good...)
+	binary.LittleEndian.PutUint64(b[32:], uint64(len(b))+4096)
+	return b
+}
+
+func TestShebang(t *testing.T) {
+	bin := buildCarrick(t)
+	dir := t.TempDir()
+	echo := cc(t, dir, "argv", `#include <stdio.h>
+int main(int c, char **v){for(int i=0;i<c;i++)printf("[%s]",v[i]);puts("");return 0;}`)
+	script := filepath.Join(dir, "script")
+	os.WriteFile(script, []byte("#! "+echo+"  -x y \nignored\n"), 0o755)
+	code, out, stderr := run(t, bin, "run-elf", script, "a", "b")
+	want := "[" + echo + "][-x y][" + script + "][a][b]\n"
+	if code != 0 || out != want {
+		t.Fatalf("exit %d, stdout %q, want %q; stderr %s", code, out, want, stderr)
+	}
+	// A script whose interpreter is a script: two levels.
+	outer := filepath.Join(dir, "outer")
+	os.WriteFile(outer, []byte("#!"+script+"\n"), 0o755)
+	code, out, _ = run(t, bin, "run-elf", outer, "z")
+	want = "[" + echo + "][-x y][" + script + "][" + outer + "][z]\n"
+	if code != 0 || out != want {
+		t.Fatalf("nested: exit %d, stdout %q, want %q", code, out, want)
+	}
+}
