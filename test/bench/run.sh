@@ -121,6 +121,57 @@ for name in alu memcopy fploop; do
 	rows_micro+=("| $name | $iters | $best_c | $best_q | $ratio |")
 done
 
+# Syscall round trips (host ns per call, best of the runs), and start-up of
+# real programs from the Debian fixtures when they are built.
+rows_sys=()
+echo
+printf '%-22s %16s %16s %14s\n' "syscall round trip" "carrick ns" "qemu ns" "carrick/qemu"
+for which in carrick qemu; do
+	: >"$tmp/sys.$which"
+	for ((i = 0; i < reps; i++)); do
+		run_once "$which" "$tmp/sysout" "$bdir/syscalls" >/dev/null
+		cat "$tmp/sysout" >>"$tmp/sys.$which"
+	done
+done
+for sc in getpid pread-4k openat+close fstatat; do
+	c=$(awk -v s="$sc" '$2 == s { split($4, a, "="); if (m == "" || a[2] < m) m = a[2] } END { print m }' "$tmp/sys.carrick")
+	q=$(awk -v s="$sc" '$2 == s { split($4, a, "="); if (m == "" || a[2] < m) m = a[2] } END { print m }' "$tmp/sys.qemu")
+	ratio=$(awk -v c="$c" -v q="$q" 'BEGIN { printf "%.2f", (q > 0 ? c / q : 0) }')
+	printf '%-22s %16s %16s %14s\n' "$sc" "$c" "$q" "$ratio"
+	rows_sys+=("| $sc | $c | $q | $ratio |")
+done
+
+rows_start=()
+rootfs=$out/rootfs
+startup() { # NAME ROOT PROGRAM ARGS...
+	local name=$1 root=$2
+	shift 2
+	[ -x "$root$1" ] || return 0
+	local best_c="" best_q="" rc ns
+	for ((i = 0; i < reps; i++)); do
+		t0=$(date +%s%N)
+		"${env_fixed[@]}" "$carrick" run-elf --rootfs "$root" "$@" >/dev/null 2>&1 </dev/null
+		rc=$?
+		ns=$(($(date +%s%N) - t0))
+		[ "$rc" = 0 ] || { best_c="FAIL($rc)"; break; }
+		if [ -z "$best_c" ] || [ "$ns" -lt "$best_c" ]; then best_c=$ns; fi
+		t0=$(date +%s%N)
+		"${env_fixed[@]}" "$qemu" -L "$root" "$root$1" "${@:2}" >/dev/null 2>&1 </dev/null
+		ns=$(($(date +%s%N) - t0))
+		if [ -z "$best_q" ] || [ "$ns" -lt "$best_q" ]; then best_q=$ns; fi
+	done
+	local sc sq ratio
+	sc=$(awk -v n="$best_c" 'BEGIN { printf "%.3f", n / 1e9 }')
+	sq=$(awk -v n="$best_q" 'BEGIN { printf "%.3f", n / 1e9 }')
+	ratio=$(awk -v c="$best_c" -v q="$best_q" 'BEGIN { printf "%.2f", (q > 0 ? c / q : 0) }')
+	printf '%-22s %16s %16s %14s\n' "$name" "$sc" "$sq" "$ratio"
+	rows_start+=("| $name | $sc | $sq | $ratio |")
+}
+echo
+printf '%-22s %16s %16s %14s\n' "start-up (wall)" "carrick s" "qemu s" "carrick/qemu"
+startup "busybox true" "$rootfs/busybox" /bin/busybox true
+startup "python3 -c pass" "$rootfs/debian" /usr/bin/python3 -c pass
+
 if [ "${BENCH_SUITE:-1}" != 0 ]; then
 	echo
 	printf '%-24s %12s %12s %14s\n' "program (wall time)" "carrick s" "qemu s" "carrick/qemu"
@@ -183,6 +234,24 @@ fi
 	echo "| benchmark | iterations | carrick MIPS | qemu MIPS | carrick/qemu |"
 	echo "|---|---:|---:|---:|---:|"
 	printf '%s\n' "${rows_micro[@]}"
+	echo
+	echo "## Syscall round trips"
+	echo
+	echo "Host nanoseconds per call, timed inside the guest (test/bench/syscalls.c); lower is better."
+	echo
+	echo "| syscall | carrick ns | qemu ns | carrick/qemu |"
+	echo "|---|---:|---:|---:|"
+	printf '%s\n' "${rows_sys[@]}"
+	if [ ${#rows_start[@]} -gt 0 ]; then
+		echo
+		echo "## Start-up"
+		echo
+		echo "Wall time of a whole run from the Debian fixtures (carrick --rootfs, qemu -L)."
+		echo
+		echo "| program | carrick s | qemu s | carrick/qemu |"
+		echo "|---|---:|---:|---:|"
+		printf '%s\n' "${rows_start[@]}"
+	fi
 	if [ ${#rows_suite[@]} -gt 0 ]; then
 		echo
 		echo "## Wall time of the suite programs"
