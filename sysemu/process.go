@@ -23,6 +23,7 @@ import (
 	"github.com/carrick-go/carrick/sysemu/abi"
 	"github.com/carrick-go/carrick/sysemu/loader"
 	"github.com/carrick-go/carrick/sysemu/mm"
+	"github.com/carrick-go/carrick/sysemu/procfs"
 	"github.com/carrick-go/carrick/vcpu"
 )
 
@@ -67,6 +68,7 @@ type Process struct {
 
 	files  *FDTable
 	fs     *fsState
+	shm    string // host directory behind /dev/shm
 	rlim   *rlimits
 	exe    string // guest path of the program, for /proc/self/exe
 	sig    signalState
@@ -96,33 +98,60 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 	if root == "" {
 		root = "/"
 	}
-	view, err := rootfs.New(root, rootfs.Options{Mounts: cfg.Mounts})
+	mem, err := vcpu.NewMemory()
 	if err != nil {
+		return nil, err
+	}
+	machine := newMachine(mem)
+	feat := machine.Features()
+	shm, err := os.MkdirTemp("", "carrick-shm-")
+	if err != nil {
+		mem.Close()
+		return nil, err
+	}
+	os.Chmod(shm, 0o777|os.ModeSticky) // drwxrwxrwt, like a tmpfs /dev/shm
+	table := &procTable{}
+	proc := procfs.NewProc(procfs.System{
+		KernelRelease: KernelRelease, KernelVersion: KernelVersion,
+		HWCAP: feat.HWCAP, HWCAP2: feat.HWCAP2,
+	}, table)
+	// The synthetic trees come first: a later mount at the same guest path
+	// (-v X:/dev/shm) wins.
+	mounts := append([]rootfs.Mount{
+		{Guest: "/proc", Synthetic: proc},
+		{Guest: "/sys", Synthetic: procfs.NewSys(proc.System())},
+		{Guest: "/dev", Synthetic: procfs.NewDev(procfs.DevConfig{})},
+		{Guest: "/dev/shm", Host: shm},
+	}, cfg.Mounts...)
+	view, err := rootfs.New(root, rootfs.Options{Mounts: mounts})
+	if err != nil {
+		mem.Close()
+		os.RemoveAll(shm)
+		return nil, err
+	}
+	fail := func(err error) (*Process, error) {
+		view.Close()
+		mem.Close()
+		os.RemoveAll(shm)
 		return nil, err
 	}
 	fs := newFSState(view)
 	if cfg.Dir != "" {
 		d, e := view.OpenDir(view.Root(), cfg.Dir)
 		if e != 0 {
-			view.Close()
-			return nil, fmt.Errorf("working directory %s: %w", cfg.Dir, e)
+			return fail(fmt.Errorf("working directory %s: %w", cfg.Dir, e))
 		}
 		fs.cwd = d
 	}
 	f, argv, err := openProgram(view, fs.cwd, cfg.Path, cfg.Argv)
 	if err != nil {
-		view.Close()
-		return nil, err
+		return fail(err)
 	}
 	defer f.Close()
 	prog := fdReader(f.Fd())
-	mem, err := vcpu.NewMemory()
-	if err != nil {
-		view.Close()
-		return nil, err
-	}
 	p := &Process{
-		machine: newMachine(mem),
+		machine: machine,
+		shm:     shm,
 		mm:      mm.New(mem),
 		pid:     os.Getpid(),
 		log:     cfg.Log,
@@ -132,6 +161,7 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		tasks:   map[int]*Task{},
 		done:    make(chan struct{}),
 	}
+	table.p = p
 	if p.log == nil {
 		p.log = os.Stderr
 	}
@@ -145,23 +175,18 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 
 	img, err := loader.Load(p.mm, prog, mm.PIEBase)
 	if err != nil {
-		mem.Close()
-		return nil, fmt.Errorf("%s: %w", cfg.Path, err)
+		return fail(fmt.Errorf("%s: %w", cfg.Path, err))
 	}
 	entry, base := img.Entry, uint64(0)
 	if img.Interp != "" {
 		if base, entry, err = p.loadInterp(img.Interp); err != nil {
-			mem.Close()
-			view.Close()
-			return nil, fmt.Errorf("%s: %w", cfg.Path, err)
+			return fail(fmt.Errorf("%s: %w", cfg.Path, err))
 		}
 	}
 	p.mm.SetBrk(img.End)
 	if err := p.mapSignalPages(); err != nil {
-		mem.Close()
-		return nil, err
+		return fail(err)
 	}
-	feat := p.machine.Features()
 	if len(argv) == 0 {
 		argv = []string{cfg.Path}
 	}
@@ -170,8 +195,7 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		HWCAP: feat.HWCAP, HWCAP2: feat.HWCAP2, VDSO: mm.VDSOBase,
 	})
 	if err != nil {
-		mem.Close()
-		return nil, err
+		return fail(err)
 	}
 	main := p.newTask(p.pid)
 	main.start = vcpu.Regs{SP: sp, PC: entry}
@@ -199,6 +223,7 @@ func (p *Process) Close() {
 	p.machine.Close()
 	p.mm.Memory().Close()
 	p.fs.view.Close()
+	os.RemoveAll(p.shm)
 }
 
 // Compat returns the record of what the guest asked for that carrick does

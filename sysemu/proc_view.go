@@ -1,0 +1,230 @@
+package sysemu
+
+import (
+	"bytes"
+	"os"
+	"path"
+	"strconv"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/carrick-go/carrick/sysemu/abi"
+	"github.com/carrick-go/carrick/sysemu/procfs"
+)
+
+// procTable is the process table /proc lists: today the one process. It
+// is made before the Process (the view, which mounts /proc, comes first)
+// and filled in when the Process exists.
+type procTable struct{ p *Process }
+
+func (t *procTable) Self() procfs.Process {
+	if t.p == nil {
+		return nil
+	}
+	return procView{t.p}
+}
+
+func (t *procTable) Lookup(pid int) procfs.Process {
+	if t.p == nil || pid != t.p.pid {
+		return nil
+	}
+	return procView{t.p}
+}
+
+func (t *procTable) Pids() []int {
+	if t.p == nil {
+		return nil
+	}
+	return []int{t.p.pid}
+}
+
+// procView is a Process as /proc shows it.
+type procView struct{ p *Process }
+
+var _ procfs.CommSetter = procView{}
+
+func (v procView) Pid() int            { return v.p.pid }
+func (v procView) Creds() procfs.Creds { return procfs.RootCreds() } // the guest is root (sysGetid)
+func (v procView) Exe() string         { return v.p.exe }
+func (v procView) Cwd() string         { return v.p.fs.view.Getcwd(v.p.fs.getCwd()) }
+func (v procView) Root() string        { return "/" }
+func (v procView) Mounts() []procfs.Mount {
+	return procfs.MountsFromView(v.p.fs.view)
+}
+
+func (v procView) Limits() [abi.RLIM_NLIMITS]abi.Rlimit {
+	v.p.rlim.mu.Lock()
+	defer v.p.rlim.mu.Unlock()
+	return v.p.rlim.lim
+}
+
+// TODO(sysemu): record the argument and environment areas at BuildStack
+// and read them from guest memory (setproctitle rewrites them); record the
+// auxv bytes there too.
+func (v procView) Cmdline() []byte { return nil }
+func (v procView) Environ() []byte { return nil }
+func (v procView) Auxv() []byte    { return nil }
+
+func (v procView) Status() procfs.Status {
+	p := v.p
+	st := procfs.Status{
+		Comm:  taskComm(p, p.pid),
+		PPid:  hostPpid(),
+		TPGid: -1,
+		Umask: p.fs.getUmask(),
+		Flags: 0x00400000, // PF_RANDOMIZE
+		// TODO(sysemu): StartTime (record time.Now() in Start, minus the
+		// host boot time) and the Layout from the loader.
+		NoNewPrivs: p.noNewPrivs.Load(),
+	}
+	st.Pgrp, _ = unix.Getpgid(0)
+	st.Session, _ = unix.Getsid(0)
+	var ru unix.Rusage
+	if unix.Getrusage(unix.RUSAGE_SELF, &ru) == nil {
+		st.Utime = time.Duration(ru.Utime.Nano())
+		st.Stime = time.Duration(ru.Stime.Nano())
+		st.MinFlt, st.MajFlt = uint64(ru.Minflt), uint64(ru.Majflt)
+	}
+	p.sig.mu.Lock()
+	st.ShdPnd = p.sig.pending.mask
+	for sig := 1; sig <= abi.NSIG; sig++ {
+		switch p.sig.actions[sig][0] {
+		case abi.SIG_DFL:
+		case abi.SIG_IGN:
+			st.SigIgn |= 1 << (sig - 1)
+		default:
+			st.SigCgt |= 1 << (sig - 1)
+		}
+	}
+	p.sig.mu.Unlock()
+	return st
+}
+
+func (v procView) Threads() []procfs.Thread {
+	p := v.p
+	p.tmu.Lock()
+	tasks := make([]*Task, 0, len(p.tasks))
+	for _, t := range p.tasks {
+		tasks = append(tasks, t)
+	}
+	p.tmu.Unlock()
+	out := make([]procfs.Thread, 0, len(tasks))
+	p.sig.mu.Lock()
+	for _, t := range tasks {
+		if t.gone {
+			continue
+		}
+		th := procfs.Thread{TID: t.tid, Comm: taskComm(p, t.tid), State: 'R', SigBlk: t.sigmask, SigPnd: t.pending.mask}
+		if t.tid == p.pid {
+			out = append([]procfs.Thread{th}, out...)
+		} else {
+			out = append(out, th)
+		}
+	}
+	p.sig.mu.Unlock()
+	return out
+}
+
+// taskComm is a thread's name: PR_SET_NAME's, or the program's base name.
+func taskComm(p *Process, tid int) string {
+	p.tmu.Lock()
+	t := p.tasks[tid]
+	p.tmu.Unlock()
+	if t != nil && t.name[0] != 0 {
+		if i := bytes.IndexByte(t.name[:], 0); i >= 0 {
+			return string(t.name[:i])
+		}
+		return string(t.name[:15])
+	}
+	b := path.Base(p.exe)
+	if len(b) > 15 {
+		b = b[:15]
+	}
+	return b
+}
+
+func (v procView) SetComm(tid int, name string) abi.Errno {
+	p := v.p
+	p.tmu.Lock()
+	defer p.tmu.Unlock()
+	t := p.tasks[tid]
+	if t == nil {
+		return abi.ESRCH
+	}
+	var b [16]byte
+	copy(b[:15], name)
+	t.name = b
+	return 0
+}
+
+func (v procView) Maps() []procfs.Mapping {
+	vmas := v.p.mm.VMAs()
+	out := make([]procfs.Mapping, len(vmas))
+	for i, m := range vmas {
+		// TODO(sysemu): keep the file offset, dev and inode in mm.VMA.
+		out[i] = procfs.Mapping{Start: m.Start, End: m.End, Prot: uint8(m.Prot), Shared: m.Shared, Name: m.Name}
+	}
+	return out
+}
+
+func (v procView) FDs() []procfs.FD {
+	var out []procfs.FD
+	for fd := 0; fd < maxFDs; fd++ { // TODO(sysemu): an FDTable snapshot method
+		f, ok := v.p.files.Get(fd)
+		if !ok {
+			continue
+		}
+		e := fdDesc(v.p, f)
+		e.Num = fd
+		if v.p.files.CloseOnExec(fd) {
+			e.Flags |= abi.O_CLOEXEC
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// fdDesc describes an open file for /proc/<pid>/fd and fdinfo.
+func fdDesc(p *Process, f File) procfs.FD {
+	switch f := f.(type) {
+	case *osFile:
+		d := procfs.FD{Target: f.rf.Path(p.fs.view), Flags: f.rf.Flags() &^ (abi.O_CREAT | abi.O_EXCL | abi.O_NOCTTY | abi.O_TRUNC | abi.O_CLOEXEC)}
+		if st, e := f.rf.Stat(); e == 0 {
+			d.Ino = st.Ino
+		}
+		if fd := f.rf.Fd(); fd >= 0 && !f.rf.IsDir() {
+			if off, err := unix.Seek(fd, 0, 1); err == nil {
+				d.Pos = off
+			}
+		}
+		return d
+	case *eventFile:
+		return procfs.FD{Target: "anon_inode:[eventfd]", Flags: abi.O_RDWR}
+	case *epollFile:
+		return procfs.FD{Target: "anon_inode:[eventpoll]", Flags: abi.O_RDWR}
+	case *memFile:
+		return procfs.FD{Target: "/memfd:" + f.name + " (deleted)", Flags: abi.O_RDWR | abi.O_LARGEFILE}
+	case *hostFile:
+		var st unix.Stat_t
+		if unix.Fstat(f.fd, &st) != nil {
+			return procfs.FD{Target: "anon_inode:[unknown]"}
+		}
+		d := procfs.FD{Ino: st.Ino, Flags: int(hostStatusFlags(f.fd, false, 0))}
+		switch st.Mode & unix.S_IFMT {
+		case unix.S_IFIFO:
+			d.Target = "pipe:[" + strconv.FormatUint(st.Ino, 10) + "]"
+		case unix.S_IFSOCK:
+			d.Target = "socket:[" + strconv.FormatUint(st.Ino, 10) + "]"
+		default:
+			// The caller's terminal or file: its host name is all we know.
+			if n, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(f.fd)); err == nil {
+				d.Target = n
+			} else {
+				d.Target = "/dev/tty"
+			}
+		}
+		return d
+	}
+	return procfs.FD{Target: "anon_inode:[unknown]"}
+}
