@@ -17,8 +17,8 @@ var statusFlags = []struct {
 	{abi.O_ASYNC, unix.O_ASYNC},
 }
 
-// sysFcntl implements fcntl(2): duplication, descriptor and status flags.
-// Record locks are not implemented yet (EINVAL, recorded).
+// sysFcntl implements fcntl(2): duplication, descriptor and status flags,
+// record and OFD locks (sys_lock.go).
 func sysFcntl(t *Task, a [6]uint64) uint64 {
 	fd, cmd, arg := int(int32(a[0])), a[1], a[2]
 	f, ok := t.p.files.Get(fd)
@@ -35,6 +35,8 @@ func sysFcntl(t *Task, a [6]uint64) uint64 {
 			return errno(e)
 		}
 		return uint64(nfd)
+	case abi.F_GETLK, abi.F_SETLK, abi.F_SETLKW, abi.F_OFD_GETLK, abi.F_OFD_SETLK, abi.F_OFD_SETLKW:
+		return t.fcntlLock(f, cmd, arg)
 	case abi.F_GETFD:
 		if t.p.files.CloseOnExec(fd) {
 			return abi.FD_CLOEXEC

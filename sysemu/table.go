@@ -69,7 +69,7 @@ func syscallTableRows() map[uint64]syscallEntry {
 		abi.SYS_READV:  full(sysReadv),
 		abi.SYS_WRITEV: full(sysWritev),
 		abi.SYS_CLOSE:  full(sysClose),
-		abi.SYS_FCNTL:  partial(sysFcntl, "dup, fd and status flags; no record locks yet"),
+		abi.SYS_FCNTL:  partial(sysFcntl, "dup, fd and status flags, record and OFD locks (host locks; blocking waits poll); no leases, seals or F_NOTIFY"),
 		// files (sys_file.go, sys_path.go)
 		abi.SYS_OPENAT:     full(sysOpenat),
 		abi.SYS_OPENAT2:    partial(sysOpenat2, "no RESOLVE_* flags (EINVAL)"),

@@ -474,3 +474,29 @@ const (
 	XATTR_NAME_MAX = 255
 	XATTR_SIZE_MAX = 65536
 )
+
+// Record locks (asm-generic/fcntl.h; struct flock is 32 bytes on arm64).
+const (
+	F_GETLK      = 5
+	F_SETLK      = 6
+	F_SETLKW     = 7
+	F_OFD_GETLK  = 36
+	F_OFD_SETLK  = 37
+	F_OFD_SETLKW = 38
+	F_RDLCK      = 0
+	F_WRLCK      = 1
+	F_UNLCK      = 2
+
+	SizeofFlock = 32
+)
+
+// Flock is struct flock: l_type, l_whence, l_start, l_len, l_pid.
+type Flock struct {
+	Type   int16
+	Whence int16
+	_      int32
+	Start  int64
+	Len    int64
+	Pid    int32
+	_      int32
+}
