@@ -14,16 +14,36 @@ import (
 // fsState is a process's file-system context: its view of files (root and
 // mounts), working directory and umask.
 type fsState struct {
-	view *rootfs.FS
+	view *rootfs.FS // the view New made: owns the mount table
 
 	mu sync.Mutex
-	// cwd and umask are guarded by mu.
-	cwd   *rootfs.Dir
-	umask uint32
+	// cur (the view after chroot), chroots (views to close at exit), cwd
+	// and umask are guarded by mu.
+	cur     *rootfs.FS
+	chroots []*rootfs.FS
+	cwd     *rootfs.Dir
+	umask   uint32
 }
 
 func newFSState(view *rootfs.FS) *fsState {
-	return &fsState{view: view, cwd: view.Root(), umask: 0o022}
+	return &fsState{view: view, cur: view, cwd: view.Root(), umask: 0o022}
+}
+
+// root is the process's current view: / after any chroot.
+func (s *fsState) root() *rootfs.FS {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur
+}
+
+// close releases the chroot views, then the view itself.
+func (s *fsState) close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := len(s.chroots) - 1; i >= 0; i-- {
+		s.chroots[i].Close()
+	}
+	s.view.Close()
 }
 
 func (s *fsState) getCwd() *rootfs.Dir {
@@ -37,7 +57,7 @@ func (s *fsState) setCwd(d *rootfs.Dir) {
 	old := s.cwd
 	s.cwd = d
 	s.mu.Unlock()
-	if old != s.view.Root() {
+	if old != s.view.Root() && old != s.cur.Root() {
 		old.Close()
 	}
 }

@@ -47,10 +47,10 @@ var _ procfs.CommSetter = procView{}
 func (v procView) Pid() int            { return v.p.pid }
 func (v procView) Creds() procfs.Creds { return procfs.RootCreds() } // the guest is root (sysGetid)
 func (v procView) Exe() string         { return v.p.exe }
-func (v procView) Cwd() string         { return v.p.fs.view.Getcwd(v.p.fs.getCwd()) }
+func (v procView) Cwd() string         { return v.p.fs.root().Getcwd(v.p.fs.getCwd()) }
 func (v procView) Root() string        { return "/" }
 func (v procView) Mounts() []procfs.Mount {
-	return procfs.MountsFromView(v.p.fs.view)
+	return procfs.MountsFromView(v.p.fs.root())
 }
 
 func (v procView) Limits() [abi.RLIM_NLIMITS]abi.Rlimit {
@@ -189,7 +189,7 @@ func (v procView) FDs() []procfs.FD {
 func fdDesc(p *Process, f File) procfs.FD {
 	switch f := f.(type) {
 	case *osFile:
-		d := procfs.FD{Target: f.rf.Path(p.fs.view), Flags: f.rf.Flags() &^ (abi.O_CREAT | abi.O_EXCL | abi.O_NOCTTY | abi.O_TRUNC | abi.O_CLOEXEC)}
+		d := procfs.FD{Target: f.rf.Path(p.fs.root()), Flags: f.rf.Flags() &^ (abi.O_CREAT | abi.O_EXCL | abi.O_NOCTTY | abi.O_TRUNC | abi.O_CLOEXEC)}
 		if st, e := f.rf.Stat(); e == 0 {
 			d.Ino = st.Ino
 		}

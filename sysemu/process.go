@@ -222,7 +222,7 @@ func (p *Process) Close() {
 	p.files.CloseAll()
 	p.machine.Close()
 	p.mm.Memory().Close()
-	p.fs.view.Close()
+	p.fs.close()
 	os.RemoveAll(p.shm)
 }
 

@@ -27,7 +27,7 @@ func (t *Task) open(dirfd, pathAddr uint64, flags int, mode uint32) uint64 {
 	if p == "" {
 		return errno(abi.ENOENT)
 	}
-	rf, e := t.p.fs.view.Open(at, p, flags, mode&0o7777&^t.p.fs.getUmask())
+	rf, e := t.p.fs.root().Open(at, p, flags, mode&0o7777&^t.p.fs.getUmask())
 	if e != 0 {
 		return errno(e)
 	}

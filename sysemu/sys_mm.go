@@ -93,7 +93,7 @@ func (t *Task) mmapFile(addr, length uint64, prot vcpu.Prot, flags uint64, fd in
 		if f.rf.Fd() < 0 || f.rf.IsDir() {
 			return errno(abi.ENODEV)
 		}
-		hfd, acc, name = f.rf.Fd(), f.rf.Flags()&abi.O_ACCMODE, f.rf.Path(t.p.fs.view)
+		hfd, acc, name = f.rf.Fd(), f.rf.Flags()&abi.O_ACCMODE, f.rf.Path(t.p.fs.root())
 	case *memFile:
 		hfd, acc, name = f.fd, abi.O_RDWR, f.name
 	default:

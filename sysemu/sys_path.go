@@ -55,13 +55,13 @@ func (t *Task) statAt(dirfd, pathAddr, flags uint64) (rootfs.Stat, abi.Errno) {
 			return rootfs.Stat{}, e
 		}
 	}
-	return t.p.fs.view.StatAt(at, p, flags&abi.AT_SYMLINK_NOFOLLOW == 0)
+	return t.p.fs.root().StatAt(at, p, flags&abi.AT_SYMLINK_NOFOLLOW == 0)
 }
 
 // fstat describes an open fd: a file of the view, or a host or emulated one.
 func (t *Task) fstat(fd uint64) (rootfs.Stat, abi.Errno) {
 	if int32(fd) == abi.AT_FDCWD {
-		return t.p.fs.view.StatAt(t.p.fs.getCwd(), ".", true)
+		return t.p.fs.root().StatAt(t.p.fs.getCwd(), ".", true)
 	}
 	f, ok := t.p.files.Get(int(int32(fd)))
 	if !ok {
@@ -153,7 +153,7 @@ func (t *Task) readlink(at *rootfs.Dir, p string) (string, abi.Errno) {
 	if p == "/proc/self/exe" || p == "/proc/"+itoa(uint64(t.p.pid))+"/exe" {
 		return t.p.exe, 0
 	}
-	return t.p.fs.view.Readlink(at, p)
+	return t.p.fs.root().Readlink(at, p)
 }
 
 // sysFaccessat implements faccessat(2) and faccessat2(2).
@@ -165,7 +165,7 @@ func sysFaccessat(t *Task, a [6]uint64) uint64 {
 	if a[2]&^uint64(abi.R_OK|abi.W_OK|abi.X_OK) != 0 {
 		return errno(abi.EINVAL)
 	}
-	if e := t.p.fs.view.Access(at, p, uint32(a[2]), a[3]&abi.AT_SYMLINK_NOFOLLOW == 0); e != 0 {
+	if e := t.p.fs.root().Access(at, p, uint32(a[2]), a[3]&abi.AT_SYMLINK_NOFOLLOW == 0); e != 0 {
 		return errno(e)
 	}
 	return 0
@@ -177,7 +177,7 @@ func sysMkdirat(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.view.Mkdir(at, p, uint32(a[2])&0o7777&^t.p.fs.getUmask()))
+	return errnoOr0(t.p.fs.root().Mkdir(at, p, uint32(a[2])&0o7777&^t.p.fs.getUmask()))
 }
 
 // sysMknodat implements mknodat(2).
@@ -188,7 +188,7 @@ func sysMknodat(t *Task, a [6]uint64) uint64 {
 	}
 	mode := uint32(a[2])
 	mode = mode&abi.S_IFMT | mode&0o7777&^t.p.fs.getUmask()
-	return errnoOr0(t.p.fs.view.Mknod(at, p, mode, a[3]))
+	return errnoOr0(t.p.fs.root().Mknod(at, p, mode, a[3]))
 }
 
 // sysUnlinkat implements unlinkat(2).
@@ -199,9 +199,9 @@ func sysUnlinkat(t *Task, a [6]uint64) uint64 {
 	}
 	switch a[2] {
 	case 0:
-		return errnoOr0(t.p.fs.view.Unlink(at, p))
+		return errnoOr0(t.p.fs.root().Unlink(at, p))
 	case abi.AT_REMOVEDIR:
-		return errnoOr0(t.p.fs.view.Rmdir(at, p))
+		return errnoOr0(t.p.fs.root().Rmdir(at, p))
 	}
 	return errno(abi.EINVAL)
 }
@@ -216,7 +216,7 @@ func sysRenameat2(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.view.Rename(oldAt, oldP, newAt, newP, uint(a[4])))
+	return errnoOr0(t.p.fs.root().Rename(oldAt, oldP, newAt, newP, uint(a[4])))
 }
 
 func sysRenameat(t *Task, a [6]uint64) uint64 {
@@ -237,7 +237,7 @@ func sysLinkat(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.view.Link(oldAt, oldP, newAt, newP, a[4]&abi.AT_SYMLINK_FOLLOW != 0))
+	return errnoOr0(t.p.fs.root().Link(oldAt, oldP, newAt, newP, a[4]&abi.AT_SYMLINK_FOLLOW != 0))
 }
 
 // sysSymlinkat implements symlinkat(2).
@@ -250,7 +250,7 @@ func sysSymlinkat(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.view.Symlink(target, at, p))
+	return errnoOr0(t.p.fs.root().Symlink(target, at, p))
 }
 
 // sysFchmodat implements fchmodat(2).
@@ -259,7 +259,7 @@ func sysFchmodat(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.view.Chmod(at, p, uint32(a[2])&0o7777, true))
+	return errnoOr0(t.p.fs.root().Chmod(at, p, uint32(a[2])&0o7777, true))
 }
 
 // sysFchmod implements fchmod(2).
@@ -282,7 +282,7 @@ func sysFchownat(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.view.Chown(at, p, int(int32(a[2])), int(int32(a[3])), a[4]&abi.AT_SYMLINK_NOFOLLOW == 0))
+	return errnoOr0(t.p.fs.root().Chown(at, p, int(int32(a[2])), int(int32(a[3])), a[4]&abi.AT_SYMLINK_NOFOLLOW == 0))
 }
 
 // sysFchown implements fchown(2).
@@ -318,7 +318,7 @@ func sysUtimensat(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.view.Utimes(at, p, ts, a[3]&abi.AT_SYMLINK_NOFOLLOW == 0))
+	return errnoOr0(t.p.fs.root().Utimes(at, p, ts, a[3]&abi.AT_SYMLINK_NOFOLLOW == 0))
 }
 
 // sysTruncate implements truncate(2).
@@ -327,12 +327,12 @@ func sysTruncate(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.view.Truncate(t.p.fs.getCwd(), p, int64(a[1])))
+	return errnoOr0(t.p.fs.root().Truncate(t.p.fs.getCwd(), p, int64(a[1])))
 }
 
 // sysGetcwd implements getcwd(2).
 func sysGetcwd(t *Task, a [6]uint64) uint64 {
-	cwd := t.p.fs.view.Getcwd(t.p.fs.getCwd())
+	cwd := t.p.fs.root().Getcwd(t.p.fs.getCwd())
 	b := append([]byte(cwd), 0)
 	if uint64(len(b)) > a[1] {
 		return errno(abi.ERANGE)
@@ -349,7 +349,7 @@ func sysChdir(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	d, e := t.p.fs.view.OpenDir(t.p.fs.getCwd(), p)
+	d, e := t.p.fs.root().OpenDir(t.p.fs.getCwd(), p)
 	if e != 0 {
 		return errno(e)
 	}
@@ -363,7 +363,7 @@ func sysFchdir(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	nd, e := t.p.fs.view.OpenDir(d, ".")
+	nd, e := t.p.fs.root().OpenDir(d, ".")
 	if e != 0 {
 		return errno(e)
 	}
@@ -387,7 +387,7 @@ func sysStatfs(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	st, e := t.p.fs.view.Statfs(t.p.fs.getCwd(), p)
+	st, e := t.p.fs.root().Statfs(t.p.fs.getCwd(), p)
 	if e != 0 {
 		return errno(e)
 	}
@@ -457,3 +457,28 @@ const (
 	KernelRelease = "6.12.0-carrick"
 	KernelVersion = "#1 SMP PREEMPT carrick"
 )
+
+// sysChroot implements chroot(2): the process's / becomes the directory,
+// inside the view it already has (a guest can never chroot out of it).
+func sysChroot(t *Task, a [6]uint64) uint64 {
+	p, e := t.readPath(a[0])
+	if e != 0 {
+		return errno(e)
+	}
+	s := t.p.fs
+	cur := s.root()
+	d, e := cur.OpenDir(s.getCwd(), p)
+	if e != 0 {
+		return errno(e)
+	}
+	nv, e := cur.Chroot(d)
+	d.Close()
+	if e != 0 {
+		return errno(e)
+	}
+	s.mu.Lock()
+	s.cur = nv
+	s.chroots = append(s.chroots, nv)
+	s.mu.Unlock()
+	return 0
+}

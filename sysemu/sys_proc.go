@@ -248,7 +248,7 @@ func (t *Task) getxattr(a [6]uint64, follow bool) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	v, e := t.p.fs.view.Getxattr(t.p.fs.getCwd(), p, name, follow)
+	v, e := t.p.fs.root().Getxattr(t.p.fs.getCwd(), p, name, follow)
 	if e != 0 {
 		return errno(e)
 	}
@@ -281,7 +281,7 @@ func (t *Task) listxattr(a [6]uint64, follow bool) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	names, e := t.p.fs.view.Listxattr(t.p.fs.getCwd(), p, follow)
+	names, e := t.p.fs.root().Listxattr(t.p.fs.getCwd(), p, follow)
 	if e != 0 {
 		return errno(e)
 	}
@@ -329,7 +329,7 @@ func (t *Task) setxattr(a [6]uint64, follow bool) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.view.Setxattr(t.p.fs.getCwd(), p, name, v, int(a[4]), follow))
+	return errnoOr0(t.p.fs.root().Setxattr(t.p.fs.getCwd(), p, name, v, int(a[4]), follow))
 }
 
 // sysFsetxattr implements fsetxattr(2).
@@ -362,7 +362,7 @@ func (t *Task) removexattr(a [6]uint64, follow bool) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.view.Removexattr(t.p.fs.getCwd(), p, name, follow))
+	return errnoOr0(t.p.fs.root().Removexattr(t.p.fs.getCwd(), p, name, follow))
 }
 
 // sysFremovexattr implements fremovexattr(2).

@@ -109,6 +109,7 @@ func syscallTableRows() map[uint64]syscallEntry {
 		abi.SYS_CHDIR:      full(sysChdir),
 		abi.SYS_FCHDIR:     full(sysFchdir),
 		abi.SYS_UMASK:      full(sysUmask),
+		abi.SYS_CHROOT:     full(sysChroot),
 		abi.SYS_STATFS:     full(sysStatfs),
 		abi.SYS_FSTATFS:    full(sysFstatfs),
 		abi.SYS_UNAME:      full(sysUname),
