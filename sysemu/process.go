@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -33,6 +34,8 @@ type Config struct {
 	// own /. Mounts are bind mounts on top of it.
 	Root   string
 	Mounts []rootfs.Mount
+	// Metadata selects where Linux metadata the host cannot hold lives.
+	Metadata Metadata
 	// Dir is the guest's initial working directory ("" means /).
 	Dir    string
 	Path   string    // the program: a guest path inside Root
@@ -89,6 +92,31 @@ type Process struct {
 	status   ExitStatus    // valid once done is closed
 }
 
+// Metadata selects where Linux ownership, modes and device nodes live.
+type Metadata int
+
+const (
+	// MetadataAuto: the host file system when carrick runs as host root on
+	// Linux, else user.carrick.* extended attributes (a non-root user, or
+	// macOS, cannot chown or mknod).
+	MetadataAuto Metadata = iota
+	MetadataHost
+	MetadataXattr
+)
+
+func metadataMode(m Metadata) rootfs.MetadataMode {
+	switch m {
+	case MetadataHost:
+		return rootfs.MetadataHost
+	case MetadataXattr:
+		return rootfs.MetadataXattr
+	}
+	if os.Geteuid() == 0 && runtime.GOOS == "linux" {
+		return rootfs.MetadataHost
+	}
+	return rootfs.MetadataXattr
+}
+
 // NewMachine creates a guest address space for a backend.
 type NewMachine func(mem *vcpu.Memory) vcpu.Machine
 
@@ -123,7 +151,7 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		{Guest: "/dev", Synthetic: procfs.NewDev(procfs.DevConfig{})},
 		{Guest: "/dev/shm", Host: shm},
 	}, cfg.Mounts...)
-	view, err := rootfs.New(root, rootfs.Options{Mounts: mounts})
+	view, err := rootfs.New(root, rootfs.Options{Mounts: mounts, Metadata: metadataMode(cfg.Metadata)})
 	if err != nil {
 		mem.Close()
 		os.RemoveAll(shm)

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -150,5 +151,42 @@ int main(int c, char **v){for(int i=0;i<c;i++)printf("[%s]",v[i]);puts("");retur
 	want = "[" + echo + "][-x y][" + script + "][" + outer + "][z]\n"
 	if code != 0 || out != want {
 		t.Fatalf("nested: exit %d, stdout %q, want %q", code, out, want)
+	}
+}
+
+// TestXattrMetadata runs as root on Linux, but in the xattr metadata mode
+// (what a non-root user and macOS get): ownership, setuid bits and device
+// nodes are what the guest sees, while the host files stay plain.
+func TestXattrMetadata(t *testing.T) {
+	bin := buildCarrick(t)
+	root := t.TempDir()
+	probe := cc(t, root, "meta", `#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include <fcntl.h>
+int main(void){
+	close(open("/f", O_CREAT|O_WRONLY, 0644));
+	if (chown("/f", 1234, 56) || chmod("/f", 04755) || mknod("/null", S_IFCHR|0666, makedev(1,3)) || mkfifo("/fifo", 0600)) { perror("setup"); return 1; }
+	struct stat st;
+	stat("/f", &st); printf("f uid=%d gid=%d mode=%o\n", st.st_uid, st.st_gid, st.st_mode);
+	stat("/null", &st); printf("null chr=%d major=%d minor=%d\n", S_ISCHR(st.st_mode), major(st.st_rdev), minor(st.st_rdev));
+	stat("/fifo", &st); printf("fifo=%d mode=%o\n", S_ISFIFO(st.st_mode), st.st_mode & 07777);
+	return 0;
+}`)
+	code, out, stderr := run(t, bin, "run-elf", "--metadata", "xattr", "--rootfs", root, "/"+filepath.Base(probe))
+	want := "f uid=1234 gid=56 mode=104755\nnull chr=1 major=1 minor=3\nfifo=1 mode=600\n"
+	if code != 0 || out != want {
+		t.Fatalf("exit %d, stdout %q, want %q; stderr %s", code, out, want, stderr)
+	}
+	var st syscall.Stat_t
+	if err := syscall.Stat(filepath.Join(root, "f"), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Uid != 0 || st.Mode&syscall.S_ISUID != 0 {
+		t.Errorf("host file got the guest's metadata: uid %d mode %o", st.Uid, st.Mode)
+	}
+	if err := syscall.Stat(filepath.Join(root, "null"), &st); err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		t.Errorf("host stand-in for the device node is not a regular file: mode %o, %v", st.Mode, err)
 	}
 }

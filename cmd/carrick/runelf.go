@@ -28,6 +28,7 @@ var runELFCommand = &cli.Command{
 		&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "set an environment variable `K=V`"},
 		&cli.StringSliceFlag{Name: "env-file", Usage: "read environment variables from `FILE` (K=V lines)"},
 		&cli.StringFlag{Name: "workdir", Aliases: []string{"w"}, Usage: "initial working `DIR` of the guest"},
+		&cli.StringFlag{Name: "metadata", Value: "auto", Usage: "where Linux owners, modes and device nodes live: auto, host or xattr"},
 		&cli.StringFlag{Name: "cpu", Value: "auto", Usage: "CPU backend: auto, interp or hvf"},
 		&cli.StringFlag{Name: "compat-report", Usage: "write what the guest used that carrick lacks to `FILE` (JSON)"},
 	},
@@ -63,6 +64,16 @@ func runELF(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), 125)
 	}
+	var meta sysemu.Metadata
+	switch c.String("metadata") {
+	case "auto":
+	case "host":
+		meta = sysemu.MetadataHost
+	case "xattr":
+		meta = sysemu.MetadataXattr
+	default:
+		return cli.Exit("--metadata must be auto, host or xattr", 125)
+	}
 	root := c.String("rootfs")
 	dir := c.String("workdir")
 	if root == "" && dir == "" {
@@ -78,15 +89,16 @@ func runELF(c *cli.Context) error {
 		}
 	}
 	p, err := sysemu.Start(sysemu.Config{
-		Root:   root,
-		Mounts: mounts,
-		Dir:    dir,
-		Path:   prog,
-		Argv:   c.Args().Slice(),
-		Env:    env,
-		Stdin:  os.Stdin,
-		Stdout: os.Stdout,
-		Stderr: os.Stderr,
+		Root:     root,
+		Mounts:   mounts,
+		Metadata: meta,
+		Dir:      dir,
+		Path:     prog,
+		Argv:     c.Args().Slice(),
+		Env:      env,
+		Stdin:    os.Stdin,
+		Stdout:   os.Stdout,
+		Stderr:   os.Stderr,
 	}, newMachine)
 	if err != nil {
 		// Shell conventions: 127 not found, 126 found but cannot execute.
