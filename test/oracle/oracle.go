@@ -27,14 +27,20 @@
 //	ROOT/dev   a tmpfs with null, zero, full, random, urandom and tty bound
 //	           from the host's, fd, stdin, stdout, stderr links and shm
 //
-// then runs `unshare --root=ROOT --wd=/work /qemu-aarch64-static ARGV...`
-// (chroot(2) and chdir(2), then exec) as its child and exits with its
-// status. The guest is not PID 1 (which would make it immune to its own
-// default-action signals).
+// then runs `env -i ENV... unshare --root=ROOT --wd=/work /qemu-aarch64-static
+// ARGV...` (exactly the guest's environment; chroot(2) and chdir(2); exec)
+// as its child and exits with its status. The guest is not PID 1 (which
+// would make it immune to its own default-action signals), and it is root
+// with the supplementary groups of a login (just 0), as carrick models
+// root, whatever the groups of the test process.
 //
 // Carrick (RunCarrick) runs as `carrick run-elf --rootfs ROOT -v RUN/work:/work
 // -v RUN/tmp:/tmp -w /work -e K=V... ARGV...` with an otherwise empty
 // environment.
+//
+// A Result holds stdout, stderr, the exit status (128+N for a guest killed
+// by signal N) and a description of /work and /tmp after the run
+// (Result.Files), so that a command that only writes files is compared too.
 //
 // # binfmt_misc
 //
@@ -69,6 +75,7 @@ package oracle
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -115,6 +122,11 @@ type Result struct {
 	Status         int // exit status, 128+N for a guest killed by signal N
 	Elapsed        time.Duration
 	Trace          []byte // qemu's -strace log, when Spec.Trace
+	// Files describes /work and /tmp after the run, one line an entry:
+	// path, type, permissions, owner, size and a hash of the content (or
+	// the target of a symlink); not times, which the guest's own clock
+	// sets.
+	Files []byte
 }
 
 // ErrTimeout is returned (wrapped) when a run exceeds its time.
@@ -453,6 +465,10 @@ func (o *Oracle) Run(ctx context.Context, spec Spec) (Result, error) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWPID,
 		Pdeathsig:  syscall.SIGKILL,
+		// root with the supplementary groups a login gives it
+		// (initgroups: just 0), whatever those of the test process are:
+		// carrick's modelled root has the same.
+		Credential: &syscall.Credential{Uid: 0, Gid: 0, Groups: []uint32{0}},
 	}
 	if o.Binfmt == BinfmtUserns {
 		userNS(cmd.SysProcAttr)
@@ -476,6 +492,9 @@ func (o *Oracle) Run(ctx context.Context, spec Spec) (Result, error) {
 	res, err := execute(ctx, cmd, spec.Stdin, spec.StdoutTee)
 	if spec.Trace {
 		res.Trace, _ = os.ReadFile(filepath.Join(run, "trace"))
+	}
+	if err == nil {
+		res.Files, err = manifest(run)
 	}
 	return res, err
 }
@@ -515,7 +534,70 @@ func RunCarrick(ctx context.Context, carrick string, spec Spec) (Result, error) 
 	cmd.Env = []string{} // the guest's environment is the -e list
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	return execute(ctx, cmd, spec.Stdin, spec.StdoutTee)
+	res, err := execute(ctx, cmd, spec.Stdin, spec.StdoutTee)
+	if err == nil {
+		res.Files, err = manifest(run)
+	}
+	return res, err
+}
+
+// manifest describes RUN/work and RUN/tmp (see Result.Files).
+func manifest(run string) ([]byte, error) {
+	var b bytes.Buffer
+	for _, top := range []string{"work", "tmp"} {
+		err := filepath.WalkDir(filepath.Join(run, top), func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(run, p)
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
+			st, _ := fi.Sys().(*syscall.Stat_t)
+			fmt.Fprintf(&b, "/%s %s %04o %d:%d", rel, typeName(fi.Mode()), fi.Mode().Perm()|fi.Mode()&(fs.ModeSticky|fs.ModeSetuid|fs.ModeSetgid), st.Uid, st.Gid)
+			switch {
+			case fi.Mode().IsRegular():
+				data, err := os.ReadFile(p)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(&b, " %d %x", len(data), sha256.Sum256(data))
+			case fi.Mode()&fs.ModeSymlink != 0:
+				target, err := os.Readlink(p)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(&b, " -> %s", target)
+			}
+			b.WriteByte('\n')
+			return nil
+		})
+		if err != nil {
+			return b.Bytes(), fmt.Errorf("describing /%s after the run: %w", top, err)
+		}
+	}
+	return b.Bytes(), nil
+}
+
+func typeName(m fs.FileMode) string {
+	switch {
+	case m.IsRegular():
+		return "file"
+	case m.IsDir():
+		return "dir"
+	case m&fs.ModeSymlink != 0:
+		return "symlink"
+	case m&fs.ModeNamedPipe != 0:
+		return "fifo"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeCharDevice != 0:
+		return "chardev"
+	case m&fs.ModeDevice != 0:
+		return "blockdev"
+	}
+	return "other"
 }
 
 func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {

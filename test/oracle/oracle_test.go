@@ -30,6 +30,7 @@ import (
 //	CARRICK_ORACLE_BINFMT     userns, global or none (default: the first that works)
 //	CARRICK_PROGRAM_TIMEOUT   per-run timeout under carrick (default 120s)
 //	CARRICK_BIN               a carrick binary to use instead of building ./cmd/carrick
+//	CARRICK_ORACLE_SHOW       non-empty: log the oracle's output of every case (to write a case)
 
 const oracleTimeout = 180 * time.Second
 
@@ -227,6 +228,9 @@ func compare(want, got Result) string {
 	if ws, gs := StripDeathNotice(want.Stderr), StripDeathNotice(got.Stderr); !bytes.Equal(ws, gs) {
 		d = append(d, "stderr: "+firstDiff(ws, gs))
 	}
+	if !bytes.Equal(want.Files, got.Files) {
+		d = append(d, "/work and /tmp after the run: "+firstDiff(want.Files, got.Files))
+	}
 	return strings.Join(d, "\n")
 }
 
@@ -381,6 +385,9 @@ func TestCases(t *testing.T) {
 				t.Fatalf("under the oracle: %s\n%s", strings.Join(bad, "; "), show(want))
 			}
 			elapsed := want.Elapsed
+			if os.Getenv("CARRICK_ORACLE_SHOW") != "" {
+				t.Logf("SHOW %s status %d stdout %q stderr %q", c.Name, want.Status, want.Stdout, want.Stderr)
+			}
 
 			if trace {
 				spec := c.spec(roots)
