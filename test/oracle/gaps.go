@@ -4,6 +4,7 @@ package oracle
 const (
 	gapFork  = "fork, vfork and execve return ENOSYS: processes are issue 4"
 	gapPpoll = "ppoll returns ENOSYS (I/O readiness is issue 8): ash's read builtin polls its input first"
+	gapProc  = "/proc/self/cmdline reads empty (read and sendfile alike)"
 )
 
 // KnownGaps lists, by case name, the cases carrick is known to fail and
@@ -21,5 +22,6 @@ var KnownGaps = map[string]string{
 	"debian/perl-system":       gapFork,
 	"debian/tar-z":             gapFork,
 
-	"busybox/sh-redirect": gapPpoll,
+	"busybox/sh-redirect":       gapPpoll,
+	"busybox/proc-self-cmdline": gapProc,
 }
