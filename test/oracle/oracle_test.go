@@ -356,7 +356,7 @@ func TestCases(t *testing.T) {
 		t.Logf("%d cases, oracle time %v (sum over runs)", len(cases), oracleTime.Round(time.Second))
 		for _, k := range kinds {
 			t.Logf("%s: %d", k, len(tally[k]))
-			if k != "carrick passes" && k != "carrick known gap" {
+			if k != "carrick passes" && k != "oracle passes" {
 				t.Logf("  %s", strings.Join(tally[k], " "))
 			}
 		}
