@@ -334,59 +334,56 @@ func (m *Memory) Write(addr uint64, p []byte) error {
 // WriteForce copies p into guest memory regardless of guest protection, for
 // the loader filling read-only segments. The range must be mapped.
 func (m *Memory) WriteForce(addr uint64, p []byte) error {
-	if len(p) == 0 {
-		return nil
-	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	if addr >= m.size || uint64(len(p)) > m.size-addr || !m.mappedLocked(addr, addr+uint64(len(p))) {
-		return ErrFault
-	}
-	start := addr &^ (GuestPageSize - 1)
-	end := (addr + uint64(len(p)) + GuestPageSize - 1) &^ (GuestPageSize - 1)
-	host := m.hostSlice(start, end-start)
-	// Open the pages for writing on the host, write, and restore.
-	if err := unix.Mprotect(host, unix.PROT_READ|unix.PROT_WRITE); err != nil {
-		return err
-	}
-	copy(m.hostSlice(addr, uint64(len(p))), p)
-	for a := start; a < end; {
-		i := m.find(a)
-		r := m.regions[i]
-		hi := min(r.end, end)
-		if err := unix.Mprotect(m.hostSlice(a, hi-a), hostProt(r.prot)); err != nil {
-			return err
-		}
-		a = hi
-	}
-	return nil
+	return m.force(addr, uint64(len(p)), true, func(host []byte) { copy(host, p) })
 }
 
 // ReadForce copies guest memory into p regardless of guest protection (the
 // pages must be mapped), for the kernel moving memory (mremap).
 func (m *Memory) ReadForce(addr uint64, p []byte) error {
-	if len(p) == 0 {
+	return m.force(addr, uint64(len(p)), false, func(host []byte) { copy(p, host) })
+}
+
+// force runs fn on the host memory of [addr, addr+n) after raising the host
+// protection of the pages that lack read (or write) access, and restores
+// them after. Protections are only ever raised, so other threads using the
+// pages never fault because of it.
+func (m *Memory) force(addr, n uint64, write bool, fn func(host []byte)) error {
+	if n == 0 {
 		return nil
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	if addr >= m.size || uint64(len(p)) > m.size-addr || !m.mappedLocked(addr, addr+uint64(len(p))) {
+	if addr >= m.size || n > m.size-addr || !m.mappedLocked(addr, addr+n) {
 		return ErrFault
 	}
-	start := addr &^ (GuestPageSize - 1)
-	end := (addr + uint64(len(p)) + GuestPageSize - 1) &^ (GuestPageSize - 1)
-	if err := unix.Mprotect(m.hostSlice(start, end-start), unix.PROT_READ); err != nil {
-		return err
+	need := unix.PROT_READ
+	if write {
+		need |= unix.PROT_WRITE
 	}
-	copy(p, m.hostSlice(addr, uint64(len(p))))
+	start := addr &^ (GuestPageSize - 1)
+	end := (addr + n + GuestPageSize - 1) &^ (GuestPageSize - 1)
+	type span struct {
+		lo, hi uint64
+		prot   int
+	}
+	var raised []span
+	defer func() {
+		for _, r := range raised {
+			unix.Mprotect(m.hostSlice(r.lo, r.hi-r.lo), r.prot)
+		}
+	}()
 	for a := start; a < end; {
 		r := m.regions[m.find(a)]
 		hi := min(r.end, end)
-		if err := unix.Mprotect(m.hostSlice(a, hi-a), hostProt(r.prot)); err != nil {
-			return err
+		if hp := hostProt(r.prot); hp&need != need {
+			if err := unix.Mprotect(m.hostSlice(a, hi-a), hp|need); err != nil {
+				return err
+			}
+			raised = append(raised, span{a, hi, hp})
 		}
 		a = hi
 	}
+	fn(m.hostSlice(addr, n))
 	return nil
 }
 
