@@ -143,27 +143,41 @@ func sysLseek(t *Task, a [6]uint64) uint64 {
 }
 
 // sysPread64 implements pread64(2).
-func sysPread64(t *Task, a [6]uint64) uint64 {
+func sysPread64(t *Task, a [6]uint64) uint64 { return t.pio(a, false) }
+
+// sysPwrite64 implements pwrite64(2).
+func sysPwrite64(t *Task, a [6]uint64) uint64 { return t.pio(a, true) }
+
+// pio is positioned I/O on any host-backed fd (pipes get the host's
+// ESPIPE) or a synthetic file.
+func (t *Task) pio(a [6]uint64, write bool) uint64 {
 	f, ok := t.p.files.Get(int(int32(a[0])))
 	if !ok {
 		return errno(abi.EBADF)
 	}
-	if int64(a[3]) < 0 {
+	off := int64(a[3])
+	if off < 0 {
 		return errno(abi.EINVAL)
 	}
 	if a[2] == 0 {
 		return 0
 	}
-	buf, err := t.mem().Slice(a[1], min(a[2], 1<<30), vcpu.AccessWrite)
+	acc := vcpu.AccessWrite // pread writes guest memory
+	if write {
+		acc = vcpu.AccessRead
+	}
+	buf, err := t.mem().Slice(a[1], min(a[2], 1<<30), acc)
 	if err != nil {
 		return errno(abi.EFAULT)
 	}
 	if of, ok := f.(*osFile); ok {
 		if s := of.rf.Synthetic(); s != nil {
-			n, e := s.ReadAt(buf, int64(a[3]))
-			return retN(n, e)
+			if write {
+				return retN(s.WriteAt(buf, off))
+			}
+			return retN(s.ReadAt(buf, off))
 		}
-		if of.rf.IsDir() {
+		if of.rf.IsDir() && !write {
 			return errno(abi.EISDIR)
 		}
 	}
@@ -171,42 +185,14 @@ func sysPread64(t *Task, a [6]uint64) uint64 {
 	if !ok {
 		return errno(abi.ESPIPE)
 	}
-	n, err := unix.Pread(h.HostFD(), buf, int64(a[3]))
+	var n int
+	if write {
+		n, err = unix.Pwrite(h.HostFD(), buf, off)
+	} else {
+		n, err = unix.Pread(h.HostFD(), buf, off)
+	}
 	if err != nil {
 		return errno(readErr(err))
-	}
-	return uint64(n)
-}
-
-// sysPwrite64 implements pwrite64(2).
-func sysPwrite64(t *Task, a [6]uint64) uint64 {
-	f, ok := t.p.files.Get(int(int32(a[0])))
-	if !ok {
-		return errno(abi.EBADF)
-	}
-	if int64(a[3]) < 0 {
-		return errno(abi.EINVAL)
-	}
-	if a[2] == 0 {
-		return 0
-	}
-	buf, err := t.mem().Slice(a[1], min(a[2], 1<<30), vcpu.AccessRead)
-	if err != nil {
-		return errno(abi.EFAULT)
-	}
-	if of, ok := f.(*osFile); ok {
-		if s := of.rf.Synthetic(); s != nil {
-			n, e := s.WriteAt(buf, int64(a[3]))
-			return retN(n, e)
-		}
-	}
-	h, ok := f.(hostPollable)
-	if !ok {
-		return errno(abi.ESPIPE)
-	}
-	n, err := unix.Pwrite(h.HostFD(), buf, int64(a[3]))
-	if err != nil {
-		return errno(hostErrno(err))
 	}
 	return uint64(n)
 }
