@@ -236,17 +236,31 @@ func userNS(a *syscall.SysProcAttr) {
 	a.GidMappingsEnableSetgroups = true
 }
 
-// probeUserns checks that a new user namespace can mount a binfmt_misc
-// instance of its own and register qemu in it.
+// probeUserns checks that a new user namespace (with new mount and PID
+// namespaces) can do what the oracle's script does there: mount a
+// binfmt_misc instance of its own and register qemu in it, mount a procfs
+// (which a container that masks parts of /proc forbids) and bind /sys.
 func (o *Oracle) probeUserns() error {
 	dir, err := os.MkdirTemp("", "carrick-binfmt-probe-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	script := `set -e; "$1" -t binfmt_misc binfmt_misc "$2"; printf '%s' "$3" >"$2/register"; test -e "$2/` + binfmtName + `"`
+	for _, d := range []string{"binfmt", "proc", "sys"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			return err
+		}
+	}
+	script := `set -e; m=$1 d=$2
+"$m" --make-rprivate /
+"$m" -t binfmt_misc binfmt_misc "$d/binfmt"
+printf '%s' "$3" >"$d/binfmt/register"
+test -e "$d/binfmt/` + binfmtName + `"
+"$m" -t proc -o nosuid,nodev,noexec proc "$d/proc"
+"$m" --rbind -o ro /sys "$d/sys"`
 	cmd := exec.Command("/bin/sh", "-c", script, "probe", o.mount, dir, registration(o.Qemu))
-	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNS, Pdeathsig: syscall.SIGKILL}
+	cmd.Env = []string{}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWPID, Pdeathsig: syscall.SIGKILL}
 	userNS(cmd.SysProcAttr)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -378,6 +392,7 @@ const oracleScript = `
 set -eu
 mount=$1 root=$2 run=$3 reg=$4 trace=$5
 shift 5
+trap 'echo "` + setupFailed + `" >&2' EXIT
 "$mount" --make-rprivate /
 "$mount" --bind "$root" "$root"
 "$mount" -o remount,bind,ro "$root"
@@ -401,12 +416,16 @@ if [ -n "$reg" ]; then
 	printf '%s' "$reg" >"$run/binfmt/register"
 fi
 if [ -n "$trace" ]; then : >"$root$trace"; fi
+trap - EXIT
 set +e
 "$@"
 status=$?
 if [ -n "$trace" ]; then cp "$root$trace" "$run/trace"; fi
 exit $status
 `
+
+// setupFailed is how the script says that it could not prepare the run.
+const setupFailed = "carrick-oracle: setting up the run failed"
 
 // traceFile is where qemu writes its -strace log in a traced run: on the
 // run's own /dev tmpfs, not on /work or /tmp.
@@ -490,6 +509,9 @@ func (o *Oracle) Run(ctx context.Context, spec Spec) (Result, error) {
 		}()
 	}
 	res, err := execute(ctx, cmd, spec.Stdin, spec.StdoutTee)
+	if err == nil && bytes.Contains(res.Stderr, []byte(setupFailed)) {
+		return res, fmt.Errorf("the oracle could not set up the run (mode %s): %s", o.Binfmt, bytes.TrimSpace(res.Stderr))
+	}
 	if spec.Trace {
 		res.Trace, _ = os.ReadFile(filepath.Join(run, "trace"))
 	}
