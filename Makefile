@@ -20,6 +20,7 @@ vet:
 # aarch64-linux-gnu-gcc, Go probes built with GOARCH=arm64.
 fixtures:
 	./test/fixtures/build.sh $(FIXTURES)
+	./test/fixtures/rootfs.sh $(FIXTURES)
 
 # The README's test command: unit tests, fuzz seeds, the qemu-differential
 # instruction suite and the program-level suite, in bounded form.

@@ -304,25 +304,11 @@ func (t *Task) epollWait(epfd, events, maxEvents uint64, timeout time.Duration, 
 	if max <= 0 || max > 1<<16 {
 		return errno(abi.EINVAL)
 	}
-	if sigmask != 0 {
-		if sigsize != 8 {
-			return errno(abi.EINVAL)
-		}
-		m, err := t.readU64(sigmask)
-		if err != nil {
-			return errno(abi.EFAULT)
-		}
-		s := &t.p.sig
-		s.mu.Lock()
-		old := t.sigmask
-		t.sigmask = m &^ unblockable
-		s.mu.Unlock()
-		defer func() {
-			s.mu.Lock()
-			t.sigmask = old
-			s.mu.Unlock()
-		}()
+	restore, e := t.tempSigmask(sigmask, sigsize)
+	if e != 0 {
+		return errno(e)
 	}
+	defer restore()
 	out, e := ep.wait(t, max, timeout)
 	if e != 0 {
 		return errno(e)

@@ -62,9 +62,11 @@ func (v procView) Limits() [abi.RLIM_NLIMITS]abi.Rlimit {
 // TODO(sysemu): record the argument and environment areas at BuildStack
 // and read them from guest memory (setproctitle rewrites them); record the
 // auxv bytes there too.
-func (v procView) Cmdline() []byte { return nil }
-func (v procView) Environ() []byte { return nil }
-func (v procView) Auxv() []byte    { return nil }
+// Cmdline and Environ read the live argument and environment areas of the
+// stack, as Linux does (a program that rewrites its argv is seen so).
+func (v procView) Cmdline() []byte { return v.p.readArea(v.p.stack.ArgStart, v.p.stack.ArgEnd) }
+func (v procView) Environ() []byte { return v.p.readArea(v.p.stack.EnvStart, v.p.stack.EnvEnd) }
+func (v procView) Auxv() []byte    { return v.p.stack.Auxv }
 
 func (v procView) Status() procfs.Status {
 	p := v.p
@@ -227,4 +229,16 @@ func fdDesc(p *Process, f File) procfs.FD {
 		return d
 	}
 	return procfs.FD{Target: "anon_inode:[unknown]"}
+}
+
+// readArea reads guest memory [lo, hi), or nothing if it is gone.
+func (p *Process) readArea(lo, hi uint64) []byte {
+	if hi <= lo || hi-lo > 1<<20 {
+		return nil
+	}
+	b := make([]byte, hi-lo)
+	if p.mm.Memory().Read(lo, b) != nil {
+		return nil
+	}
+	return b
 }

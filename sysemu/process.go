@@ -72,6 +72,7 @@ type Process struct {
 	files  *FDTable
 	fs     *fsState
 	shm    string // host directory behind /dev/shm
+	stack  loader.StackLayout
 	rlim   *rlimits
 	exe    string // guest path of the program, for /proc/self/exe
 	sig    signalState
@@ -218,7 +219,7 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 	if len(argv) == 0 {
 		argv = []string{cfg.Path}
 	}
-	sp, err := loader.BuildStack(p.mm, argv, cfg.Env, loader.StackInfo{
+	stack, err := loader.BuildStack(p.mm, argv, cfg.Env, loader.StackInfo{
 		Image: img, Entry: img.Entry, Base: base, ExecFn: cfg.Path,
 		HWCAP: feat.HWCAP, HWCAP2: feat.HWCAP2, VDSO: mm.VDSOBase,
 	})
@@ -226,7 +227,8 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		return fail(err)
 	}
 	main := p.newTask(p.pid)
-	main.start = vcpu.Regs{SP: sp, PC: entry}
+	p.stack = stack
+	main.start = vcpu.Regs{SP: stack.SP, PC: entry}
 	return p, nil
 }
 

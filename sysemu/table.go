@@ -141,6 +141,8 @@ func syscallTableRows() map[uint64]syscallEntry {
 		abi.SYS_EPOLL_CTL:     partial(sysEpollCtl, "emulated files wake waiters; host fds are polled in 10 ms slices"),
 		abi.SYS_EPOLL_PWAIT:   full(sysEpollPwait),
 		abi.SYS_EPOLL_PWAIT2:  full(sysEpollPwait2),
+		abi.SYS_PPOLL:         partial(sysPpoll, "host fds are polled in 10 ms slices while waiting"),
+		abi.SYS_PSELECT6:      partial(sysPselect6, "host fds are polled in 10 ms slices while waiting"),
 		// threads and processes (sys_thread.go)
 		abi.SYS_EXIT:              full(sysExit),
 		abi.SYS_EXIT_GROUP:        full(sysExitGroup),

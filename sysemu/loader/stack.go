@@ -22,9 +22,25 @@ type StackInfo struct {
 	VDSO     uint64 // AT_SYSINFO_EHDR, 0 when there is none
 }
 
+// StackLayout says where BuildStack put things, for /proc/<pid>/cmdline,
+// environ and auxv (which read the live guest memory, as Linux does).
+type StackLayout struct {
+	SP               uint64
+	ArgStart, ArgEnd uint64
+	EnvStart, EnvEnd uint64
+	Auxv             []byte
+}
+
 // BuildStack maps the main thread's stack and lays out argc, argv, envp and
-// the auxiliary vector as Linux does. It returns the initial SP.
-func BuildStack(m *mm.MM, argv, envp []string, si StackInfo) (uint64, error) {
+// the auxiliary vector as Linux does.
+func BuildStack(m *mm.MM, argv, envp []string, si StackInfo) (StackLayout, error) {
+	var sl StackLayout
+	sp, err := buildStack(m, argv, envp, si, &sl)
+	sl.SP = sp
+	return sl, err
+}
+
+func buildStack(m *mm.MM, argv, envp []string, si StackInfo, sl *StackLayout) (uint64, error) {
 	lo := uint64(mm.StackTop - mm.StackSize)
 	if err := m.Map(lo, mm.StackSize, vcpu.ProtRead|vcpu.ProtWrite, "[stack]"); err != nil {
 		return 0, err
@@ -42,18 +58,21 @@ func BuildStack(m *mm.MM, argv, envp []string, si StackInfo) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
+	sl.EnvEnd = sp
 	envAddrs := make([]uint64, len(envp))
 	for i := len(envp) - 1; i >= 0; i-- {
 		if envAddrs[i], err = pushStr(envp[i]); err != nil {
 			return 0, err
 		}
 	}
+	sl.EnvStart, sl.ArgEnd = sp, sp
 	argAddrs := make([]uint64, len(argv))
 	for i := len(argv) - 1; i >= 0; i-- {
 		if argAddrs[i], err = pushStr(argv[i]); err != nil {
 			return 0, err
 		}
 	}
+	sl.ArgStart = sp
 	platform, err := pushStr("aarch64")
 	if err != nil {
 		return 0, err
@@ -93,6 +112,9 @@ func BuildStack(m *mm.MM, argv, envp []string, si StackInfo) (uint64, error) {
 		auxv = append(auxv, abi.AT_SYSINFO_EHDR, si.VDSO)
 	}
 	auxv = append(auxv, abi.AT_NULL, 0)
+	for _, v := range auxv {
+		sl.Auxv = binary.LittleEndian.AppendUint64(sl.Auxv, v)
+	}
 
 	// argc, argv[], NULL, envp[], NULL, auxv: SP must end 16-aligned at argc.
 	words := 1 + len(argv) + 1 + len(envp) + 1 + len(auxv)

@@ -1,0 +1,259 @@
+package sysemu
+
+import (
+	"encoding/binary"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/carrick-go/carrick/sysemu/abi"
+)
+
+// ppoll and pselect6 on carrick's files: emulated files report their own
+// readiness and wake the waiter; host fds are polled with the host's
+// poll(2) in short slices, as epoll does (epoll.go).
+
+// pollReady returns the ready events of one fd for the requested ones
+// (errors and hang-ups are always reported).
+func (t *Task) pollReady(fd int, want int16) (int16, pollable) {
+	f, ok := t.p.files.Get(fd)
+	if !ok {
+		return unix.POLLNVAL, nil
+	}
+	switch f := f.(type) {
+	case pollable:
+		r, _ := f.Ready()
+		return int16(r) & (want | unix.POLLERR | unix.POLLHUP), f
+	case hostPollable:
+		if f.HostFD() < 0 {
+			return want & (unix.POLLIN | unix.POLLOUT), nil // synthetic files are always ready
+		}
+		pfd := []unix.PollFd{{Fd: int32(f.HostFD()), Events: hostPollEvents(want)}}
+		if n, err := unix.Poll(pfd, 0); err != nil || n == 0 {
+			return 0, nil
+		}
+		return guestPollEvents(pfd[0].Revents), nil
+	}
+	return want & (unix.POLLIN | unix.POLLOUT), nil
+}
+
+// POLL* values are the same on Linux and darwin for the bits used here
+// (IN 1, PRI 2, OUT 4, ERR 8, HUP 0x10, NVAL 0x20); the conversion keeps
+// the guest's other bits out of the host call.
+func hostPollEvents(g int16) int16 {
+	return g & (unix.POLLIN | unix.POLLPRI | unix.POLLOUT)
+}
+
+func guestPollEvents(h int16) int16 {
+	return h & (unix.POLLIN | unix.POLLPRI | unix.POLLOUT | unix.POLLERR | unix.POLLHUP | unix.POLLNVAL)
+}
+
+// pollWait runs check until it reports something or the timeout passes
+// (timeout < 0: forever). It returns EINTR for a signal or process exit.
+func (t *Task) pollWait(timeout time.Duration, check func(subscribe func(pollable)) int) (int, abi.Errno) {
+	var deadline time.Time
+	if timeout >= 0 {
+		deadline = time.Now().Add(timeout)
+	}
+	ch := make(chan struct{}, 1)
+	subs := map[pollable]bool{}
+	defer func() {
+		for p := range subs {
+			p.Unsubscribe(ch)
+		}
+	}()
+	subscribe := func(p pollable) {
+		if !subs[p] {
+			p.Subscribe(ch)
+			subs[p] = true
+		}
+	}
+	for {
+		if n := check(subscribe); n > 0 || timeout == 0 {
+			return n, 0
+		}
+		sleep := hostPollSlice
+		if !deadline.IsZero() {
+			left := time.Until(deadline)
+			if left <= 0 {
+				return 0, 0
+			}
+			sleep = min(sleep, left)
+		}
+		if e := t.sleepOn(ch, sleep); e != 0 {
+			return 0, e
+		}
+	}
+}
+
+// sysPpoll implements ppoll(2).
+func sysPpoll(t *Task, a [6]uint64) uint64 {
+	nfds := a[1]
+	if nfds > maxFDs {
+		return errno(abi.EINVAL)
+	}
+	b := make([]byte, 8*nfds)
+	if t.copyIn(a[0], b) != nil {
+		return errno(abi.EFAULT)
+	}
+	timeout := time.Duration(-1)
+	if a[2] != 0 {
+		d, e := t.readTimespec(a[2])
+		if e != 0 {
+			return errno(e)
+		}
+		timeout = d
+	}
+	restore, e := t.tempSigmask(a[3], a[4])
+	if e != 0 {
+		return errno(e)
+	}
+	defer restore()
+	n, e := t.pollWait(timeout, func(subscribe func(pollable)) int {
+		ready := 0
+		for i := uint64(0); i < nfds; i++ {
+			fd := int32(binary.LittleEndian.Uint32(b[8*i:]))
+			want := int16(binary.LittleEndian.Uint16(b[8*i+4:]))
+			var got int16
+			if fd >= 0 {
+				var p pollable
+				got, p = t.pollReady(int(fd), want)
+				if p != nil {
+					subscribe(p)
+				}
+			}
+			binary.LittleEndian.PutUint16(b[8*i+6:], uint16(got))
+			if got != 0 {
+				ready++
+			}
+		}
+		return ready
+	})
+	if e != 0 {
+		return errno(e)
+	}
+	if t.copyOut(a[0], b) != nil {
+		return errno(abi.EFAULT)
+	}
+	return uint64(n)
+}
+
+// sysPselect6 implements pselect6(2).
+func sysPselect6(t *Task, a [6]uint64) uint64 {
+	nfds := int(int32(a[0]))
+	if nfds < 0 || nfds > maxFDs {
+		return errno(abi.EINVAL)
+	}
+	words := (nfds + 63) / 64
+	var sets [3][]uint64
+	for i, addr := range a[1:4] {
+		if addr == 0 {
+			continue
+		}
+		b := make([]byte, 8*words)
+		if t.copyIn(addr, b) != nil {
+			return errno(abi.EFAULT)
+		}
+		sets[i] = make([]uint64, words)
+		for w := range sets[i] {
+			sets[i][w] = binary.LittleEndian.Uint64(b[8*w:])
+		}
+	}
+	timeout := time.Duration(-1)
+	if a[4] != 0 {
+		d, e := t.readTimespec(a[4])
+		if e != 0 {
+			return errno(e)
+		}
+		timeout = d
+	}
+	// The sixth argument points at {const sigset_t *ss; size_t ss_len}.
+	var maskAddr, maskLen uint64
+	if a[5] != 0 {
+		var err error
+		if maskAddr, err = t.readU64(a[5]); err != nil {
+			return errno(abi.EFAULT)
+		}
+		if maskLen, err = t.readU64(a[5] + 8); err != nil {
+			return errno(abi.EFAULT)
+		}
+	}
+	restore, e := t.tempSigmask(maskAddr, maskLen)
+	if e != 0 {
+		return errno(e)
+	}
+	defer restore()
+	var out [3][]uint64
+	events := [3]int16{unix.POLLIN, unix.POLLOUT, unix.POLLPRI}
+	n, e := t.pollWait(timeout, func(subscribe func(pollable)) int {
+		ready := 0
+		for s := range out {
+			if sets[s] == nil {
+				continue
+			}
+			out[s] = make([]uint64, words)
+			for fd := 0; fd < nfds; fd++ {
+				if sets[s][fd/64]&(1<<(fd%64)) == 0 {
+					continue
+				}
+				got, p := t.pollReady(fd, events[s])
+				if p != nil {
+					subscribe(p)
+				}
+				if got&unix.POLLNVAL != 0 {
+					ready = -1
+					return 1
+				}
+				if got&(events[s]|unix.POLLERR|unix.POLLHUP) != 0 && (s != 2 || got&unix.POLLPRI != 0) {
+					out[s][fd/64] |= 1 << (fd % 64)
+					ready++
+				}
+			}
+		}
+		return ready
+	})
+	if e != 0 {
+		return errno(e)
+	}
+	if n < 0 {
+		return errno(abi.EBADF)
+	}
+	for s, addr := range a[1:4] {
+		if addr == 0 {
+			continue
+		}
+		b := make([]byte, 8*words)
+		for w := range out[s] {
+			binary.LittleEndian.PutUint64(b[8*w:], out[s][w])
+		}
+		if t.copyOut(addr, b) != nil {
+			return errno(abi.EFAULT)
+		}
+	}
+	return uint64(n)
+}
+
+// tempSigmask installs a syscall's temporary signal mask (ppoll, pselect6,
+// epoll_pwait) and returns the function that restores the old one.
+func (t *Task) tempSigmask(addr, size uint64) (func(), abi.Errno) {
+	if addr == 0 {
+		return func() {}, 0
+	}
+	if size != 8 {
+		return nil, abi.EINVAL
+	}
+	m, err := t.readU64(addr)
+	if err != nil {
+		return nil, abi.EFAULT
+	}
+	s := &t.p.sig
+	s.mu.Lock()
+	old := t.sigmask
+	t.sigmask = m &^ unblockable
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		t.sigmask = old
+		s.mu.Unlock()
+	}, 0
+}
