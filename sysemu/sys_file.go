@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -29,6 +31,7 @@ func (t *Task) open(dirfd, pathAddr uint64, flags int, mode uint32) uint64 {
 	}
 	rf, e := t.p.fs.root().Open(at, p, flags, mode&0o7777&^t.p.fs.getUmask())
 	if e != 0 {
+		t.noteSyntheticMiss(p, e)
 		return errno(e)
 	}
 	fd, e := t.p.files.Install(&osFile{rf: rf}, 0, flags&abi.O_CLOEXEC != 0)
@@ -395,4 +398,21 @@ func sysIoctl(t *Task, a [6]uint64) uint64 {
 		return errno(abi.ENOTTY)
 	}
 	return t.hostIoctl(h.HostFD(), req, arg)
+}
+
+// noteSyntheticMiss records, for the compat report, a path under the
+// synthetic /proc or /sys that carrick does not provide (a program reading
+// /proc/self/smaps finds ENOENT where Linux has a file).
+func (t *Task) noteSyntheticMiss(p string, e abi.Errno) {
+	if e != abi.ENOENT || !(strings.HasPrefix(p, "/proc/") || strings.HasPrefix(p, "/sys/")) {
+		return
+	}
+	// Name the same file whatever the pid in the path.
+	parts := strings.Split(p, "/")
+	if len(parts) > 2 {
+		if _, err := strconv.Atoi(parts[2]); err == nil {
+			parts[2] = "<pid>"
+		}
+	}
+	t.p.compat.Record("path:" + strings.Join(parts, "/"))
 }

@@ -55,7 +55,11 @@ func (t *Task) statAt(dirfd, pathAddr, flags uint64) (rootfs.Stat, abi.Errno) {
 			return rootfs.Stat{}, e
 		}
 	}
-	return t.p.fs.root().StatAt(at, p, flags&abi.AT_SYMLINK_NOFOLLOW == 0)
+	st, e := t.p.fs.root().StatAt(at, p, flags&abi.AT_SYMLINK_NOFOLLOW == 0)
+	if e != 0 {
+		t.noteSyntheticMiss(p, e)
+	}
+	return st, e
 }
 
 // fstat describes an open fd: a file of the view, or a host or emulated one.

@@ -190,3 +190,58 @@ int main(void){
 		t.Errorf("host stand-in for the device node is not a regular file: mode %o, %v", st.Mode, err)
 	}
 }
+
+// TestStaticPIE: an ET_DYN program without an interpreter loads at the PIE
+// base and relocates itself.
+func TestStaticPIE(t *testing.T) {
+	bin := buildCarrick(t)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "pie.c")
+	os.WriteFile(src, []byte(`#include <stdio.h>
+static int x = 41;
+int main(int c, char **v){ printf("%d %s %d\n", c, v[1], x + 1); return 0; }`), 0o644)
+	out := filepath.Join(dir, "pie")
+	if b, err := exec.Command("aarch64-linux-gnu-gcc", "-static-pie", "-O2", "-o", out, src).CombinedOutput(); err != nil {
+		t.Fatalf("cc: %v\n%s", err, b)
+	}
+	f, err := elf.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Type != elf.ET_DYN {
+		t.Fatalf("not ET_DYN: %v", f.Type)
+	}
+	f.Close()
+	code, stdout, stderr := run(t, bin, "run-elf", out, "arg")
+	if code != 0 || stdout != "2 arg 42\n" {
+		t.Fatalf("exit %d stdout %q stderr %s", code, stdout, stderr)
+	}
+}
+
+// TestCompatReport: what the guest used that carrick lacks is listed.
+func TestCompatReport(t *testing.T) {
+	bin := buildCarrick(t)
+	dir := t.TempDir()
+	probe := cc(t, dir, "compat", `#include <unistd.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
+int main(void){
+	syscall(SYS_io_setup, 1, 0);          /* not implemented: ENOSYS */
+	open("/proc/self/smaps", O_RDONLY);   /* not provided by the synthetic /proc */
+	return syscall(SYS_io_setup, 1, 0) == -1 ? 0 : 1;
+}`)
+	report := filepath.Join(dir, "report.json")
+	code, _, stderr := run(t, bin, "run-elf", "--compat-report", report, probe)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"what": "syscall:io_setup"`, `"count": 2`, `"what": "path:/proc/self/smaps"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("report lacks %s:\n%s", want, b)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -182,11 +183,14 @@ func guestEnv(c *cli.Context) ([]string, error) {
 }
 
 func writeCompatReport(path string, entries []sysemu.CompatEntry) error {
-	b, err := json.MarshalIndent(struct {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // paths like /proc/<pid>/smaps stay readable
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(struct {
 		Unimplemented []sysemu.CompatEntry `json:"unimplemented"`
-	}{entries}, "", "  ")
-	if err != nil {
+	}{entries}); err != nil {
 		return err
 	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
+	return os.WriteFile(path, b.Bytes(), 0o644)
 }
