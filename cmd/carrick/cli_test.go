@@ -245,3 +245,58 @@ int main(void){
 		}
 	}
 }
+
+// TestConfinement: a guest under --rootfs reaches nothing outside it,
+// whatever links it makes or finds, and a read-only bind mount refuses
+// writes with EROFS.
+func TestConfinement(t *testing.T) {
+	bin := buildCarrick(t)
+	root := t.TempDir()
+	outside := t.TempDir()
+	os.WriteFile(filepath.Join(outside, "secret"), []byte("host secret\n"), 0o644)
+	ro := t.TempDir()
+	os.WriteFile(filepath.Join(ro, "data"), []byte("ro data\n"), 0o644)
+	// Links planted in the root before the run, pointing at host paths.
+	os.Symlink(filepath.Join(outside, "secret"), filepath.Join(root, "abs-link"))
+	os.Symlink("../../../../../../../../"+outside+"/secret", filepath.Join(root, "dotdot-link"))
+	os.Symlink("/loop", filepath.Join(root, "loop"))
+	probe := cc(t, root, "escape", `#include <stdio.h>
+#include <errno.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+static void try(const char *p){
+	char b[64] = {0}; int fd = open(p, O_RDONLY);
+	if (fd < 0) { printf("%s: %s\n", p, strerror(errno)); return; }
+	read(fd, b, sizeof b - 1); close(fd); printf("%s: %s", p, b);
+}
+int main(int c, char **v){
+	try("/abs-link"); try("/dotdot-link"); try("/loop");
+	char p[512]; snprintf(p, sizeof p, "/../../..%s/secret", v[1]); try(p);
+	symlink(v[1], "/made-link"); snprintf(p, sizeof p, "/made-link/secret"); try(p);
+	try("/ro/data");
+	int fd = open("/ro/data", O_WRONLY);
+	printf("write open on ro mount: %s\n", fd < 0 ? strerror(errno) : "allowed");
+	printf("unlink on ro mount: %s\n", unlink("/ro/data") ? strerror(errno) : "allowed");
+	return 0;
+}`)
+	code, out, stderr := run(t, bin, "run-elf", "--rootfs", root, "-v", ro+":/ro:ro", "/"+filepath.Base(probe), outside)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.Contains(out, "host secret") {
+		t.Fatalf("the guest read a host file outside its root:\n%s", out)
+	}
+	for _, want := range []string{
+		"/abs-link: No such file or directory", "/dotdot-link: No such file or directory",
+		"/loop: Too many levels of symbolic links", "/ro/data: ro data",
+		"write open on ro mount: Read-only file system", "unlink on ro mount: Read-only file system",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(ro, "data")); err != nil {
+		t.Errorf("the read-only mount's file is gone: %v", err)
+	}
+}
