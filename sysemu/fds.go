@@ -211,3 +211,18 @@ func (t *FDTable) CloseAll() {
 		t.Close(fd)
 	}
 }
+
+// closeOnExec closes the fds marked FD_CLOEXEC (execve).
+func (t *FDTable) closeOnExec() {
+	t.mu.Lock()
+	var fds []int
+	for fd, e := range t.fds {
+		if e.cloexec {
+			fds = append(fds, fd)
+		}
+	}
+	t.mu.Unlock()
+	for _, fd := range fds {
+		t.Close(fd)
+	}
+}

@@ -177,7 +177,6 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		return fail(err)
 	}
 	defer f.Close()
-	prog := fdReader(f.Fd())
 	p := &Process{
 		machine: machine,
 		shm:     shm,
@@ -202,33 +201,12 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		}
 	}
 
-	img, err := loader.Load(p.mm, prog, mm.PIEBase)
-	if err != nil {
-		return fail(fmt.Errorf("%s: %w", cfg.Path, err))
-	}
-	entry, base := img.Entry, uint64(0)
-	if img.Interp != "" {
-		if base, entry, err = p.loadInterp(img.Interp); err != nil {
-			return fail(fmt.Errorf("%s: %w", cfg.Path, err))
-		}
-	}
-	p.mm.SetBrk(img.End)
-	if err := p.mapSignalPages(); err != nil {
-		return fail(err)
-	}
-	if len(argv) == 0 {
-		argv = []string{cfg.Path}
-	}
-	stack, err := loader.BuildStack(p.mm, argv, cfg.Env, loader.StackInfo{
-		Image: img, Entry: img.Entry, Base: base, ExecFn: cfg.Path,
-		HWCAP: feat.HWCAP, HWCAP2: feat.HWCAP2, VDSO: mm.VDSOBase,
-	})
+	entry, err := p.loadImage(f, cfg.Path, argv, cfg.Env)
 	if err != nil {
 		return fail(err)
 	}
 	main := p.newTask(p.pid)
-	p.stack = stack
-	main.start = vcpu.Regs{SP: stack.SP, PC: entry}
+	main.start = vcpu.Regs{SP: p.stack.SP, PC: entry}
 	return p, nil
 }
 
@@ -261,7 +239,7 @@ func (p *Process) Close() {
 func (p *Process) Compat() *Compat { return &p.compat }
 
 func (p *Process) newTask(tid int) *Task {
-	t := &Task{p: p, tid: tid, wake: make(chan struct{}, 1)}
+	t := &Task{p: p, tid: tid, wake: make(chan struct{}, 1), ended: make(chan struct{})}
 	p.tmu.Lock()
 	p.tasks[tid] = t
 	p.tmu.Unlock()
@@ -330,6 +308,40 @@ func (c *Compat) Entries() []CompatEntry {
 type CompatEntry struct {
 	What  string `json:"what"`
 	Count int    `json:"count"`
+}
+
+// loadImage loads the program open at f (and its ELF interpreter) into the
+// empty address space, maps the vDSO and the sigreturn page, and builds the
+// initial stack. It returns the entry point; the stack is in p.stack.
+func (p *Process) loadImage(f *rootfs.File, execfn string, argv, env []string) (entry uint64, err error) {
+	img, err := loader.Load(p.mm, fdReader(f.Fd()), mm.PIEBase)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", execfn, err)
+	}
+	entry, base := img.Entry, uint64(0)
+	if img.Interp != "" {
+		if base, entry, err = p.loadInterp(img.Interp); err != nil {
+			return 0, fmt.Errorf("%s: %w", execfn, err)
+		}
+	}
+	p.mm.SetBrk(img.End)
+	if err := p.mapSignalPages(); err != nil {
+		return 0, err
+	}
+	if len(argv) == 0 {
+		argv = []string{execfn}
+	}
+	feat := p.machine.Features()
+	stack, err := loader.BuildStack(p.mm, argv, env, loader.StackInfo{
+		Image: img, Entry: img.Entry, Base: base, ExecFn: execfn,
+		HWCAP: feat.HWCAP, HWCAP2: feat.HWCAP2, VDSO: mm.VDSOBase,
+	})
+	if err != nil {
+		return 0, err
+	}
+	p.stack = stack
+	p.exe = f.Path(p.fs.root())
+	return entry, nil
 }
 
 // ErrExecFormat is returned for a program the kernel would refuse with

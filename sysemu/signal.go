@@ -90,6 +90,9 @@ func (t *Task) notify() {
 
 // signalPending reports whether an unblocked signal waits for t.
 func (t *Task) signalPending() bool {
+	if t.killed.Load() {
+		return true // ends blocked waits like SIGKILL would
+	}
 	s := &t.p.sig
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -146,6 +146,8 @@ func syscallTableRows() map[uint64]syscallEntry {
 		// threads and processes (sys_thread.go)
 		abi.SYS_EXIT:              full(sysExit),
 		abi.SYS_EXIT_GROUP:        full(sysExitGroup),
+		abi.SYS_EXECVE:            full(sysExecve),
+		abi.SYS_EXECVEAT:          full(sysExecveat),
 		abi.SYS_CLONE:             partial(sysClone, "threads only (CLONE_VM|CLONE_THREAD); fork-style clones arrive with the process model"),
 		abi.SYS_SET_TID_ADDRESS:   full(sysSetTidAddress),
 		abi.SYS_SET_ROBUST_LIST:   partial(sysSetRobustList, "registration only: the list is walked when a thread dies holding a robust mutex, with the signal model"),

@@ -2,6 +2,7 @@ package sysemu
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/carrick-go/carrick/sysemu/abi"
 	"github.com/carrick-go/carrick/vcpu"
@@ -28,12 +29,17 @@ type Task struct {
 	gone         bool      // the thread has exited
 	regsReplaced bool      // the handler replaced t.regs wholesale (rt_sigreturn)
 	name         [16]byte  // PR_SET_NAME
+	// killed ends this thread alone (another thread's execve); ended is
+	// closed when its goroutine has stopped.
+	killed atomic.Bool
+	ended  chan struct{}
 }
 
 // run creates the task's vCPU on this goroutine and runs the thread until it
 // or its process exits. ready, when not nil, is closed once the vCPU exists.
 func (t *Task) run(ready chan<- error) {
 	defer t.p.running.Done()
+	defer close(t.ended)
 	cpu, err := t.p.machine.NewVCPU()
 	if ready != nil {
 		ready <- err
@@ -51,7 +57,7 @@ func (t *Task) run(ready chan<- error) {
 	if t.startFP != nil {
 		cpu.SetFPRegs(t.startFP)
 	}
-	for !t.p.exiting() {
+	for !t.p.exiting() && !t.killed.Load() {
 		ex := cpu.Run()
 		switch ex.Kind {
 		case vcpu.ExitSyscall:

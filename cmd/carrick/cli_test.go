@@ -300,3 +300,50 @@ int main(int c, char **v){
 		t.Errorf("the read-only mount's file is gone: %v", err)
 	}
 }
+
+// TestExecve: execve in place from a multithreaded process. The other
+// threads end, caught handlers reset to default, ignored ones stay ignored,
+// close-on-exec fds close, and the new argv and environment arrive; a
+// failed execve returns an error to the old image. (The oracle cannot run
+// this without binfmt_misc: qemu-user execs through the host kernel.)
+func TestExecve(t *testing.T) {
+	bin := buildCarrick(t)
+	dir := t.TempDir()
+	probe := cc(t, dir, "exec", `#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <pthread.h>
+#include <errno.h>
+static void h(int s) {}
+static void *spin(void *a) { for (;;) pause(); return 0; }
+int main(int argc, char **argv) {
+	if (argc > 1 && strcmp(argv[1], "child") == 0) {
+		struct sigaction sa, sb;
+		sigaction(SIGUSR1, 0, &sa); sigaction(SIGUSR2, 0, &sb);
+		printf("argc=%d argv2=%s env=%s usr1=%s usr2=%s fd5=%s fd6=%s pid-same=%d\n", argc, argv[2], getenv("EXECVAR"),
+		       sa.sa_handler == SIG_DFL ? "default" : "other", sb.sa_handler == SIG_IGN ? "ignored" : "other",
+		       fcntl(5, F_GETFD) < 0 ? "closed" : "open", fcntl(6, F_GETFD) < 0 ? "closed" : "open",
+		       atoi(getenv("OLDPID")) == getpid());
+		return 7;
+	}
+	signal(SIGUSR1, h); signal(SIGUSR2, SIG_IGN);
+	dup2(1, 5); fcntl(5, F_SETFD, FD_CLOEXEC); dup2(1, 6);
+	pthread_t t; pthread_create(&t, 0, spin, 0);
+	char pid[32]; snprintf(pid, sizeof pid, "OLDPID=%d", getpid());
+	char *nargv[] = {argv[0], "child", "second", 0};
+	char *nenv[] = {"EXECVAR=yes", pid, 0};
+	printf("bad exec: %d %s\n", execve("/nonexistent", nargv, nenv), strerror(errno));
+	fflush(stdout);
+	execve("/proc/self/exe", nargv, nenv);
+	perror("execve");
+	return 1;
+}`)
+	code, out, stderr := run(t, bin, "run-elf", probe)
+	want := "bad exec: -1 No such file or directory\nargc=3 argv2=second env=yes usr1=default usr2=ignored fd5=closed fd6=open pid-same=1\n"
+	if code != 7 || out != want {
+		t.Fatalf("exit %d, stdout %q, want %q; stderr %s", code, out, want, stderr)
+	}
+}

@@ -407,6 +407,18 @@ func (m *MM) Mremap(old, oldSize, newSize, flags, newAddr uint64) (uint64, abi.E
 	return dst, 0
 }
 
+// UnmapAll empties the address space (execve), heap included.
+func (m *MM) UnmapAll() {
+	m.mu.Lock()
+	vmas := m.vmas
+	m.vmas = nil
+	m.brkStart, m.brk = 0, 0
+	m.mu.Unlock()
+	for _, v := range vmas {
+		m.mem.Unmap(v.Start, v.End-v.Start)
+	}
+}
+
 // Covered reports whether VMAs cover all of [addr, addr+length).
 func (m *MM) Covered(addr, length uint64) bool {
 	m.mu.Lock()
