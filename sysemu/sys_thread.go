@@ -26,6 +26,7 @@ func sysExit(t *Task, a [6]uint64) uint64 {
 // exitThread does what the kernel does when a thread ends: clear and wake
 // the clear_child_tid word (pthread_join waits on it).
 func (t *Task) exitThread() {
+	t.exitRobustList()
 	if t.clearTID != 0 {
 		if t.writeU32(t.clearTID, 0) == nil {
 			t.p.futex.wake(t, t.clearTID, 1, abi.FUTEX_BITSET_MATCH_ANY)
@@ -91,14 +92,80 @@ func sysSetTidAddress(t *Task, a [6]uint64) uint64 {
 	return uint64(t.tid)
 }
 
-// sysSetRobustList implements set_robust_list(2). The list is only walked
-// when a thread dies holding a robust mutex, which needs the signal model;
-// the registration itself is accepted as the kernel does.
+// sysSetRobustList implements set_robust_list(2); the list is walked when
+// the thread exits (exitRobustList).
 func sysSetRobustList(t *Task, a [6]uint64) uint64 {
 	if a[1] != 24 { // sizeof(struct robust_list_head)
 		return errno(abi.EINVAL)
 	}
+	t.robustList = a[0]
 	return 0
+}
+
+// sysGetRobustList implements get_robust_list(2) for the calling thread.
+func sysGetRobustList(t *Task, a [6]uint64) uint64 {
+	if pid := int(int32(a[0])); pid != 0 && pid != t.tid {
+		return errno(abi.ESRCH)
+	}
+	if t.writeU64(a[1], t.robustList) != nil || t.writeU64(a[2], 24) != nil {
+		return errno(abi.EFAULT)
+	}
+	return 0
+}
+
+// Robust futex word bits (uapi/linux/futex.h).
+const (
+	futexWaiters    = 0x80000000
+	futexOwnerDied  = 0x40000000
+	futexTIDMask    = 0x3fffffff
+	robustListLimit = 2048 // ROBUST_LIST_LIMIT
+)
+
+// exitRobustList does what the kernel does for a thread that dies holding
+// robust mutexes: each lock word it owns gets FUTEX_OWNER_DIED and one
+// waiter is woken, so the next locker sees EOWNERDEAD.
+func (t *Task) exitRobustList() {
+	head := t.robustList
+	if head == 0 {
+		return
+	}
+	t.robustList = 0
+	next, err := t.readU64(head)
+	if err != nil {
+		return
+	}
+	off, err := t.readU64(head + 8)
+	if err != nil {
+		return
+	}
+	pending, _ := t.readU64(head + 16)
+	handle := func(entry uint64) {
+		word := entry + off
+		w, err := t.readU32(word)
+		if err != nil || w&futexTIDMask != uint32(t.tid) {
+			return
+		}
+		if t.writeU32(word, w&futexWaiters|futexOwnerDied) != nil {
+			return
+		}
+		if w&futexWaiters != 0 {
+			t.p.futex.wake(t, word, 1, abi.FUTEX_BITSET_MATCH_ANY)
+		}
+	}
+	for i := 0; next != head && i < robustListLimit; i++ {
+		// The low bit of an entry pointer marks a PI futex; the address is
+		// the rest.
+		entry := next &^ 1
+		if entry != pending&^1 {
+			handle(entry)
+		}
+		if next, err = t.readU64(entry); err != nil {
+			return
+		}
+	}
+	if pending != 0 {
+		handle(pending &^ 1)
+	}
 }
 
 // sysGetpid implements getpid(2): the host pid.

@@ -17,7 +17,8 @@ type Task struct {
 	start   vcpu.Regs    // registers to start with
 	startFP *vcpu.FPRegs // FP state to start with (threads inherit it)
 
-	clearTID uint64 // CLONE_CHILD_CLEARTID / set_tid_address
+	clearTID   uint64 // CLONE_CHILD_CLEARTID / set_tid_address
+	robustList uint64 // set_robust_list head
 	// sigmask and pending are guarded by p.sig.mu (other threads post
 	// signals and pick targets by mask).
 	sigmask  uint64
