@@ -206,7 +206,85 @@ func sysFutex(t *Task, a [6]uint64) uint64 {
 			return errno(e)
 		}
 		return uint64(n)
+	case abi.FUTEX_WAKE_OP:
+		n, e := t.p.futex.wakeOp(t, addr, a[4], int(int32(val)), int(int32(a[3])), uint32(a[5]))
+		if e != 0 {
+			return errno(e)
+		}
+		return uint64(n)
 	}
 	t.p.compat.Record("flag:futex op " + itoa(cmd))
 	return errno(abi.ENOSYS)
+}
+
+// wakeOp implements FUTEX_WAKE_OP: atomically apply the encoded operation
+// to *addr2, wake up to n waiters on addr, and, if the old value of *addr2
+// passes the encoded comparison, up to n2 waiters on addr2.
+func (ft *futexTable) wakeOp(t *Task, addr, addr2 uint64, n, n2 int, enc uint32) (int, abi.Errno) {
+	op, cmp := enc>>28&15, enc>>24&15
+	oparg, cmparg := enc>>12&0xfff, enc&0xfff
+	if op&8 != 0 { // FUTEX_OP_OPARG_SHIFT
+		oparg = 1 << (oparg & 31) // Linux masks an out-of-range shift
+
+		op &^= 8
+	}
+	// oparg and cmparg are 12-bit signed fields.
+	soparg, scmparg := uint32(int32(oparg<<20)>>20), int32(cmparg<<20)>>20
+	if enc>>28&8 != 0 {
+		soparg = oparg
+	}
+	word, e := t.futexWord(addr2)
+	if e != 0 {
+		return 0, e
+	}
+	if _, err := t.mem().Slice(addr2, 4, vcpu.AccessWrite); err != nil {
+		return 0, abi.EFAULT
+	}
+	ft.mu.Lock()
+	defer ft.mu.Unlock()
+	var old uint32
+	for {
+		old = atomic.LoadUint32(word)
+		var nv uint32
+		switch op {
+		case 0: // SET
+			nv = soparg
+		case 1: // ADD
+			nv = old + soparg
+		case 2: // OR
+			nv = old | soparg
+		case 3: // ANDN
+			nv = old &^ soparg
+		case 4: // XOR
+			nv = old ^ soparg
+		default:
+			return 0, abi.ENOSYS
+		}
+		if atomic.CompareAndSwapUint32(word, old, nv) {
+			break
+		}
+	}
+	woken := ft.wakeLocked(addr, n, abi.FUTEX_BITSET_MATCH_ANY)
+	o := int32(old)
+	var ok bool
+	switch cmp {
+	case 0:
+		ok = o == scmparg
+	case 1:
+		ok = o != scmparg
+	case 2:
+		ok = o < scmparg
+	case 3:
+		ok = o <= scmparg
+	case 4:
+		ok = o > scmparg
+	case 5:
+		ok = o >= scmparg
+	default:
+		return woken, abi.ENOSYS
+	}
+	if ok {
+		woken += ft.wakeLocked(addr2, n2, abi.FUTEX_BITSET_MATCH_ANY)
+	}
+	return woken, 0
 }

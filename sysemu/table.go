@@ -152,7 +152,7 @@ func syscallTableRows() map[uint64]syscallEntry {
 		abi.SYS_SET_TID_ADDRESS:   full(sysSetTidAddress),
 		abi.SYS_SET_ROBUST_LIST:   full(sysSetRobustList),
 		abi.SYS_GET_ROBUST_LIST:   partial(sysGetRobustList, "the calling thread only"),
-		abi.SYS_FUTEX:             partial(sysFutex, "WAIT, WAKE, *_BITSET, REQUEUE, CMP_REQUEUE on process-private words; no PI or WAKE_OP"),
+		abi.SYS_FUTEX:             partial(sysFutex, "WAIT, WAKE, *_BITSET, REQUEUE, CMP_REQUEUE, WAKE_OP on process-private words; no PI futexes"),
 		abi.SYS_GETPID:            full(sysGetpid),
 		abi.SYS_GETPPID:           full(sysGetppid),
 		abi.SYS_GETTID:            full(sysGettid),
