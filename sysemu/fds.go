@@ -226,3 +226,22 @@ func (t *FDTable) closeOnExec() {
 		t.Close(fd)
 	}
 }
+
+// Dup2File installs f at exactly fd, replacing what was there.
+func (t *FDTable) Dup2File(f File, fd int) {
+	t.mu.Lock()
+	prev := t.fds[fd]
+	n := 1
+	t.fds[fd] = &fdEntry{file: f, refs: &n}
+	var closeFile File
+	if prev != nil {
+		*prev.refs--
+		if *prev.refs == 0 {
+			closeFile = prev.file
+		}
+	}
+	t.mu.Unlock()
+	if closeFile != nil {
+		closeFile.Close()
+	}
+}

@@ -37,14 +37,20 @@ type Config struct {
 	// Metadata selects where Linux metadata the host cannot hold lives.
 	Metadata Metadata
 	// Dir is the guest's initial working directory ("" means /).
-	Dir    string
-	Path   string    // the program: a guest path inside Root
-	Argv   []string  // argv[0] included
-	Env    []string  // KEY=VALUE
-	Stdin  *os.File  // guest fd 0
-	Stdout *os.File  // guest fd 1
-	Stderr *os.File  // guest fd 2
-	Log    io.Writer // carrick's own diagnostics (stderr when nil)
+	Dir  string
+	Path string // the program: a guest path inside Root
+	// Files are more guest fds (a child process's inherited ones); Umask,
+	// Ignored (signals) and Mask carry over an exec.
+	Files   map[int]*os.File
+	Umask   *uint32
+	Ignored uint64
+	Mask    uint64
+	Argv    []string  // argv[0] included
+	Env     []string  // KEY=VALUE
+	Stdin   *os.File  // guest fd 0
+	Stdout  *os.File  // guest fd 1
+	Stderr  *os.File  // guest fd 2
+	Log     io.Writer // carrick's own diagnostics (stderr when nil)
 }
 
 // ExitStatus is how a guest process ended.
@@ -69,9 +75,14 @@ type Process struct {
 	pid     int
 	log     io.Writer
 
-	files  *FDTable
-	fs     *fsState
-	shm    string // host directory behind /dev/shm
+	files *FDTable
+	fs    *fsState
+	shm   string // host directory behind /dev/shm
+	cfg   Config // how the process was started: children inherit the view
+	kids  children
+	// vfork and parent are set in a vfork child until it execs or exits.
+	vfork  *vforkState
+	parent *Process
 	stack  loader.StackLayout
 	rlim   *rlimits
 	exe    string // guest path of the program, for /proc/self/exe
@@ -184,6 +195,7 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		pid:     os.Getpid(),
 		log:     cfg.Log,
 		fs:      fs,
+		cfg:     cfg,
 		rlim:    defaultRlimits(),
 		exe:     f.Path(view),
 		tasks:   map[int]*Task{},
@@ -200,12 +212,24 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 			p.files.Install(newHostFile(f, false), fd, false)
 		}
 	}
+	for fd, f := range cfg.Files {
+		p.files.Dup2File(newHostFile(f, true), fd)
+	}
+	if cfg.Umask != nil {
+		fs.umask = *cfg.Umask
+	}
+	for sig := 1; sig <= abi.NSIG; sig++ {
+		if cfg.Ignored&(1<<(sig-1)) != 0 {
+			p.sig.actions[sig][0] = abi.SIG_IGN
+		}
+	}
 
 	entry, err := p.loadImage(f, cfg.Path, argv, cfg.Env)
 	if err != nil {
 		return fail(err)
 	}
 	main := p.newTask(p.pid)
+	main.sigmask = cfg.Mask &^ unblockable
 	main.start = vcpu.Regs{SP: p.stack.SP, PC: entry}
 	return p, nil
 }
@@ -253,6 +277,9 @@ func (p *Process) allocTID() int { return int(p.nextTID.Add(1)) }
 // interrupted and stops at its next exit from the vCPU or blocking wait.
 func (p *Process) exit(st ExitStatus) {
 	p.exitOnce.Do(func() {
+		if p.vfork != nil && !p.vfork.execed {
+			p.vforkExit(st) // the parent sees a child that exited
+		}
 		p.status = st
 		close(p.done)
 		p.tmu.Lock()

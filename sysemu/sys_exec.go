@@ -117,6 +117,15 @@ func (t *Task) execve(dirfd, pathAddr, argvAddr, envpAddr, flags uint64) uint64 
 		return errno(abi.ENOEXEC)
 	}
 
+	if t.p.vfork != nil {
+		// A vfork child execs into a new host process; the parent's
+		// memory, which it borrowed, stays as it is.
+		if e := t.spawnExec(f.Path(view), argv, envp); e != 0 {
+			return errno(e)
+		}
+		t.gone = true
+		return 0
+	}
 	// The point of no return: the old image goes.
 	t.p.execKillOthers(t)
 	t.exitMM()

@@ -47,7 +47,10 @@ func sysClone(t *Task, a [6]uint64) uint64 {
 	flags, stack, ptid, tls, ctid := a[0], a[1], a[2], a[3], a[4]
 	const thread = abi.CLONE_VM | abi.CLONE_THREAD | abi.CLONE_SIGHAND
 	if flags&thread != thread {
-		t.p.compat.Record("flag:clone without CLONE_THREAD (fork)")
+		if flags&(abi.CLONE_VM|abi.CLONE_VFORK) == abi.CLONE_VM|abi.CLONE_VFORK && flags&abi.CLONE_THREAD == 0 {
+			return t.vforkClone(flags, stack)
+		}
+		t.p.compat.Record("flag:clone without CLONE_THREAD or CLONE_VFORK (fork)")
 		return errno(abi.ENOSYS)
 	}
 	tid := t.p.allocTID()

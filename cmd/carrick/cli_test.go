@@ -395,3 +395,41 @@ int main(void)
 		t.Fatalf("exit %d, stdout %q, want %q; stderr %s", code, out, want, stderr)
 	}
 }
+
+// TestSpawn: posix_spawn and vfork (clone with CLONE_VM|CLONE_VFORK) start
+// host child processes that the guest parent waits for with their exit
+// code or killing signal; a vfork child that _exits without exec is reaped
+// too.
+func TestSpawn(t *testing.T) {
+	bin := buildCarrick(t)
+	dir := t.TempDir()
+	probe := cc(t, dir, "spawn", `#include <spawn.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <signal.h>
+extern char **environ;
+int main(int argc, char **argv) {
+	if (argc > 1) { if (argv[1][0] == 'k') raise(SIGTERM); return 42; }
+	pid_t pid; char *a[] = {argv[0], "exit", 0}; int st;
+	int r = posix_spawn(&pid, "/proc/self/exe", 0, 0, a, environ);
+	pid_t w = waitpid(pid, &st, 0);
+	printf("spawn %d same-pid %d exited %d code %d\n", r, w == pid, WIFEXITED(st), WEXITSTATUS(st));
+	char *b[] = {argv[0], "kill", 0};
+	posix_spawn(&pid, "/proc/self/exe", 0, 0, b, environ);
+	waitpid(pid, &st, 0);
+	printf("signaled %d sig %d\n", WIFSIGNALED(st), WTERMSIG(st));
+	pid = vfork();
+	if (pid == 0) _exit(9);
+	waitpid(pid, &st, 0);
+	printf("vfork _exit code %d\n", WEXITSTATUS(st));
+	printf("spawn missing %d\n", posix_spawn(&pid, "/nonexistent", 0, 0, a, environ));
+	printf("no more children: %d\n", waitpid(-1, &st, WNOHANG));
+	return 0;
+}`)
+	code, out, stderr := run(t, bin, "run-elf", probe)
+	want := "spawn 0 same-pid 1 exited 1 code 42\nsignaled 1 sig 15\nvfork _exit code 9\nspawn missing 2\nno more children: -1\n"
+	if code != 0 || out != want {
+		t.Fatalf("exit %d, stdout %q, want %q; stderr %s", code, out, want, stderr)
+	}
+}

@@ -8,9 +8,15 @@ import (
 	"runtime/pprof"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/carrick-go/carrick/sysemu"
 )
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == sysemu.ChildCommand {
+		runChild()
+		return
+	}
 	// CARRICK_CPUPROFILE=FILE profiles carrick itself (docs/performance.md).
 	if path := os.Getenv("CARRICK_CPUPROFILE"); path != "" {
 		if f, err := os.Create(path); err == nil {

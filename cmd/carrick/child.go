@@ -1,0 +1,57 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/carrick-go/carrick/sysemu"
+)
+
+// runChild is carrick's internal child mode: a guest process started by a
+// guest's vfork + execve in another carrick process. The spec arrives as
+// JSON on fd 3, the guest's fds as fds 4 and up. The exit status is the
+// guest's; a guest killed by a signal kills this process with that signal,
+// so the guest parent's wait4 sees WIFSIGNALED.
+func runChild() {
+	var spec sysemu.ChildSpec
+	if err := json.NewDecoder(os.NewFile(3, "spec")).Decode(&spec); err != nil {
+		fmt.Fprintln(os.Stderr, "carrick: child: bad spec:", err)
+		os.Exit(127)
+	}
+	files := map[int]*os.File{}
+	for guest, host := range spec.FDs {
+		files[guest] = os.NewFile(uintptr(host), fmt.Sprintf("fd%d", guest))
+	}
+	newMachine, _ := backend("auto")
+	umask := spec.Umask
+	p, err := sysemu.Start(sysemu.Config{
+		Root: spec.Root, Mounts: spec.Mounts, Metadata: spec.Metadata, Dir: spec.Dir,
+		Path: spec.Path, Argv: spec.Argv, Env: spec.Env,
+		Files: files, Umask: &umask, Ignored: spec.Ignored, Mask: spec.Mask,
+	}, newMachine)
+	if err != nil {
+		// The vfork parent already saw execve succeed; like a failed exec
+		// after the point of no return, the child dies (shells report 127).
+		fmt.Fprintln(os.Stderr, "carrick:", err)
+		if errors.Is(err, fs.ErrNotExist) {
+			os.Exit(127)
+		}
+		os.Exit(126)
+	}
+	st := p.Run()
+	if st.Signal != 0 {
+		sig := syscall.Signal(st.Signal)
+		signal.Reset(sig)
+		syscall.Setrlimit(syscall.RLIMIT_CORE, &syscall.Rlimit{}) // the guest's core is not ours to dump
+		syscall.Kill(os.Getpid(), sig)
+		time.Sleep(100 * time.Millisecond)
+		os.Exit(128 + st.Signal)
+	}
+	os.Exit(st.Code)
+}

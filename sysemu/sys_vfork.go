@@ -1,0 +1,274 @@
+package sysemu
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/carrick-go/carrick/rootfs"
+	"github.com/carrick-go/carrick/sysemu/abi"
+	"github.com/carrick-go/carrick/vcpu"
+)
+
+// vfork + exec (posix_spawn, Go's os/exec, CPython's subprocess): the child
+// runs on the parent's memory in this host process until it calls execve;
+// carrick then starts the new program as a host child process (its own
+// executable in child mode, docs/processes.md) and the parent's clone
+// returns that process's pid. fork proper (a copy of the address space) is
+// not implemented yet.
+
+// ChildSpec is what a child-mode carrick needs to start a guest program:
+// sent by the parent as JSON on the child's fd 3.
+type ChildSpec struct {
+	Root     string
+	Mounts   []rootfs.Mount
+	Metadata Metadata
+	Dir      string
+	Path     string
+	Argv     []string
+	Env      []string
+	Umask    uint32
+	// FDs maps guest fds to the child's inherited host fds (4, 5, …).
+	FDs map[int]int
+	// Ignored signals stay ignored across exec; Mask is the signal mask.
+	Ignored uint64
+	Mask    uint64
+}
+
+// ChildCommand is the argument that puts carrick in child mode; the CLI
+// registers it.
+const ChildCommand = "internal-child"
+
+// vforkState ties a vfork child to the parent waiting in clone.
+type vforkState struct {
+	done   chan int // the child's pid for the parent, once it exec'd or exited
+	execed bool     // the child became a host process
+}
+
+// children are a process's child processes; zombies holds the statuses of
+// vfork children that exited without exec (they never became host processes).
+type children struct {
+	mu sync.Mutex
+	// zombies maps pid to wait status; guarded by mu.
+	zombies map[int]uint32
+}
+
+// vforkClone starts a vfork child sharing the caller's memory and blocks
+// until it execs or exits.
+func (t *Task) vforkClone(flags, stack uint64) uint64 {
+	p := t.p
+	cp := &Process{
+		machine: p.machine, mm: p.mm, pid: p.allocTID(), log: p.log,
+		files: p.files.clone(), fs: p.fs.clone(), rlim: p.rlim, exe: p.exe, stack: p.stack,
+		shm: "", cfg: p.cfg, sigreturn: p.sigreturn,
+		tasks: map[int]*Task{}, done: make(chan struct{}),
+		vfork: &vforkState{done: make(chan int, 1)}, parent: p,
+	}
+	cp.nextTID.Store(int64(cp.pid))
+	p.sig.mu.Lock()
+	cp.sig.actions = p.sig.actions
+	p.sig.mu.Unlock()
+	child := cp.newTask(cp.pid)
+	t.cpu.Regs(&child.start)
+	child.start.X[0] = 0
+	if stack != 0 {
+		child.start.SP = stack
+	}
+	var fp vcpu.FPRegs
+	t.cpu.FPRegs(&fp)
+	child.startFP = &fp
+	child.sigmask = t.sigmask
+	ready := make(chan error, 1)
+	cp.running.Add(1)
+	go child.run(ready)
+	if err := <-ready; err != nil {
+		return errno(abi.EAGAIN)
+	}
+	// The parent sleeps until the child has exec'd or exited; a vfork
+	// parent is not interruptible here (as Linux's TASK_KILLABLE wait).
+	select {
+	case pid := <-cp.vfork.done:
+		return uint64(pid)
+	case <-p.done:
+		return errno(abi.EINTR)
+	}
+}
+
+// clone copies an fd table (fork and vfork without CLONE_FILES).
+func (t *FDTable) clone() *FDTable {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := &FDTable{fds: map[int]*fdEntry{}}
+	for fd, e := range t.fds {
+		*e.refs++
+		n.fds[fd] = &fdEntry{file: e.file, cloexec: e.cloexec, refs: e.refs}
+	}
+	return n
+}
+
+// clone copies a file-system context (no CLONE_FS).
+func (s *fsState) clone() *fsState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return &fsState{view: s.view, cur: s.cur, cwd: s.cwd, umask: s.umask}
+}
+
+// spawnExec is execve in a vfork child: start the program as a host child
+// process with the child's state, hand its pid to the parent, and end the
+// vfork child. It returns an errno only before anything was started.
+func (t *Task) spawnExec(path string, argv, env []string) abi.Errno {
+	cp := t.p
+	umask := cp.fs.getUmask()
+	spec := ChildSpec{
+		Root: cp.cfg.Root, Mounts: cp.cfg.Mounts, Metadata: cp.cfg.Metadata,
+		Dir: cp.fs.root().Getcwd(cp.fs.getCwd()), Path: path, Argv: argv, Env: env,
+		Umask: umask, FDs: map[int]int{}, Mask: t.sigmask,
+	}
+	cp.sig.mu.Lock()
+	for sig := 1; sig <= abi.NSIG; sig++ {
+		if cp.sig.actions[sig][0] == abi.SIG_IGN {
+			spec.Ignored |= 1 << (sig - 1)
+		}
+	}
+	cp.sig.mu.Unlock()
+	cp.files.closeOnExec()
+	var extra []*os.File
+	cp.files.mu.Lock()
+	for fd, e := range cp.files.fds {
+		h, ok := e.file.(hostPollable)
+		if !ok || h.HostFD() < 0 {
+			continue // emulated objects do not cross processes yet
+		}
+		dup, err := unix.Dup(h.HostFD())
+		if err != nil {
+			continue
+		}
+		spec.FDs[fd] = 4 + len(extra)
+		extra = append(extra, os.NewFile(uintptr(dup), fmt.Sprintf("guest-fd-%d", fd)))
+	}
+	cp.files.mu.Unlock()
+	defer func() {
+		for _, f := range extra {
+			f.Close()
+		}
+	}()
+	self, err := os.Executable()
+	if err != nil {
+		return abi.ENOEXEC
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return abi.EAGAIN
+	}
+	cmd := exec.Command(self, ChildCommand)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.ExtraFiles = append([]*os.File{pr}, extra...)
+	cmd.Env = os.Environ()
+	if err := cmd.Start(); err != nil {
+		pr.Close()
+		pw.Close()
+		return abi.EAGAIN
+	}
+	pr.Close()
+	json.NewEncoder(pw).Encode(&spec)
+	pw.Close()
+	pid := cmd.Process.Pid
+	cmd.Process.Release() // the guest parent reaps it with wait4
+	cp.vfork.execed = true
+	cp.files.CloseAll() // the new process has its own copies
+	cp.vfork.done <- pid
+	cp.exit(ExitStatus{}) // the vfork child is gone from this host process
+	return 0
+}
+
+// vforkExit is _exit in a vfork child that never exec'd: the parent gets
+// the child's pid, and wait4 reports the status from the zombie record.
+func (p *Process) vforkExit(st ExitStatus) {
+	pp := p.parent
+	pp.kids.mu.Lock()
+	if pp.kids.zombies == nil {
+		pp.kids.zombies = map[int]uint32{}
+	}
+	pp.kids.zombies[p.pid] = waitStatus(st)
+	pp.kids.mu.Unlock()
+	select {
+	case p.vfork.done <- p.pid:
+	default:
+	}
+}
+
+// waitStatus encodes an exit status as wait(2) does.
+func waitStatus(st ExitStatus) uint32 {
+	if st.Signal != 0 {
+		return uint32(st.Signal)
+	}
+	return uint32(st.Code&0xff) << 8
+}
+
+// sysWait4 implements wait4(2) for children started by vfork+exec (host
+// child processes) and for vfork children that exited without exec.
+func sysWait4(t *Task, a [6]uint64) uint64 {
+	pid, statusAddr, options, rusage := int(int32(a[0])), a[1], a[2], a[3]
+	const wnohang, wuntraced, wcontinued, wall, wclone = 1, 2, 8, 0x40000000, 0x80000000
+	if options&^uint64(wnohang|wuntraced|wcontinued|wall|wclone|0x20000000) != 0 {
+		return errno(abi.EINVAL)
+	}
+	hostOpts := unix.WNOHANG
+	if options&wuntraced != 0 {
+		hostOpts |= unix.WUNTRACED
+	}
+	if options&wcontinued != 0 {
+		hostOpts |= unix.WCONTINUED
+	}
+	for {
+		// Zombies of vfork children first.
+		kids := &t.p.kids
+		kids.mu.Lock()
+		for zpid, st := range kids.zombies {
+			if pid == -1 || pid == zpid || pid == 0 {
+				delete(kids.zombies, zpid)
+				kids.mu.Unlock()
+				return t.waitResult(zpid, st, statusAddr, rusage)
+			}
+		}
+		kids.mu.Unlock()
+		var ws unix.WaitStatus
+		var ru unix.Rusage
+		got, err := unix.Wait4(pid, &ws, hostOpts, &ru)
+		if err == unix.ECHILD {
+			return errno(abi.ECHILD)
+		}
+		if err != nil && err != unix.EINTR {
+			return errno(hostErrno(err))
+		}
+		if got > 0 {
+			return t.waitResult(got, uint32(ws), statusAddr, rusage)
+		}
+		if options&wnohang != 0 {
+			return 0
+		}
+		if e := t.sleepOn(nil, 2*time.Millisecond); e != 0 {
+			return errno(e)
+		}
+	}
+}
+
+// waitResult stores the status (the traditional encoding, the same on
+// Linux and darwin) and returns the pid.
+func (t *Task) waitResult(pid int, st uint32, statusAddr, rusage uint64) uint64 {
+	if statusAddr != 0 && t.writeU32(statusAddr, st) != nil {
+		return errno(abi.EFAULT)
+	}
+	if rusage != 0 {
+		var r abi.Rusage
+		if t.copyOut(rusage, abi.Bytes(&r)) != nil {
+			return errno(abi.EFAULT)
+		}
+	}
+	return uint64(pid)
+}
