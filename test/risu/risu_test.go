@@ -186,7 +186,8 @@ func TestRisu(t *testing.T) {
 				}
 			}
 			if len(pats) == 0 {
-				t.Skipf("no %s pattern matches %v", class, re)
+				t.Logf("no %s pattern matches %v: nothing to compare in this class", class, re)
+				return
 			}
 			cases := n
 			if cases == 0 {
