@@ -83,9 +83,18 @@ func (h *hostFile) Write(t *Task, p []byte) (int, abi.Errno) {
 	}
 	n, err := hostWrite(h.fd, p)
 	if n == 0 && err != nil {
+		if err == unix.EPIPE && t != nil {
+			t.sigpipe()
+		}
 		return 0, hostErrno(err)
 	}
 	return n, 0
+}
+
+// sigpipe sends SIGPIPE to the writing thread, as Linux does with EPIPE;
+// carrick itself ignores the host's SIGPIPE (it writes with raw calls).
+func (t *Task) sigpipe() {
+	t.p.post(t, abi.SIGPIPE, sigInfo{code: abi.SI_USER, pid: uint32(t.p.pid)})
 }
 
 func (h *hostFile) Close() {

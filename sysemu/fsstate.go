@@ -154,6 +154,9 @@ func (f *osFile) Write(t *Task, p []byte) (int, abi.Errno) {
 	}
 	n, err := hostWrite(f.rf.Fd(), p)
 	if n == 0 && err != nil {
+		if err == unix.EPIPE {
+			t.sigpipe() // a FIFO with no reader
+		}
 		return 0, hostErrno(err)
 	}
 	return n, 0
