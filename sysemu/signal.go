@@ -108,6 +108,10 @@ func (t *Task) deliverPending() bool {
 		s.mu.Lock()
 		ready := (t.pending.mask | s.pending.mask) &^ t.sigmask
 		if ready == 0 {
+			if t.suspendMask != nil { // no handler ran: the old mask comes back now
+				t.sigmask = *t.suspendMask
+				t.suspendMask = nil
+			}
 			s.mu.Unlock()
 			return true
 		}
@@ -211,3 +215,27 @@ func sysRtSigpending(t *Task, a [6]uint64) uint64 {
 // afterExit runs when the vCPU stopped for an interrupt: deliver what is
 // pending. It returns false when the process is dying.
 func (t *Task) afterInterrupt(ex vcpu.Exit) bool { return t.deliverPending() }
+
+// sysRtSigsuspend implements rt_sigsuspend(2): wait with a temporary mask
+// until a signal is delivered; the old mask returns when the handler does
+// (it is what the signal frame saves).
+func sysRtSigsuspend(t *Task, a [6]uint64) uint64 {
+	if a[1] != 8 {
+		return errno(abi.EINVAL)
+	}
+	m, err := t.readU64(a[0])
+	if err != nil {
+		return errno(abi.EFAULT)
+	}
+	s := &t.p.sig
+	s.mu.Lock()
+	old := t.sigmask
+	t.suspendMask = &old
+	t.sigmask = m &^ unblockable
+	s.mu.Unlock()
+	for {
+		if e := t.sleepOn(nil, -1); e != 0 {
+			return errno(abi.EINTR)
+		}
+	}
+}

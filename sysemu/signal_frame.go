@@ -63,6 +63,11 @@ func (t *Task) deliverSync(fs faultSignal) bool {
 	s.mu.Lock()
 	blocked := t.sigmask&bit != 0
 	oldMask := t.sigmask
+	if t.suspendMask != nil {
+		// After rt_sigsuspend the handler returns to the mask from before.
+		oldMask = *t.suspendMask
+		t.suspendMask = nil
+	}
 	s.mu.Unlock()
 	if handler == abi.SIG_DFL || handler == abi.SIG_IGN || blocked {
 		return false

@@ -165,6 +165,7 @@ func syscallTableRows() map[uint64]syscallEntry {
 		abi.SYS_SIGALTSTACK:    full(sysSigaltstack),
 		abi.SYS_RT_SIGRETURN:   full(sysRtSigreturn),
 		abi.SYS_RT_SIGPENDING:  full(sysRtSigpending),
+		abi.SYS_RT_SIGSUSPEND:  full(sysRtSigsuspend),
 		abi.SYS_KILL:           partial(sysKill, "signals to the calling process only"),
 		abi.SYS_TGKILL:         full(sysTgkill),
 		abi.SYS_TKILL:          full(sysTkill),

@@ -21,10 +21,13 @@ type Task struct {
 	robustList uint64 // set_robust_list head
 	// sigmask and pending are guarded by p.sig.mu (other threads post
 	// signals and pick targets by mask).
-	sigmask  uint64
-	pending  pendingSet
-	wake     chan struct{} // a signal was posted: blocked waits return EINTR
-	altstack [3]uint64     // ss_sp, ss_flags, ss_size
+	sigmask uint64
+	pending pendingSet
+	// suspendMask is the mask rt_sigsuspend replaced, restored when the
+	// handler it woke for returns (or at once if none runs).
+	suspendMask *uint64
+	wake        chan struct{} // a signal was posted: blocked waits return EINTR
+	altstack    [3]uint64     // ss_sp, ss_flags, ss_size
 
 	regs         vcpu.Regs // scratch for syscall handling
 	gone         bool      // the thread has exited

@@ -44,6 +44,7 @@ func runChild() {
 		}
 		os.Exit(126)
 	}
+	p.ForwardHostSignals()
 	st := p.Run()
 	if st.Signal != 0 {
 		sig := syscall.Signal(st.Signal)

@@ -5,6 +5,7 @@ import (
 	"debug/elf"
 	"encoding/binary"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -431,5 +432,43 @@ int main(int argc, char **argv) {
 	want := "spawn 0 same-pid 1 exited 1 code 42\nsignaled 1 sig 15\nvfork _exit code 9\nspawn missing 2\nno more children: -1\n"
 	if code != 0 || out != want {
 		t.Fatalf("exit %d, stdout %q, want %q; stderr %s", code, out, want, stderr)
+	}
+}
+
+// TestHostSignal: a signal sent to carrick's host process from the host
+// (kill -TERM) reaches the guest's handler.
+func TestHostSignal(t *testing.T) {
+	bin := buildCarrick(t)
+	dir := t.TempDir()
+	probe := cc(t, dir, "hostsig", `#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+static volatile sig_atomic_t got;
+static void h(int s) { got = s; }
+int main(void) {
+	signal(SIGTERM, h);
+	printf("ready\n"); fflush(stdout);
+	while (!got) pause();
+	printf("caught %d\n", got);
+	return 3;
+}`)
+	cmd := exec.Command(bin, "run-elf", probe)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 6)
+	if _, err := io.ReadFull(stdout, buf); err != nil || string(buf) != "ready\n" {
+		t.Fatalf("guest did not start: %q %v", buf, err)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	rest, _ := io.ReadAll(stdout)
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 3 || string(rest) != "caught 15\n" {
+		t.Fatalf("after kill -TERM: %v, stdout %q", err, rest)
 	}
 }

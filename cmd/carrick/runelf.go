@@ -114,7 +114,9 @@ func runELF(c *cli.Context) error {
 		}
 		return cli.Exit(err.Error(), 126)
 	}
+	stop := p.ForwardHostSignals()
 	st := p.Run()
+	stop()
 	if path := c.String("compat-report"); path != "" {
 		if err := writeCompatReport(path, p.Compat().Entries()); err != nil {
 			fmt.Fprintln(os.Stderr, "carrick:", err)
