@@ -53,6 +53,23 @@ const stopSignals = 1<<(19-1) | 1<<(20-1) | 1<<(21-1) | 1<<(22-1)
 func (p *Process) post(target *Task, sig int, si sigInfo) {
 	s := &p.sig
 	s.mu.Lock()
+	// An ignored signal that is not blocked is discarded when sent, as
+	// Linux's sig_ignored: it never interrupts a wait (SIGCHLD by default).
+	bit := uint64(1) << (sig - 1)
+	h := s.actions[sig][0]
+	ignored := h == abi.SIG_IGN || (h == abi.SIG_DFL && (defaultIgnored|stopSignals)&bit != 0 && sig != 18)
+	if ignored {
+		blockedBy := target
+		if blockedBy == nil {
+			p.tmu.Lock()
+			blockedBy = p.tasks[p.pid]
+			p.tmu.Unlock()
+		}
+		if blockedBy == nil || blockedBy.sigmask&bit == 0 {
+			s.mu.Unlock()
+			return
+		}
+	}
 	if target != nil {
 		target.pending.add(sig, si)
 	} else {
