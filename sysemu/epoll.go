@@ -77,13 +77,15 @@ func sysEpollCtl(t *Task, a [6]uint64) uint64 {
 		events = binary.LittleEndian.Uint32(b[0:])
 		data = binary.LittleEndian.Uint64(b[8:])
 	}
-	switch target.(type) {
+	switch h := target.(type) {
 	case pollable:
-	case *hostFile:
-		h := target.(*hostFile)
+	case hostPollable:
+		// Regular files are always ready and files without a host fd
+		// (/dev/null and the like) have no readiness: Linux refuses both.
 		var st unix.Stat_t
-		if unix.Fstat(h.fd, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG {
-			return errno(abi.EPERM) // regular files are always ready: Linux refuses them
+		if h.HostFD() < 0 || unix.Fstat(h.HostFD(), &st) != nil || st.Mode&unix.S_IFMT == unix.S_IFREG ||
+			st.Mode&unix.S_IFMT == unix.S_IFDIR {
+			return errno(abi.EPERM)
 		}
 	default:
 		t.p.compat.Record("flag:epoll on an unsupported file type")
@@ -147,7 +149,7 @@ func (ep *epollFile) collect(max int) (out [][2]uint64, hasHost bool, subs []pol
 				}
 				out = append(out, [2]uint64{uint64(ev), it.data})
 			}
-		case *hostFile:
+		case hostPollable:
 			hasHost = true
 			if it.off {
 				continue
@@ -163,7 +165,7 @@ func (ep *epollFile) collect(max int) (out [][2]uint64, hasHost bool, subs []pol
 				want |= unix.POLLPRI
 			}
 			hostItems = append(hostItems, it)
-			pfds = append(pfds, unix.PollFd{Fd: int32(f.fd), Events: want})
+			pfds = append(pfds, unix.PollFd{Fd: int32(f.HostFD()), Events: want})
 		}
 	}
 	if len(pfds) > 0 {

@@ -472,3 +472,44 @@ int main(void) {
 		t.Fatalf("after kill -TERM: %v, stdout %q", err, rest)
 	}
 }
+
+// TestGoExec: Go's os/exec (clone with CLONE_VM|CLONE_VFORK, then execve in
+// the child, pipes for output) starts and waits for a child process.
+func TestGoExec(t *testing.T) {
+	bin := buildCarrick(t)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "main.go")
+	os.WriteFile(src, []byte(`package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+)
+
+func main() {
+	if len(os.Args) > 1 {
+		fmt.Printf("child %s env=%s\n", os.Args[1], os.Getenv("GOEXEC"))
+		os.Exit(5)
+	}
+	cmd := exec.Command("/proc/self/exe", "hi")
+	cmd.Env = append(os.Environ(), "GOEXEC=yes")
+	out, err := cmd.Output()
+	fmt.Printf("out=%q err=%v code=%d\n", strings.TrimSpace(string(out)), err, cmd.ProcessState.ExitCode())
+}
+`), 0o644)
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module goexec\n\ngo 1.26\n"), 0o644)
+	prog := filepath.Join(dir, "goexec")
+	build := exec.Command("go", "build", "-o", prog, ".")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
+	if b, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
+	}
+	code, out, stderr := run(t, bin, "run-elf", prog)
+	want := "out=\"child hi env=yes\" err=exit status 5 code=5\n"
+	if code != 0 || out != want {
+		t.Fatalf("exit %d, stdout %q, want %q; stderr %s", code, out, want, stderr)
+	}
+}
