@@ -21,27 +21,13 @@ func hostErrno(err error) abi.Errno {
 }
 
 // sysRead implements read(2).
-func sysRead(t *Task, a [6]uint64) uint64 {
-	f, ok := t.p.files.Get(int(int32(a[0])))
-	if !ok {
-		return errno(abi.EBADF)
-	}
-	if a[2] == 0 {
-		return 0
-	}
-	buf, err := t.mem().Slice(a[1], min(a[2], 1<<30), vcpu.AccessWrite)
-	if err != nil {
-		return errno(abi.EFAULT)
-	}
-	n, e := f.Read(t, buf)
-	if e != 0 {
-		return errno(e)
-	}
-	return uint64(n)
-}
+func sysRead(t *Task, a [6]uint64) uint64 { return t.rw(a, false) }
 
 // sysWrite implements write(2).
-func sysWrite(t *Task, a [6]uint64) uint64 {
+func sysWrite(t *Task, a [6]uint64) uint64 { return t.rw(a, true) }
+
+// rw is read or write of one guest buffer at the file's position.
+func (t *Task) rw(a [6]uint64, write bool) uint64 {
 	f, ok := t.p.files.Get(int(int32(a[0])))
 	if !ok {
 		return errno(abi.EBADF)
@@ -49,11 +35,21 @@ func sysWrite(t *Task, a [6]uint64) uint64 {
 	if a[2] == 0 {
 		return 0
 	}
-	buf, err := t.mem().Slice(a[1], min(a[2], 1<<30), vcpu.AccessRead)
+	acc := vcpu.AccessWrite // read(2) writes guest memory
+	if write {
+		acc = vcpu.AccessRead
+	}
+	buf, err := t.mem().Slice(a[1], min(a[2], 1<<30), acc)
 	if err != nil {
 		return errno(abi.EFAULT)
 	}
-	n, e := f.Write(t, buf)
+	var n int
+	var e abi.Errno
+	if write {
+		n, e = f.Write(t, buf)
+	} else {
+		n, e = f.Read(t, buf)
+	}
 	if e != 0 {
 		return errno(e)
 	}

@@ -16,29 +16,21 @@ import (
 
 // sysGetpgid implements getpgid(2). A guest process is a host process, so
 // its group and session are the host's.
-func sysGetpgid(t *Task, a [6]uint64) uint64 {
-	pid := int(int32(a[0]))
-	if pid != 0 && pid != t.p.pid {
-		return errno(abi.ESRCH)
-	}
-	pg, err := unix.Getpgid(0)
-	if err != nil {
-		return errno(hostErrno(err))
-	}
-	return uint64(pg)
-}
+func sysGetpgid(t *Task, a [6]uint64) uint64 { return t.hostID(a[0], unix.Getpgid) }
 
 // sysGetsid implements getsid(2).
-func sysGetsid(t *Task, a [6]uint64) uint64 {
-	pid := int(int32(a[0]))
-	if pid != 0 && pid != t.p.pid {
+func sysGetsid(t *Task, a [6]uint64) uint64 { return t.hostID(a[0], unix.Getsid) }
+
+// hostID answers getpgid/getsid for the calling process (pid 0 or its own).
+func (t *Task) hostID(pidArg uint64, get func(int) (int, error)) uint64 {
+	if pid := int(int32(pidArg)); pid != 0 && pid != t.p.pid {
 		return errno(abi.ESRCH)
 	}
-	sid, err := unix.Getsid(0)
+	id, err := get(0)
 	if err != nil {
 		return errno(hostErrno(err))
 	}
-	return uint64(sid)
+	return uint64(id)
 }
 
 // sysSetpgid implements setpgid(2) for the process itself.
