@@ -245,3 +245,14 @@ func (t *FDTable) Dup2File(f File, fd int) {
 		closeFile.Close()
 	}
 }
+
+// installShared puts one open file description at several fds (a fork
+// child's inherited table), replacing what is there.
+func (t *FDTable) installShared(f File, fds []int, cloexec []bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := len(fds)
+	for i, fd := range fds {
+		t.fds[fd] = &fdEntry{file: f, cloexec: cloexec[i], refs: &n}
+	}
+}

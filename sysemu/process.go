@@ -45,12 +45,15 @@ type Config struct {
 	Umask   *uint32
 	Ignored uint64
 	Mask    uint64
-	Argv    []string  // argv[0] included
-	Env     []string  // KEY=VALUE
-	Stdin   *os.File  // guest fd 0
-	Stdout  *os.File  // guest fd 1
-	Stderr  *os.File  // guest fd 2
-	Log     io.Writer // carrick's own diagnostics (stderr when nil)
+	Argv    []string // argv[0] included
+	Env     []string // KEY=VALUE
+	Stdin   *os.File // guest fd 0
+	Stdout  *os.File // guest fd 1
+	Stderr  *os.File // guest fd 2
+	// Shm is the host directory behind /dev/shm when a parent process made
+	// it ("" makes a fresh one, removed at Close).
+	Shm string
+	Log io.Writer // carrick's own diagnostics (stderr when nil)
 }
 
 // ExitStatus is how a guest process ended.
@@ -78,8 +81,10 @@ type Process struct {
 	files *FDTable
 	fs    *fsState
 	shm   string // host directory behind /dev/shm
-	cfg   Config // how the process was started: children inherit the view
-	kids  children
+	// ownShm: this process made shm (the first of its tree) and removes it.
+	ownShm bool
+	cfg    Config // how the process was started: children inherit the view
+	kids   children
 	// vfork and parent are set in a vfork child until it execs or exits.
 	vfork  *vforkState
 	parent *Process
@@ -134,6 +139,34 @@ type NewMachine func(mem *vcpu.Memory) vcpu.Machine
 
 // Start loads the program and returns a process ready to Run.
 func Start(cfg Config, newMachine NewMachine) (*Process, error) {
+	p, err := newProcess(cfg, newMachine)
+	if err != nil {
+		return nil, err
+	}
+	f, argv, err := openProgram(p.fs.view, p.fs.cwd, cfg.Path, cfg.Argv)
+	if err != nil {
+		return p.fail(err)
+	}
+	defer f.Close()
+	p.exe = f.Path(p.fs.view)
+	for sig := 1; sig <= abi.NSIG; sig++ {
+		if cfg.Ignored&(1<<(sig-1)) != 0 {
+			p.sig.actions[sig][0] = abi.SIG_IGN
+		}
+	}
+	entry, err := p.loadImage(f, cfg.Path, argv, cfg.Env)
+	if err != nil {
+		return p.fail(err)
+	}
+	main := p.newTask(p.pid)
+	main.sigmask = cfg.Mask &^ unblockable
+	main.start = vcpu.Regs{SP: p.stack.SP, PC: entry}
+	return p, nil
+}
+
+// newProcess makes a process with an empty address space, the file view,
+// working directory, umask and fds of cfg, and no threads.
+func newProcess(cfg Config, newMachine NewMachine) (*Process, error) {
 	root := cfg.Root
 	if root == "" {
 		root = "/"
@@ -144,12 +177,18 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 	}
 	machine := newMachine(mem)
 	feat := machine.Features()
-	shm, err := os.MkdirTemp("", "carrick-shm-")
-	if err != nil {
-		mem.Close()
-		return nil, err
+	// /dev/shm is one directory for a whole tree of guest processes: the
+	// first one makes it, children are told its path.
+	shm, ownShm := cfg.Shm, false
+	if shm == "" {
+		if shm, err = os.MkdirTemp("", "carrick-shm-"); err != nil {
+			machine.Close()
+			mem.Close()
+			return nil, err
+		}
+		ownShm = true
+		os.Chmod(shm, 0o777|os.ModeSticky) // drwxrwxrwt, like a tmpfs /dev/shm
 	}
-	os.Chmod(shm, 0o777|os.ModeSticky) // drwxrwxrwt, like a tmpfs /dev/shm
 	table := &procTable{}
 	proc := procfs.NewProc(procfs.System{
 		KernelRelease: KernelRelease, KernelVersion: KernelVersion,
@@ -163,50 +202,37 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		{Guest: "/dev", Synthetic: procfs.NewDev(procfs.DevConfig{})},
 		{Guest: "/dev/shm", Host: shm},
 	}, cfg.Mounts...)
-	view, err := rootfs.New(root, rootfs.Options{Mounts: mounts, Metadata: metadataMode(cfg.Metadata)})
-	if err != nil {
-		mem.Close()
-		os.RemoveAll(shm)
-		return nil, err
-	}
-	fail := func(err error) (*Process, error) {
-		view.Close()
-		mem.Close()
-		os.RemoveAll(shm)
-		return nil, err
-	}
-	fs := newFSState(view)
-	if cfg.Dir != "" {
-		d, e := view.OpenDir(view.Root(), cfg.Dir)
-		if e != 0 {
-			return fail(fmt.Errorf("working directory %s: %w", cfg.Dir, e))
-		}
-		fs.cwd = d
-	}
-	f, argv, err := openProgram(view, fs.cwd, cfg.Path, cfg.Argv)
-	if err != nil {
-		return fail(err)
-	}
-	defer f.Close()
 	p := &Process{
 		machine: machine,
 		shm:     shm,
+		ownShm:  ownShm,
 		mm:      mm.New(mem),
 		pid:     os.Getpid(),
 		log:     cfg.Log,
-		fs:      fs,
 		cfg:     cfg,
 		rlim:    defaultRlimits(),
-		exe:     f.Path(view),
 		tasks:   map[int]*Task{},
 		done:    make(chan struct{}),
+		files:   newFDTable(),
 	}
+	view, err := rootfs.New(root, rootfs.Options{Mounts: mounts, Metadata: metadataMode(cfg.Metadata)})
+	if err != nil {
+		p.fail(nil)
+		return nil, err
+	}
+	p.fs = newFSState(view)
 	table.p = p
 	if p.log == nil {
 		p.log = os.Stderr
 	}
 	p.nextTID.Store(int64(p.pid))
-	p.files = newFDTable()
+	if cfg.Dir != "" {
+		d, e := view.OpenDir(view.Root(), cfg.Dir)
+		if e != 0 {
+			return p.fail(fmt.Errorf("working directory %s: %w", cfg.Dir, e))
+		}
+		p.fs.cwd = d
+	}
 	for fd, f := range []*os.File{cfg.Stdin, cfg.Stdout, cfg.Stderr} {
 		if f != nil {
 			p.files.Install(newHostFile(f, false), fd, false)
@@ -216,22 +242,23 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 		p.files.Dup2File(newHostFile(f, true), fd)
 	}
 	if cfg.Umask != nil {
-		fs.umask = *cfg.Umask
+		p.fs.umask = *cfg.Umask
 	}
-	for sig := 1; sig <= abi.NSIG; sig++ {
-		if cfg.Ignored&(1<<(sig-1)) != 0 {
-			p.sig.actions[sig][0] = abi.SIG_IGN
-		}
-	}
-
-	entry, err := p.loadImage(f, cfg.Path, argv, cfg.Env)
-	if err != nil {
-		return fail(err)
-	}
-	main := p.newTask(p.pid)
-	main.sigmask = cfg.Mask &^ unblockable
-	main.start = vcpu.Regs{SP: p.stack.SP, PC: entry}
 	return p, nil
+}
+
+// fail releases what newProcess made and returns err.
+func (p *Process) fail(err error) (*Process, error) {
+	if p.fs != nil {
+		p.fs.close()
+	}
+	p.files.CloseAll()
+	p.machine.Close()
+	p.mm.Memory().Close()
+	if p.ownShm {
+		os.RemoveAll(p.shm)
+	}
+	return nil, err
 }
 
 // Run runs the process until it exits and returns how it ended.
@@ -255,7 +282,9 @@ func (p *Process) Close() {
 	p.machine.Close()
 	p.mm.Memory().Close()
 	p.fs.close()
-	os.RemoveAll(p.shm)
+	if p.ownShm {
+		os.RemoveAll(p.shm)
+	}
 }
 
 // Compat returns the record of what the guest asked for that carrick does

@@ -35,9 +35,7 @@ func sysMmap(t *Task, a [6]uint64) uint64 {
 		return t.mmapFile(addr, length, prot, flags, fd, a[5])
 	}
 	if typ != abi.MAP_PRIVATE {
-		// Shared anonymous memory needs shareable backing (fork).
-		t.p.compat.Record("flag:mmap MAP_SHARED|MAP_ANONYMOUS")
-		return errno(abi.EINVAL)
+		return t.mmapSharedAnon(addr, length, prot, flags)
 	}
 	r, e := t.p.mm.Mmap(addr, length, prot, flags)
 	if e != 0 {
@@ -103,8 +101,17 @@ func (t *Task) mmapFile(addr, length uint64, prot vcpu.Prot, flags uint64, fd in
 		return errno(abi.EACCES)
 	}
 	if flags&abi.MAP_TYPE != abi.MAP_PRIVATE {
-		r, e := t.p.mm.MmapFile(addr, length, prot, flags, hfd, int64(off), name)
+		// The VMA keeps its own descriptor: the guest may close fd, and a
+		// fork child maps the same file again.
+		dup, err := unix.Dup(hfd)
+		if err != nil {
+			return errno(hostErrno(err))
+		}
+		unix.CloseOnExec(dup)
+		bf := os.NewFile(uintptr(dup), name)
+		r, e := t.p.mm.MmapFile(addr, length, prot, flags, bf, int64(off), name)
 		if e != 0 {
+			bf.Close()
 			return errno(e)
 		}
 		return r
@@ -126,6 +133,29 @@ func (t *Task) mmapFile(addr, length uint64, prot vcpu.Prot, flags uint64, fd in
 			return errno(abi.ENOMEM)
 		}
 		done += uint64(n)
+	}
+	return r
+}
+
+// mmapSharedAnon maps shared anonymous memory: a host file nobody else can
+// name backs it, so that fork children map the same pages (Linux names it
+// /dev/zero in /proc/self/maps).
+func (t *Task) mmapSharedAnon(addr, length uint64, prot vcpu.Prot, flags uint64) uint64 {
+	if length == 0 || mm.PageUp(length) == 0 || length > vcpu.GuestSpaceSize {
+		return errno(abi.EINVAL)
+	}
+	f, err := anonFile("carrick-shared")
+	if err != nil {
+		return errno(hostErrno(err))
+	}
+	if err := f.Truncate(int64(mm.PageUp(length))); err != nil {
+		f.Close()
+		return errno(abi.ENOMEM)
+	}
+	r, e := t.p.mm.MmapFile(addr, length, prot, flags, f, 0, "/dev/zero (deleted)")
+	if e != 0 {
+		f.Close()
+		return errno(e)
 	}
 	return r
 }

@@ -41,17 +41,77 @@ func sysExitGroup(t *Task, a [6]uint64) uint64 {
 	return 0
 }
 
-// sysClone implements clone(2) for threads (CLONE_VM|CLONE_THREAD). New
-// processes (fork, vfork) arrive with the process model.
+// sysClone implements clone(2): arm64's argument order is flags, stack,
+// parent_tid, tls, child_tid.
 func sysClone(t *Task, a [6]uint64) uint64 {
-	flags, stack, ptid, tls, ctid := a[0], a[1], a[2], a[3], a[4]
-	const thread = abi.CLONE_VM | abi.CLONE_THREAD | abi.CLONE_SIGHAND
-	if flags&thread != thread {
-		if flags&(abi.CLONE_VM|abi.CLONE_VFORK) == abi.CLONE_VM|abi.CLONE_VFORK && flags&abi.CLONE_THREAD == 0 {
-			return t.vforkClone(flags, stack)
+	return t.clone(a[0], a[1], a[2], a[3], a[4])
+}
+
+// sysClone3 implements clone3(2) on the same paths as clone.
+func sysClone3(t *Task, a [6]uint64) uint64 {
+	var ca abi.CloneArgs
+	size := a[1]
+	if size < abi.CloneArgsSizeVer0 || size > 4096 {
+		return errno(abi.EINVAL)
+	}
+	b := abi.Bytes(&ca)
+	if t.copyIn(a[0], b[:min(size, uint64(len(b)))]) != nil {
+		return errno(abi.EFAULT)
+	}
+	if size > uint64(len(b)) { // a newer struct: the extra bytes must be zero
+		extra := make([]byte, size-uint64(len(b)))
+		if t.copyIn(a[0]+uint64(len(b)), extra) != nil {
+			return errno(abi.EFAULT)
 		}
-		t.p.compat.Record("flag:clone without CLONE_THREAD or CLONE_VFORK (fork)")
-		return errno(abi.ENOSYS)
+		for _, c := range extra {
+			if c != 0 {
+				return errno(abi.E2BIG)
+			}
+		}
+	}
+	if ca.ExitSignal > abi.NSIG || ca.Flags&0xff != 0 || ca.SetTIDSize != 0 || ca.Cgroup != 0 {
+		if ca.SetTIDSize != 0 || ca.Cgroup != 0 {
+			t.p.compat.Record("flag:clone3 set_tid/cgroup")
+		}
+		return errno(abi.EINVAL)
+	}
+	if (ca.Stack == 0) != (ca.StackSize == 0) {
+		return errno(abi.EINVAL)
+	}
+	sp := uint64(0)
+	if ca.Stack != 0 {
+		sp = ca.Stack + ca.StackSize
+	}
+	return t.clone(ca.Flags|ca.ExitSignal, sp, ca.ParentTID, ca.TLS, ca.ChildTID)
+}
+
+// clone starts a thread (CLONE_VM|CLONE_THREAD), a vfork child
+// (CLONE_VM|CLONE_VFORK) or a forked process (no CLONE_VM).
+func (t *Task) clone(flags, stack, ptid, tls, ctid uint64) uint64 {
+	const thread = abi.CLONE_VM | abi.CLONE_THREAD | abi.CLONE_SIGHAND
+	const nsFlags = 0x7e020000 // CLONE_NEW*: namespaces are the container's business
+	if flags&nsFlags != 0 {
+		t.p.compat.Record("flag:clone namespaces")
+		return errno(abi.EPERM)
+	}
+	if flags&abi.CLONE_THREAD != 0 && flags&thread != thread || flags&abi.CLONE_SIGHAND != 0 && flags&abi.CLONE_VM == 0 {
+		return errno(abi.EINVAL)
+	}
+	if flags&thread != thread {
+		if flags&abi.CLONE_VM != 0 {
+			if flags&abi.CLONE_VFORK != 0 {
+				return t.vforkClone(flags, stack)
+			}
+			// A process sharing memory without vfork's pause would need
+			// the address space in two host processes.
+			t.p.compat.Record("flag:clone CLONE_VM without CLONE_THREAD or CLONE_VFORK")
+			return errno(abi.ENOSYS)
+		}
+		if flags&(abi.CLONE_FILES|abi.CLONE_FS|abi.CLONE_PIDFD) != 0 {
+			t.p.compat.Record("flag:clone fork with CLONE_FILES/CLONE_FS/CLONE_PIDFD")
+			return errno(abi.ENOSYS)
+		}
+		return t.forkClone(flags, stack, ptid, tls, ctid)
 	}
 	tid := t.p.allocTID()
 	child := t.p.newTask(tid)

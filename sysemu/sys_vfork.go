@@ -3,8 +3,8 @@ package sysemu
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
-	"os/exec"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -37,7 +37,15 @@ type ChildSpec struct {
 	// Ignored signals stay ignored across exec; Mask is the signal mask.
 	Ignored uint64
 	Mask    uint64
+	// Shm is the parent's /dev/shm directory: one for the process tree.
+	Shm string
+	// Fork, when set, makes the child a copy of its parent (fork) instead
+	// of a new program (vfork + exec).
+	Fork *ForkState
 }
+
+// writeSpec sends spec to a child.
+func writeSpec(w io.Writer, spec *ChildSpec) error { return json.NewEncoder(w).Encode(spec) }
 
 // ChildCommand is the argument that puts carrick in child mode; the CLI
 // registers it.
@@ -156,28 +164,11 @@ func (t *Task) spawnExec(path string, argv, env []string) abi.Errno {
 			f.Close()
 		}
 	}()
-	self, err := os.Executable()
-	if err != nil {
-		return abi.ENOEXEC
-	}
-	pr, pw, err := os.Pipe()
+	spec.Shm = cp.shm
+	pid, err := startChild(&spec, extra)
 	if err != nil {
 		return abi.EAGAIN
 	}
-	cmd := exec.Command(self, ChildCommand)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.ExtraFiles = append([]*os.File{pr}, extra...)
-	cmd.Env = os.Environ()
-	if err := cmd.Start(); err != nil {
-		pr.Close()
-		pw.Close()
-		return abi.EAGAIN
-	}
-	pr.Close()
-	json.NewEncoder(pw).Encode(&spec)
-	pw.Close()
-	pid := cmd.Process.Pid
-	cmd.Process.Release() // the guest parent reaps it with wait4
 	cp.vfork.execed = true
 	cp.files.CloseAll() // the new process has its own copies
 	cp.vfork.done <- pid

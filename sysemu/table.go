@@ -149,7 +149,7 @@ func syscallTableRows() map[uint64]syscallEntry {
 		abi.SYS_EXECVE:            full(sysExecve),
 		abi.SYS_EXECVEAT:          full(sysExecveat),
 		abi.SYS_WAIT4:             partial(sysWait4, "children from vfork+exec (host child processes); fork is not implemented"),
-		abi.SYS_CLONE:             partial(sysClone, "threads, and CLONE_VM|CLONE_VFORK followed by execve (a host child process); fork is not implemented"),
+		abi.SYS_CLONE:             partial(sysClone, "threads; vfork (CLONE_VM|CLONE_VFORK) shares memory until execve; fork starts a host child process with a copy of the touched memory; namespaces, CLONE_VM without THREAD or VFORK, and fork with CLONE_FILES/FS/PIDFD are not"),
 		abi.SYS_SET_TID_ADDRESS:   full(sysSetTidAddress),
 		abi.SYS_SET_ROBUST_LIST:   full(sysSetRobustList),
 		abi.SYS_GET_ROBUST_LIST:   partial(sysGetRobustList, "the calling thread only"),
@@ -223,7 +223,7 @@ func syscallTableRows() map[uint64]syscallEntry {
 		abi.SYS_SETRLIMIT:              full(sysSetrlimit),
 		// Deliberate answers of a kernel without the feature.
 		abi.SYS_RSEQ:   byDesign(abi.ENOSYS, "as a kernel without CONFIG_RSEQ; glibc and others fall back"),
-		abi.SYS_CLONE3: byDesign(abi.ENOSYS, "as a kernel before 5.3; glibc falls back to clone"),
+		abi.SYS_CLONE3: partial(sysClone3, "as clone; set_tid and cgroup are not"),
 	}
 }
 

@@ -437,3 +437,21 @@ func mmapFixed(addr unsafe.Pointer, length uint64, prot, flags, fd int, offset i
 	}
 	return p, err
 }
+
+// Access runs fn on the host memory behind [addr, addr+n) regardless of
+// guest protection (raised for the call only): fork copies pages out of a
+// parent and into a child through it. The range must be mapped.
+func (m *Memory) Access(addr, n uint64, write bool, fn func(host []byte)) error {
+	return m.force(addr, n, write, fn)
+}
+
+// Resident calls fn for each run of pages in [addr, addr+length) that the
+// guest has touched (resident or swapped out on the host), so that copying
+// an address space costs what it uses, not what it reserved. The range
+// must be page aligned.
+func (m *Memory) Resident(addr, length uint64, fn func(start, end uint64)) error {
+	if err := m.checkRange(addr, length); err != nil {
+		return err
+	}
+	return residentRuns(m.hostSlice(addr, length), func(lo, hi uint64) { fn(addr+lo, addr+hi) })
+}

@@ -14,7 +14,7 @@ import (
 )
 
 // runChild is carrick's internal child mode: a guest process started by a
-// guest's vfork + execve in another carrick process. The spec arrives as
+// guest's vfork + execve or fork in another carrick process. The spec arrives as
 // JSON on fd 3, the guest's fds as fds 4 and up. The exit status is the
 // guest's; a guest killed by a signal kills this process with that signal,
 // so the guest parent's wait4 sees WIFSIGNALED.
@@ -23,6 +23,15 @@ func runChild() {
 	if err := json.NewDecoder(os.NewFile(3, "spec")).Decode(&spec); err != nil {
 		fmt.Fprintln(os.Stderr, "carrick: child: bad spec:", err)
 		os.Exit(127)
+	}
+	if spec.Fork != nil {
+		newMachine, _ := backend("auto")
+		p, err := sysemu.StartForked(&spec, newMachine)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "carrick:", err)
+			os.Exit(127)
+		}
+		exitLike(p)
 	}
 	files := map[int]*os.File{}
 	for guest, host := range spec.FDs {
@@ -44,6 +53,11 @@ func runChild() {
 		}
 		os.Exit(126)
 	}
+	exitLike(p)
+}
+
+// exitLike runs the guest and ends this process the way the guest ended.
+func exitLike(p *sysemu.Process) {
 	p.ForwardHostSignals()
 	st := p.Run()
 	if st.Signal != 0 {

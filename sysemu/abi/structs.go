@@ -272,3 +272,24 @@ const (
 	DT_LNK     = 10
 	DT_SOCK    = 12
 )
+
+// CloneArgs is struct clone_args of clone3(2) (version 2: 88 bytes).
+type CloneArgs struct {
+	Flags      uint64
+	PidFD      uint64
+	ChildTID   uint64
+	ParentTID  uint64
+	ExitSignal uint64
+	Stack      uint64
+	StackSize  uint64
+	TLS        uint64
+	SetTID     uint64
+	SetTIDSize uint64
+	Cgroup     uint64
+}
+
+// Sizes of struct clone_args: the first version (up to tls) and this one.
+const (
+	CloneArgsSizeVer0 = 64
+	SizeofCloneArgs   = 88
+)

@@ -27,6 +27,7 @@ func TestStructSizes(t *testing.T) {
 	check("utsname", unsafe.Sizeof(Utsname{}), binary.Size(Utsname{}), SizeofUtsname)
 	check("sysinfo", unsafe.Sizeof(Sysinfo{}), binary.Size(Sysinfo{}), SizeofSysinfo)
 	check("rusage", unsafe.Sizeof(Rusage{}), binary.Size(Rusage{}), SizeofRusage)
+	check("clone_args", unsafe.Sizeof(CloneArgs{}), binary.Size(CloneArgs{}), SizeofCloneArgs)
 	check("sigaction", unsafe.Sizeof(Sigaction{}), binary.Size(Sigaction{}), SizeofSigaction)
 	check("stack_t", unsafe.Sizeof(StackT{}), binary.Size(StackT{}), SizeofStackT)
 	if o := unsafe.Offsetof(Dirent64Header{}.Type); o != SizeofDirent64Header-1 {
@@ -60,6 +61,7 @@ func TestStructOffsets(t *testing.T) {
 		{"sysinfo.totalhigh", unsafe.Offsetof(Sysinfo{}.Totalhigh), 88},
 		{"sysinfo.mem_unit", unsafe.Offsetof(Sysinfo{}.MemUnit), 104},
 		{"rusage.ru_maxrss", unsafe.Offsetof(Rusage{}.Maxrss), 32},
+		{"clone_args.tls", unsafe.Offsetof(CloneArgs{}.TLS), 56},
 		{"stack_t.ss_size", unsafe.Offsetof(StackT{}.Size), 16},
 	} {
 		if c.got != c.want {

@@ -1,6 +1,7 @@
 package mm
 
 import (
+	"os"
 	"sort"
 	"sync"
 
@@ -14,6 +15,20 @@ type VMA struct {
 	Prot       vcpu.Prot
 	Shared     bool
 	Name       string // "[heap]", "[stack]", a file path, or ""
+	// Backing is the host file behind a shared mapping and Offset the file
+	// offset of Start: kept so that a fork child can map the same pages.
+	Backing *os.File
+	Offset  int64
+}
+
+// part is the piece [lo, hi) of v, with its file offset moved along.
+func (v VMA) part(lo, hi uint64) VMA {
+	w := v
+	w.Start, w.End = lo, hi
+	if w.Backing != nil {
+		w.Offset += int64(lo - v.Start)
+	}
+	return w
 }
 
 // MM is a process's memory manager.
@@ -67,14 +82,10 @@ func (m *MM) remove(start, end uint64) {
 			continue
 		}
 		if v.Start < start {
-			w := v
-			w.End = start
-			out = append(out, w)
+			out = append(out, v.part(v.Start, start))
 		}
 		if v.End > end {
-			w := v
-			w.Start = end
-			out = append(out, w)
+			out = append(out, v.part(end, v.End))
 		}
 	}
 	m.vmas = out
@@ -134,16 +145,51 @@ func (m *MM) Mmap(addr, length uint64, prot vcpu.Prot, flags uint64) (uint64, ab
 	})
 }
 
-// MmapFile implements a shared file mapping of host fd at offset.
-func (m *MM) MmapFile(addr, length uint64, prot vcpu.Prot, flags uint64, fd int, offset int64, name string) (uint64, abi.Errno) {
+// MmapFile implements a shared mapping of the host file f at offset; the
+// VMA keeps f (the caller's own descriptor, not closed here).
+func (m *MM) MmapFile(addr, length uint64, prot vcpu.Prot, flags uint64, f *os.File, offset int64, name string) (uint64, abi.Errno) {
 	return m.mmap(addr, length, flags, func(a, n uint64) error {
-		if err := m.mem.MapFile(a, n, prot, fd, offset, true); err != nil {
+		if err := m.mem.MapFile(a, n, prot, int(f.Fd()), offset, true); err != nil {
 			return err
 		}
 		m.remove(a, a+n)
-		m.insert(VMA{Start: a, End: a + n, Prot: prot, Shared: true, Name: name})
+		m.insert(VMA{Start: a, End: a + n, Prot: prot, Shared: true, Name: name, Backing: f, Offset: offset})
 		return nil
 	})
+}
+
+// Restore recreates a VMA of a forked parent at its address: fresh private
+// memory (filled by the caller) or the same shared file pages.
+func (m *MM) Restore(v VMA) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := v.End - v.Start
+	var err error
+	if v.Backing != nil {
+		err = m.mem.MapFile(v.Start, n, v.Prot, int(v.Backing.Fd()), v.Offset, true)
+	} else {
+		err = m.mem.Map(v.Start, n, v.Prot)
+	}
+	if err != nil {
+		return err
+	}
+	m.remove(v.Start, v.End)
+	m.insert(v)
+	return nil
+}
+
+// BrkRange returns the heap's start and the current break.
+func (m *MM) BrkRange() (start, brk uint64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.brkStart, m.brk
+}
+
+// SetBrkRange sets the heap's start and break (a fork child's).
+func (m *MM) SetBrkRange(start, brk uint64) {
+	m.mu.Lock()
+	m.brkStart, m.brk = start, brk
+	m.mu.Unlock()
 }
 
 // mmap places a mapping per flags and calls do to make it.
@@ -247,8 +293,8 @@ func (m *MM) Mprotect(addr, length uint64, prot vcpu.Prot) abi.Errno {
 	var parts []VMA
 	for _, v := range m.vmas {
 		if v.Start < end && v.End > addr {
-			w := v
-			w.Start, w.End, w.Prot = max(v.Start, addr), min(v.End, end), prot
+			w := v.part(max(v.Start, addr), min(v.End, end))
+			w.Prot = prot
 			parts = append(parts, w)
 		}
 	}

@@ -1,6 +1,7 @@
 package mm
 
 import (
+	"os"
 	"testing"
 
 	"github.com/carrick-go/carrick/sysemu/abi"
@@ -107,5 +108,55 @@ func TestMadviseDontneedZeroes(t *testing.T) {
 	m.Memory().Read(a, b)
 	if b[0] != 0 {
 		t.Fatal("MADV_DONTNEED did not zero private anonymous memory")
+	}
+}
+
+// A shared file mapping split by munmap and mprotect keeps, in each piece,
+// the file offset of its own first page, so that a fork child maps the
+// same file pages at the same addresses.
+func TestSharedMappingOffsetsFollowSplits(t *testing.T) {
+	m := newMM(t)
+	f, err := os.CreateTemp(t.TempDir(), "backing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Truncate(8 * PageSize); err != nil {
+		t.Fatal(err)
+	}
+	a, e := m.MmapFile(0, 6*PageSize, rw, abi.MAP_SHARED, f, 2*PageSize, "file")
+	if e != 0 {
+		t.Fatal(e)
+	}
+	if e := m.Munmap(a+PageSize, PageSize); e != 0 {
+		t.Fatal(e)
+	}
+	if e := m.Mprotect(a+3*PageSize, PageSize, vcpu.ProtRead); e != 0 {
+		t.Fatal(e)
+	}
+	want := map[uint64]int64{a: 2 * PageSize, a + 2*PageSize: 4 * PageSize, a + 3*PageSize: 5 * PageSize, a + 4*PageSize: 6 * PageSize}
+	got := map[uint64]int64{}
+	for _, v := range m.VMAs() {
+		if v.Backing != f {
+			t.Fatalf("VMA %#x lost its backing file", v.Start)
+		}
+		got[v.Start] = v.Offset
+	}
+	if len(got) != len(want) {
+		t.Fatalf("VMAs %v, want starts and offsets %v", got, want)
+	}
+	for s, off := range want {
+		if got[s] != off {
+			t.Errorf("VMA at %#x: offset %#x, want %#x", s, got[s], off)
+		}
+	}
+	// The pages really are the file's: a store shows in the file.
+	if err := m.Memory().Write(a+4*PageSize, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 1)
+	f.ReadAt(b, 6*PageSize)
+	if b[0] != 'x' {
+		t.Fatalf("file byte %q, want the store through the mapping", b)
 	}
 }
