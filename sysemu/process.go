@@ -93,6 +93,7 @@ type Process struct {
 	exe    string // guest path of the program, for /proc/self/exe
 	sig    signalState
 	futex  futexTable
+	frz    freezer // stops the other threads while fork copies memory
 	compat Compat
 
 	sigreturn  uint64 // return address for handlers without SA_RESTORER

@@ -130,8 +130,11 @@ func (t *Task) forkClone(flags, stack, ptid, tls, ctid uint64) uint64 {
 	}
 	defer pages.Close()
 	fs.PagesFD = pass(int(pages.Fd()), "pages")
+	thaw := p.freezeOthers(t)
 	fs.BrkStart, fs.Brk = p.mm.BrkRange()
-	if e := t.forkMemory(fs, pages, pass); e != 0 {
+	e := t.forkMemory(fs, pages, pass)
+	thaw()
+	if e != 0 {
 		return errno(e)
 	}
 	t.forkFiles(fs, pass)
@@ -203,23 +206,6 @@ func pwriteAll(fd int, b []byte, off int64) (int, error) {
 		done += n
 	}
 	return done, nil
-}
-
-func preadAll(fd int, b []byte, off int64) error {
-	for done := 0; done < len(b); {
-		n, err := unix.Pread(fd, b[done:], off+int64(done))
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return fmt.Errorf("page file ends at %d", off+int64(done))
-		}
-		done += n
-	}
-	return nil
 }
 
 // forkFiles records the fd table: one entry per open file description.
@@ -340,14 +326,15 @@ func StartForked(spec *ChildSpec, newMachine NewMachine) (*Process, error) {
 	if err != nil {
 		return p.fail(err)
 	}
+	// The touched pages are mapped privately from the page file: no copy
+	// here, and the host shares them until either side writes.
 	mem := p.mm.Memory()
 	for _, r := range fs.Pages {
-		var rerr error
-		err := mem.Access(r.Addr, r.Len, true, func(host []byte) { rerr = preadAll(int(pf.Fd()), host, r.Off) })
-		if err == nil {
-			err = rerr
+		prot, ok := mem.ProtAt(r.Addr)
+		if !ok {
+			return p.fail(fmt.Errorf("fork: pages at %#x outside the VMAs", r.Addr))
 		}
-		if err != nil {
+		if err := mem.MapFile(r.Addr, r.Len, prot, int(pf.Fd()), r.Off, false); err != nil {
 			return p.fail(fmt.Errorf("fork: restoring memory at %#x: %w", r.Addr, err))
 		}
 	}

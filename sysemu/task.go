@@ -37,6 +37,9 @@ type Task struct {
 	// closed when its goroutine has stopped.
 	killed atomic.Bool
 	ended  chan struct{}
+	// inGuest is set while the thread runs guest code (fork waits for
+	// such threads to stop before it copies memory).
+	inGuest atomic.Bool
 }
 
 // run creates the task's vCPU on this goroutine and runs the thread until it
@@ -62,7 +65,11 @@ func (t *Task) run(ready chan<- error) {
 		cpu.SetFPRegs(t.startFP)
 	}
 	for !t.p.exiting() && !t.killed.Load() {
+		if !t.enterGuest() {
+			continue // parked while another thread forked
+		}
 		ex := cpu.Run()
+		t.inGuest.Store(false)
 		switch ex.Kind {
 		case vcpu.ExitSyscall:
 			if t.syscall() {
