@@ -246,7 +246,9 @@ func (ep *epollFile) wait(t *Task, max int, timeout time.Duration) ([][2]uint64,
 }
 
 // sleepOn waits for a token on ch or for d to pass (forever if d < 0). A
-// signal for the thread gives EINTR; so does the process exiting.
+// signal for the thread, or the process exiting, ends the wait with
+// errRestartSys: the syscall restarts or returns EINTR as the signal's
+// action says (resolveRestart). Calls with other rules convert it.
 func (t *Task) sleepOn(ch <-chan struct{}, d time.Duration) abi.Errno {
 	var timer <-chan time.Time
 	if d >= 0 {
@@ -261,10 +263,10 @@ func (t *Task) sleepOn(ch <-chan struct{}, d time.Duration) abi.Errno {
 		case <-timer:
 			return 0
 		case <-t.p.done:
-			return abi.EINTR
+			return errRestartSys
 		case <-t.wake:
 			if t.signalPending() {
-				return abi.EINTR
+				return errRestartSys
 			}
 		}
 	}
@@ -306,14 +308,16 @@ func (t *Task) epollWait(epfd, events, maxEvents uint64, timeout time.Duration, 
 	if max <= 0 || max > 1<<16 {
 		return errno(abi.EINVAL)
 	}
-	restore, e := t.tempSigmask(sigmask, sigsize)
+	end, e := t.tempSigmask(sigmask, sigsize)
 	if e != 0 {
 		return errno(e)
 	}
-	defer restore()
 	out, e := ep.wait(t, max, timeout)
+	end(e != 0)
 	if e != 0 {
-		return errno(e)
+		// epoll_wait is never restarted, whatever the handler's flags:
+		// even a stop and continue make it EINTR, as on Linux.
+		return errno(abi.EINTR)
 	}
 	b := make([]byte, len(out)*abi.SizeofEpollEvent)
 	for i, ev := range out {

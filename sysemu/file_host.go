@@ -29,15 +29,16 @@ func newHostFile(f *os.File, owned bool) *hostFile {
 	return &hostFile{f: f, fd: fd, owned: owned, stream: stream}
 }
 
-// waitFD waits until fd is ready for events, interruptibly: EINTR when a
-// signal is pending for t or its process is exiting. A non-blocking fd
-// never waits (the host call then says EAGAIN).
+// waitFD waits until fd is ready for events, interruptibly: errRestartSys
+// (a restart, or EINTR, as the signal's action says) when a signal is
+// pending for t or its process is exiting. A non-blocking fd never waits
+// (the host call then says EAGAIN).
 func (t *Task) waitFD(fd int, events int16) abi.Errno {
 	pfd := []unix.PollFd{{Fd: int32(fd), Events: events}}
 	if n, _ := unix.Poll(pfd, 0); n > 0 {
 		return 0
 	}
-	if fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0); err == nil && fl&unix.O_NONBLOCK != 0 {
+	if nonblocking(fd) {
 		return 0
 	}
 	for {
@@ -45,16 +46,22 @@ func (t *Task) waitFD(fd int, events int16) abi.Errno {
 			return 0
 		}
 		if t.p.exiting() {
-			return abi.EINTR
+			return errRestartSys
 		}
 		select {
 		case <-t.wake:
 			if t.signalPending() {
-				return abi.EINTR
+				return errRestartSys
 			}
 		default:
 		}
 	}
+}
+
+// nonblocking reports whether the host fd's description is O_NONBLOCK.
+func nonblocking(fd int) bool {
+	fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+	return err == nil && fl&unix.O_NONBLOCK != 0
 }
 
 func (h *hostFile) HostFD() int { return h.fd }
@@ -75,12 +82,39 @@ func (h *hostFile) Read(t *Task, p []byte) (int, abi.Errno) {
 	return n, 0
 }
 
+// streamChunk bounds one host write to a stream: poll's POLLOUT on a pipe
+// promises room for PIPE_BUF bytes, no more, so a bigger write could block
+// in the host where no signal reaches it.
+const streamChunk = 4096
+
 func (h *hostFile) Write(t *Task, p []byte) (int, abi.Errno) {
-	if h.stream && t != nil {
+	if !h.stream || t == nil || nonblocking(h.fd) {
+		return h.write(t, p)
+	}
+	// A blocking write to a stream goes in chunks, waiting interruptibly
+	// for room before each; interrupted after some bytes, it returns
+	// their count, as Linux's pipe_write does.
+	done := 0
+	for done < len(p) {
 		if e := t.waitFD(h.fd, unix.POLLOUT); e != 0 {
+			if done > 0 {
+				return done, 0
+			}
 			return 0, e
 		}
+		n, e := h.write(t, p[done:min(len(p), done+streamChunk)])
+		if e != 0 {
+			if done > 0 {
+				return done, 0
+			}
+			return 0, e
+		}
+		done += n
 	}
+	return done, 0
+}
+
+func (h *hostFile) write(t *Task, p []byte) (int, abi.Errno) {
 	n, err := hostWrite(h.fd, p)
 	if n == 0 && err != nil {
 		if err == unix.EPIPE && t != nil {

@@ -69,11 +69,11 @@ wait:
 		case <-timeout:
 			break wait
 		case <-t.p.done:
-			result = abi.EINTR
+			result = errRestartSys
 			break wait
 		case <-t.wake:
 			if t.signalPending() {
-				result = abi.EINTR
+				result = errRestartSys
 				break wait
 			}
 		}
@@ -183,10 +183,7 @@ func sysFutex(t *Task, a [6]uint64) uint64 {
 				deadline = time.Now().Add(ts - monotonicNow())
 			}
 		}
-		if e := t.p.futex.wait(t, addr, val, bitset, deadline); e != 0 {
-			return errno(e)
-		}
-		return 0
+		return t.futexWait(addr, val, bitset, deadline)
 	case abi.FUTEX_WAKE, abi.FUTEX_WAKE_BITSET:
 		bitset := uint32(abi.FUTEX_BITSET_MATCH_ANY)
 		if cmd == abi.FUTEX_WAKE_BITSET {
@@ -215,6 +212,22 @@ func sysFutex(t *Task, a [6]uint64) uint64 {
 	}
 	t.p.compat.Record("flag:futex op " + itoa(cmd))
 	return errno(abi.ENOSYS)
+}
+
+// futexWait is FUTEX_WAIT's blocking part. Interrupted, a wait without a
+// timeout restarts as any call (errRestartSys); one with a timeout restarts
+// through restart_syscall with the same deadline, or returns EINTR when a
+// handler runs, as Linux's futex_wait_restart.
+func (t *Task) futexWait(addr uint64, val, bitset uint32, deadline time.Time) uint64 {
+	e := t.p.futex.wait(t, addr, val, bitset, deadline)
+	if e == errRestartSys && !deadline.IsZero() {
+		t.restartFn = func(t *Task) uint64 { return t.futexWait(addr, val, bitset, deadline) }
+		return errno(errRestartBlock)
+	}
+	if e != 0 {
+		return errno(e)
+	}
+	return 0
 }
 
 // wakeOp implements FUTEX_WAKE_OP: atomically apply the encoded operation

@@ -49,7 +49,8 @@ func guestPollEvents(h int16) int16 {
 }
 
 // pollWait runs check until it reports something or the timeout passes
-// (timeout < 0: forever). It returns EINTR for a signal or process exit.
+// (timeout < 0: forever). A signal makes it errRestartNoHand: ppoll and
+// pselect6 restart only when no handler runs.
 func (t *Task) pollWait(timeout time.Duration, check func(subscribe func(pollable)) int) (int, abi.Errno) {
 	var deadline time.Time
 	if timeout >= 0 {
@@ -81,7 +82,7 @@ func (t *Task) pollWait(timeout time.Duration, check func(subscribe func(pollabl
 			sleep = min(sleep, left)
 		}
 		if e := t.sleepOn(ch, sleep); e != 0 {
-			return 0, e
+			return 0, errRestartNoHand
 		}
 	}
 }
@@ -96,19 +97,14 @@ func sysPpoll(t *Task, a [6]uint64) uint64 {
 	if t.copyIn(a[0], b) != nil {
 		return errno(abi.EFAULT)
 	}
-	timeout := time.Duration(-1)
-	if a[2] != 0 {
-		d, e := t.readTimespec(a[2])
-		if e != 0 {
-			return errno(e)
-		}
-		timeout = d
-	}
-	restore, e := t.tempSigmask(a[3], a[4])
+	timeout, writeBack, e := t.pollTimeout(a[2])
 	if e != 0 {
 		return errno(e)
 	}
-	defer restore()
+	end, e := t.tempSigmask(a[3], a[4])
+	if e != 0 {
+		return errno(e)
+	}
 	n, e := t.pollWait(timeout, func(subscribe func(pollable)) int {
 		ready := 0
 		for i := uint64(0); i < nfds; i++ {
@@ -129,6 +125,8 @@ func sysPpoll(t *Task, a [6]uint64) uint64 {
 		}
 		return ready
 	})
+	end(e != 0)
+	writeBack()
 	if e != 0 {
 		return errno(e)
 	}
@@ -159,13 +157,9 @@ func sysPselect6(t *Task, a [6]uint64) uint64 {
 			sets[i][w] = binary.LittleEndian.Uint64(b[8*w:])
 		}
 	}
-	timeout := time.Duration(-1)
-	if a[4] != 0 {
-		d, e := t.readTimespec(a[4])
-		if e != 0 {
-			return errno(e)
-		}
-		timeout = d
+	timeout, writeBack, e := t.pollTimeout(a[4])
+	if e != 0 {
+		return errno(e)
 	}
 	// The sixth argument points at {const sigset_t *ss; size_t ss_len}.
 	var maskAddr, maskLen uint64
@@ -178,11 +172,10 @@ func sysPselect6(t *Task, a [6]uint64) uint64 {
 			return errno(abi.EFAULT)
 		}
 	}
-	restore, e := t.tempSigmask(maskAddr, maskLen)
+	end, e := t.tempSigmask(maskAddr, maskLen)
 	if e != 0 {
 		return errno(e)
 	}
-	defer restore()
 	var out [3][]uint64
 	events := [3]int16{unix.POLLIN, unix.POLLOUT, unix.POLLPRI}
 	n, e := t.pollWait(timeout, func(subscribe func(pollable)) int {
@@ -212,6 +205,8 @@ func sysPselect6(t *Task, a [6]uint64) uint64 {
 		}
 		return ready
 	})
+	end(e != 0)
+	writeBack()
 	if e != 0 {
 		return errno(e)
 	}
@@ -234,10 +229,12 @@ func sysPselect6(t *Task, a [6]uint64) uint64 {
 }
 
 // tempSigmask installs a syscall's temporary signal mask (ppoll, pselect6,
-// epoll_pwait) and returns the function that restores the old one.
-func (t *Task) tempSigmask(addr, size uint64) (func(), abi.Errno) {
+// epoll_pwait) and returns the function that ends it: the old mask comes
+// back at once, or, when the call was interrupted, when the signal has been
+// delivered (endTempMask).
+func (t *Task) tempSigmask(addr, size uint64) (end func(interrupted bool), e abi.Errno) {
 	if addr == 0 {
-		return func() {}, 0
+		return func(bool) {}, 0
 	}
 	if size != 8 {
 		return nil, abi.EINVAL
@@ -246,14 +243,27 @@ func (t *Task) tempSigmask(addr, size uint64) (func(), abi.Errno) {
 	if err != nil {
 		return nil, abi.EFAULT
 	}
-	s := &t.p.sig
-	s.mu.Lock()
-	old := t.sigmask
-	t.sigmask = m &^ unblockable
-	s.mu.Unlock()
-	return func() {
-		s.mu.Lock()
-		t.sigmask = old
-		s.mu.Unlock()
+	t.setTempMask(m)
+	return t.endTempMask, 0
+}
+
+// pollTimeout reads ppoll's and pselect6's timeout (-1 for none) and
+// returns it with a function that writes the time left back when the
+// call returns, as Linux does (a zero timeout is left alone, and a
+// read-only timespec is not an error).
+func (t *Task) pollTimeout(addr uint64) (timeout time.Duration, writeBack func(), e abi.Errno) {
+	if addr == 0 {
+		return -1, func() {}, 0
+	}
+	d, e := t.readTimespec(addr)
+	if e != 0 {
+		return 0, nil, e
+	}
+	if d == 0 {
+		return 0, func() {}, 0
+	}
+	deadline := time.Now().Add(d)
+	return d, func() {
+		t.writeTimespec(addr, max(time.Until(deadline), 0))
 	}, 0
 }

@@ -43,8 +43,6 @@ type faultSignal struct {
 	code int32
 	addr uint64 // si_addr and fault_address
 	esr  uint64 // esr_context, 0 for none
-	pid  uint32 // si_pid and si_uid for signals sent by kill/tgkill
-	uid  uint32
 }
 
 // deliverSync delivers a synchronous signal to the task. As Linux's
@@ -54,24 +52,38 @@ func (t *Task) deliverSync(fs faultSignal) bool {
 	s := &t.p.sig
 	s.mu.Lock()
 	act := s.actions[fs.sig]
-	handler, flags, restorer, mask := act[0], act[1], act[2], act[3]
-	if handler != abi.SIG_DFL && handler != abi.SIG_IGN && flags&abi.SA_RESETHAND != 0 {
-		s.actions[fs.sig] = [4]uint64{}
-	}
-	s.mu.Unlock()
-	bit := uint64(1) << (fs.sig - 1)
-	s.mu.Lock()
-	blocked := t.sigmask&bit != 0
-	oldMask := t.sigmask
-	if t.suspendMask != nil {
-		// After rt_sigsuspend the handler returns to the mask from before.
-		oldMask = *t.suspendMask
-		t.suspendMask = nil
-	}
-	s.mu.Unlock()
+	handler := act[0]
+	blocked := t.sigmask&sigBit(fs.sig) != 0
 	if handler == abi.SIG_DFL || handler == abi.SIG_IGN || blocked {
+		s.mu.Unlock()
 		return false
 	}
+	if act[1]&abi.SA_RESETHAND != 0 {
+		s.actions[fs.sig][0] = abi.SIG_DFL
+	}
+	s.mu.Unlock()
+	si := sigInfo{code: fs.code, addr: fs.addr}
+	return t.setupFrame(fs.sig, &si, fs.esr, act)
+}
+
+// setupFrame builds the arm64 rt_sigframe for a handler of sig with action
+// act (the raw struct sigaction) on the thread's stack, or its alternate
+// stack, points the registers at the handler and blocks what the action
+// says. esr, when not 0, adds an esr_context record. It reports false when
+// the frame does not fit (the kernel then kills with SIGSEGV).
+func (t *Task) setupFrame(sig int, si *sigInfo, esr uint64, act [4]uint64) bool {
+	s := &t.p.sig
+	handler, flags, restorer, mask := act[0], act[1], act[2], act[3]
+	bit := sigBit(sig)
+	s.mu.Lock()
+	oldMask := t.sigmask
+	if t.savedMask != nil {
+		// After rt_sigsuspend, ppoll and the like the handler returns to
+		// the mask from before the call.
+		oldMask = *t.savedMask
+		t.savedMask = nil
+	}
+	s.mu.Unlock()
 	var regs vcpu.Regs
 	var fp vcpu.FPRegs
 	t.cpu.Regs(&regs)
@@ -88,15 +100,7 @@ func (t *Task) deliverSync(fs faultSignal) bool {
 
 	b := make([]byte, abi.SizeofRtSigframe)
 	le := binary.LittleEndian
-	// siginfo
-	le.PutUint32(b[0:], uint32(fs.sig))
-	le.PutUint32(b[8:], uint32(fs.code))
-	if fs.code == abi.SI_USER || fs.code == abi.SI_TKILL {
-		le.PutUint32(b[16:], fs.pid) // _kill: si_pid, si_uid
-		le.PutUint32(b[20:], fs.uid)
-	} else {
-		le.PutUint64(b[16:], fs.addr)
-	}
+	si.encode(sig, b)
 	// ucontext
 	uc := b[abi.OffsetofUcontext:]
 	le.PutUint64(uc[abi.OffsetofUcStack:], t.altstack[0])
@@ -111,8 +115,8 @@ func (t *Task) deliverSync(fs faultSignal) bool {
 	le.PutUint64(uc[abi.OffsetofUcStack+16:], t.altstack[2])
 	le.PutUint64(uc[abi.OffsetofUcSigmask:], oldMask)
 	sc := uc[abi.OffsetofUcMcontext:]
-	if fs.sig == abi.SIGSEGV || fs.sig == abi.SIGBUS {
-		le.PutUint64(sc[abi.OffsetofScFaultAddress:], fs.addr)
+	if sig == abi.SIGSEGV || sig == abi.SIGBUS {
+		le.PutUint64(sc[abi.OffsetofScFaultAddress:], si.addr)
 	}
 	for i, x := range regs.X {
 		le.PutUint64(sc[abi.OffsetofScRegs+8*i:], x)
@@ -130,10 +134,10 @@ func (t *Task) deliverSync(fs faultSignal) bool {
 		le.PutUint64(res[24+16*i:], v[1])
 	}
 	off := abi.SizeofFPSIMDContext
-	if fs.esr != 0 {
+	if esr != 0 {
 		le.PutUint32(res[off:], abi.ESR_MAGIC)
 		le.PutUint32(res[off+4:], abi.SizeofESRContext)
-		le.PutUint64(res[off+8:], fs.esr)
+		le.PutUint64(res[off+8:], esr)
 		off += abi.SizeofESRContext
 	}
 	// The terminator record is the zeroes that follow.
@@ -149,7 +153,7 @@ func (t *Task) deliverSync(fs faultSignal) bool {
 	if flags&abi.SA_RESTORER != 0 && restorer != 0 {
 		ret = restorer
 	}
-	regs.X[0] = uint64(fs.sig)
+	regs.X[0] = uint64(sig)
 	regs.X[1] = frame
 	regs.X[2] = frame + abi.OffsetofUcontext
 	regs.X[29] = record
@@ -234,6 +238,7 @@ func sysRtSigreturn(t *Task, a [6]uint64) uint64 {
 	t.p.sig.mu.Unlock()
 	t.cpu.SetFPRegs(&fp)
 	t.regsReplaced = true
+	t.restartFn = nil // as Linux: a later restart_syscall is EINTR
 	return 0
 }
 

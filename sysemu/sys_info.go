@@ -129,25 +129,23 @@ func sysGettimeofday(t *Task, a [6]uint64) uint64 {
 	return 0
 }
 
-// sleep blocks for d, or until the process exits (EINTR).
-func (t *Task) sleep(d time.Duration) abi.Errno {
-	if d <= 0 {
+// sleepUntil sleeps to deadline. Interrupted, it writes the time left to
+// rem (when not 0) and restarts through restart_syscall toward the same
+// deadline, or returns EINTR when a handler runs, as Linux's
+// hrtimer_nanosleep.
+func (t *Task) sleepUntil(deadline time.Time, rem uint64) uint64 {
+	if t.sleepOn(nil, max(time.Until(deadline), 0)) == 0 {
 		return 0
 	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	for {
-		select {
-		case <-timer.C:
-			return 0
-		case <-t.p.done:
-			return abi.EINTR
-		case <-t.wake:
-			if t.signalPending() {
-				return abi.EINTR
-			}
-		}
+	left := time.Until(deadline)
+	if left <= 0 {
+		return 0
 	}
+	if rem != 0 && t.writeTimespec(rem, left) != nil {
+		return errno(abi.EFAULT)
+	}
+	t.restartFn = func(t *Task) uint64 { return t.sleepUntil(deadline, rem) }
+	return errno(errRestartBlock)
 }
 
 // sysNanosleep implements nanosleep(2).
@@ -156,13 +154,11 @@ func sysNanosleep(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	if e := t.sleep(d); e != 0 {
-		return errno(e)
-	}
-	return 0
+	return t.sleepUntil(time.Now().Add(d), a[1])
 }
 
-// sysClockNanosleep implements clock_nanosleep(2).
+// sysClockNanosleep implements clock_nanosleep(2). An absolute sleep that
+// a signal interrupts restarts as it was called unless a handler runs.
 func sysClockNanosleep(t *Task, a [6]uint64) uint64 {
 	now, e := clockNow(a[0])
 	if e != 0 || a[0] == abi.CLOCK_THREAD_CPUTIME_ID {
@@ -172,11 +168,11 @@ func sysClockNanosleep(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	if a[1]&abi.TIMER_ABSTIME != 0 {
-		d -= now
+	if a[1]&abi.TIMER_ABSTIME == 0 {
+		return t.sleepUntil(time.Now().Add(d), a[3])
 	}
-	if e := t.sleep(d); e != 0 {
-		return errno(e)
+	if t.sleepOn(nil, max(d-now, 0)) != 0 {
+		return errno(errRestartNoHand)
 	}
 	return 0
 }

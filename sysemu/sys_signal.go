@@ -6,9 +6,9 @@ import (
 	"github.com/carrick-go/carrick/sysemu/abi"
 )
 
-// signalState is a process's signal dispositions. Delivery arrives with the
-// signal model; for now the kernel keeps the books so guests that install
-// handlers (every Go program) start.
+// signalState is a process's signal dispositions, its process-directed
+// pending signals and its real-time interval timer (Linux keeps the timer
+// in the signal struct too).
 type signalState struct {
 	mu sync.Mutex
 	// actions are the raw arm64 struct sigaction of each signal; guarded by mu.
@@ -16,6 +16,11 @@ type signalState struct {
 	// pending are the process-directed pending signals; guarded by mu.
 	// (Each Task's pending set and sigmask are guarded by mu too.)
 	pending pendingSet
+	// queued counts the siginfos queued in every pending set of the
+	// process, against RLIMIT_SIGPENDING; guarded by mu.
+	queued int
+	// realTimer is ITIMER_REAL; guarded by mu.
+	realTimer itimer
 }
 
 // sysRtSigaction implements rt_sigaction(2) bookkeeping.
@@ -29,7 +34,7 @@ func sysRtSigaction(t *Task, a [6]uint64) uint64 {
 	}
 	var newAct [4]uint64
 	if act != 0 {
-		if sig == abi.SIGKILL || sig == 19 { // SIGSTOP
+		if sig == abi.SIGKILL || sig == abi.SIGSTOP {
 			return errno(abi.EINVAL)
 		}
 		for i := range newAct {
@@ -45,6 +50,11 @@ func sysRtSigaction(t *Task, a [6]uint64) uint64 {
 	prev := s.actions[sig]
 	if act != 0 {
 		s.actions[sig] = newAct
+		// An action that ignores the signal discards its pending
+		// instances, blocked or not (POSIX, and Linux's do_sigaction).
+		if sigHandlerIgnores(newAct[0], int(sig)) {
+			t.p.flushPendingLocked(sigBit(int(sig)))
+		}
 	}
 	s.mu.Unlock()
 	if old != 0 {
@@ -62,7 +72,7 @@ const (
 	sigUnblock = 1
 	sigSetmask = 2
 	// SIGKILL and SIGSTOP can never be blocked.
-	unblockable = 1<<(abi.SIGKILL-1) | 1<<(19-1)
+	unblockable = 1<<(abi.SIGKILL-1) | 1<<(abi.SIGSTOP-1)
 )
 
 // sysRtSigprocmask implements rt_sigprocmask(2) bookkeeping.

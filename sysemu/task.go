@@ -23,11 +23,22 @@ type Task struct {
 	// signals and pick targets by mask).
 	sigmask uint64
 	pending pendingSet
-	// suspendMask is the mask rt_sigsuspend replaced, restored when the
-	// handler it woke for returns (or at once if none runs).
-	suspendMask *uint64
+	// savedMask is the mask a temporary one (rt_sigsuspend, ppoll, …)
+	// replaced, restored when the handler it woke for returns (or at once
+	// if none runs). realBlocked is the mask rt_sigtimedwait replaced
+	// while it waits: those signals still count as blocked.
+	savedMask   *uint64
+	realBlocked uint64
 	wake        chan struct{} // a signal was posted: blocked waits return EINTR
 	altstack    [3]uint64     // ss_sp, ss_flags, ss_size
+
+	// restart is the restart code the current syscall returned, with the
+	// X0 it was called with (resolveRestart); restartFn continues an
+	// errRestartBlock call through restart_syscall. Used by the task's
+	// own goroutine only.
+	restart   abi.Errno
+	restartX0 uint64
+	restartFn func(t *Task) uint64
 
 	regs         vcpu.Regs // scratch for syscall handling
 	gone         bool      // the thread has exited
@@ -150,6 +161,9 @@ func (t *Task) syscall() (gone bool) {
 	}
 	r.X[0] = ret
 	t.cpu.SetRegs(r)
+	if e := abi.Errno(-int64(ret)); -int64(ret) > 0 && isRestartCode(e) {
+		t.restart, t.restartX0 = e, args[0]
+	}
 	return !t.deliverPending()
 }
 
