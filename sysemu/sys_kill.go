@@ -1,52 +1,200 @@
 package sysemu
 
 import (
+	"math"
+
+	"golang.org/x/sys/unix"
+
 	"github.com/carrick-go/carrick/sysemu/abi"
 )
 
-// Sending signals: kill, tgkill, tkill.
+// Sending signals: kill, tgkill, tkill. A signal for the calling process
+// is posted to its pending sets with the sender's siginfo. A signal for
+// another guest process is the host's kill(2) of that host process, with
+// the number translated; the receiving carrick forwards it to its guest
+// (host_signals.go), so the receiver's siginfo says SI_USER without the
+// sender's pid: si_pid and si_uid cannot travel through the host's kill.
+// Only guest processes can be reached (registry.go): any other pid is
+// ESRCH, and process groups and kill(-1) are the guest processes of the
+// group, never a host kill(-pgid) that could reach host processes sharing
+// the group (a shell pipeline around carrick).
 
-// sysKill implements kill(2) for this process (pid 0, -1, its own pid or
-// process group). Other processes arrive with the process model.
+// sysKill implements kill(2).
 func sysKill(t *Task, a [6]uint64) uint64 {
-	pid, sig := int32(a[0]), a[1]
-	if !sigValid(sig) {
-		return errno(abi.EINVAL)
-	}
-	self := int32(t.p.pid)
-	if pid != 0 && pid != -1 && pid != self && pid != -self {
-		t.p.compat.Record("syscall:kill (other process)")
+	pid, sig := int32(a[0]), uint64(uint32(a[1]))
+	p := t.p
+	switch {
+	case pid > 0:
+		if p.ownThread(int(pid)) {
+			return errno(p.killSelf(sig))
+		}
+		return errno(p.killOther(int(pid), sig))
+	case pid == 0:
+		return errno(p.killGroup(unix.Getpgrp(), sig))
+	case pid == -1:
+		return errno(p.killAll(sig))
+	case pid == math.MinInt32:
 		return errno(abi.ESRCH)
 	}
+	return errno(p.killGroup(int(-pid), sig))
+}
+
+// ownThread reports whether id is this process's pid or one of its
+// threads' ids (kill(2) of a thread id signals its process).
+func (p *Process) ownThread(id int) bool {
+	if id == p.pid {
+		return true
+	}
+	p.tmu.Lock()
+	defer p.tmu.Unlock()
+	return p.tasks[id] != nil
+}
+
+// killSelf posts a process-directed signal to this process.
+func (p *Process) killSelf(sig uint64) abi.Errno {
+	if !sigValid(sig) {
+		return abi.EINVAL
+	}
+	if sig == 0 {
+		return 0
+	}
+	return p.post(nil, int(sig), sigInfo{code: abi.SI_USER, pid: uint32(p.pid)})
+}
+
+// killOther signals another guest process through the host.
+func (p *Process) killOther(pid int, sig uint64) abi.Errno {
+	if p.vforkZombie(pid) {
+		// A zombie takes signals and ignores them.
+		if !sigValid(sig) {
+			return abi.EINVAL
+		}
+		return 0
+	}
+	if !p.guestProcess(pid) {
+		return abi.ESRCH
+	}
+	if !sigValid(sig) {
+		return abi.EINVAL
+	}
+	hs := unix.Signal(0)
 	if sig != 0 {
-		t.p.post(nil, int(sig), sigInfo{code: abi.SI_USER, pid: uint32(t.p.pid)})
+		var ok bool
+		if hs, ok = hostSignal(int(sig)); !ok {
+			p.compat.Record("signal:" + itoa(sig) + " to another process (no host equivalent)")
+			return abi.EINVAL
+		}
+	}
+	if err := unix.Kill(pid, hs); err != nil {
+		return hostErrno(err)
 	}
 	return 0
+}
+
+// vforkZombie reports whether pid is a vfork child of p that exited
+// before exec and was not reaped yet.
+func (p *Process) vforkZombie(pid int) bool {
+	p.kids.mu.Lock()
+	defer p.kids.mu.Unlock()
+	_, ok := p.kids.zombies[pid]
+	return ok
+}
+
+// killGroup signals every guest process in process group pgid, the caller
+// last; as Linux, it succeeds if one signal was sent.
+func (p *Process) killGroup(pgid int, sig uint64) abi.Errno {
+	var last abi.Errno = abi.ESRCH
+	sent := false
+	note := func(e abi.Errno) {
+		if e == 0 {
+			sent = true
+		} else {
+			last = e
+		}
+	}
+	for _, pid := range p.guestProcesses() {
+		if g, err := unix.Getpgid(pid); err == nil && g == pgid {
+			note(p.killOther(pid, sig))
+		}
+	}
+	if unix.Getpgrp() == pgid {
+		note(p.killSelf(sig))
+	}
+	if sent {
+		return 0
+	}
+	return last
+}
+
+// killAll is kill(-1): every guest process but the caller; ESRCH if there
+// is none. (Linux also spares init; a guest's init is not registered as
+// such until pid namespaces exist.)
+func (p *Process) killAll(sig uint64) abi.Errno {
+	pids := p.guestProcesses()
+	if len(pids) == 0 {
+		return abi.ESRCH
+	}
+	var ret abi.Errno
+	for _, pid := range pids {
+		if e := p.killOther(pid, sig); e != abi.EPERM {
+			ret = e
+		}
+	}
+	return ret
 }
 
 // sysTgkill implements tgkill(2).
 func sysTgkill(t *Task, a [6]uint64) uint64 {
-	if int32(a[0]) != int32(t.p.pid) {
-		return errno(abi.ESRCH)
+	tgid, tid, sig := int32(a[0]), int32(a[1]), uint64(uint32(a[2]))
+	if tgid <= 0 || tid <= 0 {
+		return errno(abi.EINVAL)
 	}
-	return t.tkill(int32(a[1]), a[2])
+	if int(tgid) == t.p.pid {
+		return t.tkill(tid, sig, false)
+	}
+	return errno(t.p.killOtherThread(int(tgid), int(tid), sig))
 }
 
 // sysTkill implements tkill(2).
-func sysTkill(t *Task, a [6]uint64) uint64 { return t.tkill(int32(a[0]), a[1]) }
-
-func (t *Task) tkill(tid int32, sig uint64) uint64 {
-	if !sigValid(sig) || tid <= 0 {
+func sysTkill(t *Task, a [6]uint64) uint64 {
+	tid := int32(a[0])
+	if tid <= 0 {
 		return errno(abi.EINVAL)
 	}
+	return t.tkill(tid, uint64(uint32(a[1])), true)
+}
+
+// tkill sends sig to thread tid: one of this process's threads, or with
+// others set the main thread of another guest process.
+func (t *Task) tkill(tid int32, sig uint64, others bool) uint64 {
 	t.p.tmu.Lock()
 	target := t.p.tasks[int(tid)]
 	t.p.tmu.Unlock()
 	if target == nil {
-		return errno(abi.ESRCH)
+		if !others {
+			return errno(abi.ESRCH)
+		}
+		return errno(t.p.killOtherThread(int(tid), int(tid), sig))
+	}
+	if !sigValid(sig) {
+		return errno(abi.EINVAL)
 	}
 	if sig != 0 {
-		t.p.post(target, int(sig), sigInfo{code: abi.SI_TKILL, pid: uint32(t.p.pid)})
+		return errno(t.p.post(target, int(sig), sigInfo{code: abi.SI_TKILL, pid: uint32(t.p.pid)}))
 	}
 	return 0
+}
+
+// killOtherThread sends a thread-directed signal to thread tid of another
+// guest process tgid. Only its main thread (tid == tgid) can be named: the
+// other process's thread ids are its own carrick's, and the host's kill
+// reaches the process (its main thread takes the signal unless it blocks
+// it).
+func (p *Process) killOtherThread(tgid, tid int, sig uint64) abi.Errno {
+	if tid != tgid || p.vforkZombie(tgid) {
+		if tid != tgid && p.guestProcess(tgid) {
+			p.compat.Record("syscall:tgkill (a thread of another process)")
+		}
+		return abi.ESRCH
+	}
+	return p.killOther(tgid, sig)
 }
