@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"os"
 	"path"
+	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -13,10 +15,23 @@ import (
 	"github.com/carrick-go/carrick/sysemu/procfs"
 )
 
-// procTable is the process table /proc lists: today the one process. It
-// is made before the Process (the view, which mounts /proc, comes first)
-// and filled in when the Process exists.
-type procTable struct{ p *Process }
+// procTable is the process table /proc lists: this process, and the
+// other guest processes of its registry (proc_remote.go). It is made
+// before the Process (the view, which mounts /proc, comes first) and
+// filled in when the Process exists.
+type procTable struct {
+	p *Process
+
+	mu sync.Mutex
+	// cache keeps other processes' snapshots briefly: one open of a /proc
+	// file looks its pid up several times; guarded by mu.
+	cache map[int]cachedProc
+}
+
+type cachedProc struct {
+	s  *procSnapshot
+	at time.Time
+}
 
 func (t *procTable) Self() procfs.Process {
 	if t.p == nil {
@@ -26,17 +41,52 @@ func (t *procTable) Self() procfs.Process {
 }
 
 func (t *procTable) Lookup(pid int) procfs.Process {
-	if t.p == nil || pid != t.p.pid {
+	if t.p == nil {
 		return nil
 	}
-	return procView{t.p}
+	if pid == t.p.pid {
+		return procView{t.p}
+	}
+	r := t.p.registry()
+	if r == nil || pid <= 0 {
+		return nil
+	}
+	if h, ok := t.p.hostPidOf(pid); !ok || !r.Contains(h) {
+		return nil
+	}
+	t.mu.Lock()
+	c, ok := t.cache[pid]
+	t.mu.Unlock()
+	if ok && time.Since(c.at) < 100*time.Millisecond {
+		return remoteProc{c.s}
+	}
+	s := fetchProc(r.Path(), pid)
+	if s == nil {
+		return nil
+	}
+	t.mu.Lock()
+	if t.cache == nil {
+		t.cache = map[int]cachedProc{}
+	}
+	t.cache[pid] = cachedProc{s, time.Now()}
+	t.mu.Unlock()
+	return remoteProc{s}
 }
 
 func (t *procTable) Pids() []int {
 	if t.p == nil {
 		return nil
 	}
-	return []int{t.p.pid}
+	pids := []int{t.p.pid}
+	if r := t.p.registry(); r != nil {
+		for _, h := range r.List() {
+			if pid := t.p.guestPid(h); pid > 0 && pid != t.p.pid {
+				pids = append(pids, pid)
+			}
+		}
+		sort.Ints(pids)
+	}
+	return pids
 }
 
 // procView is a Process as /proc shows it.
@@ -72,7 +122,7 @@ func (v procView) Status() procfs.Status {
 	p := v.p
 	st := procfs.Status{
 		Comm:  taskComm(p, p.pid),
-		PPid:  hostPpid(),
+		PPid:  p.guestPid(hostPpid()),
 		TPGid: -1,
 		Umask: p.fs.getUmask(),
 		Flags: 0x00400000, // PF_RANDOMIZE
@@ -82,6 +132,7 @@ func (v procView) Status() procfs.Status {
 	}
 	st.Pgrp, _ = unix.Getpgid(0)
 	st.Session, _ = unix.Getsid(0)
+	st.Pgrp, st.Session = p.guestPid(st.Pgrp), p.guestPid(st.Session)
 	var ru unix.Rusage
 	if unix.Getrusage(unix.RUSAGE_SELF, &ru) == nil {
 		st.Utime = time.Duration(ru.Utime.Nano())

@@ -53,7 +53,16 @@ type Config struct {
 	// Shm is the host directory behind /dev/shm when a parent process made
 	// it ("" makes a fresh one, removed at Close).
 	Shm string
-	Log io.Writer // carrick's own diagnostics (stderr when nil)
+	// Registry is the process registry of the tree (registry.go) a parent
+	// made; "" makes a fresh one, removed at Close.
+	Registry string
+	// PidPrivate starts a private pid namespace with this process as pid
+	// 1; PidNS and Pid put a child in its parent's namespace with that
+	// pid. Without either, guest pids are host pids.
+	PidPrivate bool
+	PidNS      string
+	Pid        int
+	Log        io.Writer // carrick's own diagnostics (stderr when nil)
 }
 
 // ExitStatus is how a guest process ended.
@@ -75,7 +84,10 @@ func (s ExitStatus) ShellCode() int {
 type Process struct {
 	machine vcpu.Machine
 	mm      *mm.MM
-	pid     int
+	pid     int // the guest's pid: hostPID, or the pid in ns
+	hostPID int
+	ns      *pidNS // a private pid namespace, or nil
+	ownNS   bool
 	log     io.Writer
 
 	files *FDTable
@@ -83,8 +95,13 @@ type Process struct {
 	shm   string // host directory behind /dev/shm
 	// ownShm: this process made shm (the first of its tree) and removes it.
 	ownShm bool
-	cfg    Config // how the process was started: children inherit the view
-	kids   children
+	// ownReg is the registry this process made (the first of its tree);
+	// leaveTree takes the process off its registry and stops answering
+	// /proc questions.
+	ownReg    *Registry
+	leaveTree func()
+	cfg       Config // how the process was started: children inherit the view
+	kids      children
 	// vfork and parent are set in a vfork child until it execs or exits.
 	vfork  *vforkState
 	parent *Process
@@ -162,7 +179,36 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 	main := p.newTask(p.pid)
 	main.sigmask = cfg.Mask &^ unblockable
 	main.start = vcpu.Regs{SP: p.stack.SP, PC: entry}
+	if err := p.joinTree(cfg.Registry); err != nil {
+		return p.fail(err)
+	}
 	return p, nil
+}
+
+// joinTree lists the process in the registry of its process tree (made
+// here for the first process) and answers /proc questions about it.
+func (p *Process) joinTree(path string) error {
+	var r *Registry
+	var err error
+	if path == "" {
+		r, err = CreateRegistry()
+		p.ownReg = r
+	} else {
+		r, err = OpenRegistry(path)
+	}
+	if err != nil {
+		return fmt.Errorf("process registry: %w", err)
+	}
+	leave, err := p.JoinRegistry(r)
+	if err != nil {
+		return fmt.Errorf("process registry: %w", err)
+	}
+	stop := p.serveProc(r.Path())
+	p.leaveTree = func() {
+		stop()
+		leave()
+	}
+	return nil
 }
 
 // newProcess makes a process with an empty address space, the file view,
@@ -215,6 +261,11 @@ func newProcess(cfg Config, newMachine NewMachine) (*Process, error) {
 		tasks:   map[int]*Task{},
 		done:    make(chan struct{}),
 		files:   newFDTable(),
+	}
+	p.hostPID = p.pid
+	if err := p.enterPidNS(cfg); err != nil {
+		p.fail(nil)
+		return nil, err
 	}
 	view, err := rootfs.New(root, rootfs.Options{Mounts: mounts, Metadata: metadataMode(cfg.Metadata)})
 	if err != nil {
@@ -286,6 +337,12 @@ func (p *Process) Close() {
 	if p.ownShm {
 		os.RemoveAll(p.shm)
 	}
+	if p.ownReg != nil {
+		p.ownReg.Destroy()
+	}
+	if p.ownNS {
+		os.RemoveAll(p.ns.dir)
+	}
 }
 
 // Compat returns the record of what the guest asked for that carrick does
@@ -300,8 +357,16 @@ func (p *Process) newTask(tid int) *Task {
 	return t
 }
 
-// allocTID returns a fresh thread id.
-func (p *Process) allocTID() int { return int(p.nextTID.Add(1)) }
+// allocTID returns a fresh thread id (the namespace's next pid in a
+// private pid namespace).
+func (p *Process) allocTID() int {
+	if p.ns != nil {
+		if id, err := p.ns.alloc(); err == nil {
+			return id
+		}
+	}
+	return int(p.nextTID.Add(1))
+}
 
 // exit ends the process with st; later calls do nothing. Every thread is
 // interrupted and stops at its next exit from the vCPU or blocking wait.
@@ -311,6 +376,10 @@ func (p *Process) exit(st ExitStatus) {
 			p.vforkExit(st) // the parent sees a child that exited
 		}
 		p.status = st
+		if p.leaveTree != nil {
+			p.leaveTree() // gone from the others' /proc and kill's reach
+		}
+		p.leavePidNS()
 		close(p.done)
 		p.tmu.Lock()
 		for _, t := range p.tasks {

@@ -147,11 +147,21 @@ func (t *Task) forkClone(flags, stack, ptid, tls, ctid uint64) uint64 {
 	umask := p.fs.umask
 	p.fs.mu.Unlock()
 	spec := ChildSpec{Root: p.cfg.Root, Mounts: p.cfg.Mounts, Metadata: p.cfg.Metadata,
-		Dir: p.fs.view.Getcwd(cwd), Umask: umask, Shm: p.shm, Fork: fs}
+		Dir: p.fs.view.Getcwd(cwd), Umask: umask, Shm: p.shm, Registry: p.registryPath(), Fork: fs}
+	if p.ns != nil {
+		if spec.Pid, err = p.ns.alloc(); err != nil {
+			return errno(abi.EAGAIN)
+		}
+		spec.PidNS = p.ns.dir
+	}
 	pid, err := startChild(&spec, extra)
 	if err != nil {
 		p.logf("carrick: fork: %v\n", err)
 		return errno(abi.EAGAIN)
+	}
+	if p.ns != nil {
+		p.ns.bind(spec.Pid, pid) // kill and wait work before the child binds itself
+		pid = spec.Pid
 	}
 	if flags&abi.CLONE_PARENT_SETTID != 0 {
 		t.writeU32(ptid, uint32(pid))
@@ -286,7 +296,8 @@ func StartForked(spec *ChildSpec, newMachine NewMachine) (*Process, error) {
 	fs := spec.Fork
 	umask := spec.Umask
 	p, err := newProcess(Config{Root: spec.Root, Mounts: spec.Mounts, Metadata: spec.Metadata,
-		Dir: spec.Dir, Umask: &umask, Shm: spec.Shm}, newMachine)
+		Dir: spec.Dir, Umask: &umask, Shm: spec.Shm, Registry: spec.Registry,
+		PidNS: spec.PidNS, Pid: spec.Pid}, newMachine)
 	if err != nil {
 		return nil, err
 	}
@@ -356,6 +367,9 @@ func StartForked(spec *ChildSpec, newMachine NewMachine) (*Process, error) {
 	main.robustList = fs.Robust
 	main.clearTID = fs.ClearTID
 	main.name = fs.Name
+	if err := p.joinTree(spec.Registry); err != nil {
+		return p.fail(err)
+	}
 	if fs.SetTID != 0 {
 		var b [4]byte
 		b[0], b[1], b[2], b[3] = byte(p.pid), byte(p.pid>>8), byte(p.pid>>16), byte(p.pid>>24)
@@ -410,4 +424,12 @@ func (p *Process) adoptFiles(ffs []ForkFile, file func(int) (*os.File, error)) e
 		p.files.installShared(f, ff.FDs, ff.Cloexec)
 	}
 	return nil
+}
+
+// registryPath is the registry directory children join ("" if none).
+func (p *Process) registryPath() string {
+	if r := p.registry(); r != nil {
+		return r.Path()
+	}
+	return ""
 }

@@ -235,7 +235,7 @@ func (t *Task) exitRobustList() {
 func sysGetpid(t *Task, a [6]uint64) uint64 { return uint64(t.p.pid) }
 
 // sysGetppid implements getppid(2).
-func sysGetppid(t *Task, a [6]uint64) uint64 { return uint64(hostPpid()) }
+func sysGetppid(t *Task, a [6]uint64) uint64 { return uint64(t.p.guestPid(hostPpid())) }
 
 // sysGettid implements gettid(2).
 func sysGettid(t *Task, a [6]uint64) uint64 { return uint64(t.tid) }

@@ -37,8 +37,13 @@ type ChildSpec struct {
 	// Ignored signals stay ignored across exec; Mask is the signal mask.
 	Ignored uint64
 	Mask    uint64
-	// Shm is the parent's /dev/shm directory: one for the process tree.
-	Shm string
+	// Shm is the parent's /dev/shm directory and Registry its process
+	// registry: one of each for the process tree.
+	Shm      string
+	Registry string
+	// PidNS and Pid place the child in the parent's pid namespace.
+	PidNS string
+	Pid   int
 	// Fork, when set, makes the child a copy of its parent (fork) instead
 	// of a new program (vfork + exec).
 	Fork *ForkState
@@ -70,9 +75,9 @@ type children struct {
 func (t *Task) vforkClone(flags, stack uint64) uint64 {
 	p := t.p
 	cp := &Process{
-		machine: p.machine, mm: p.mm, pid: p.allocTID(), log: p.log,
+		machine: p.machine, mm: p.mm, pid: p.allocTID(), hostPID: p.hostPID, ns: p.ns, log: p.log,
 		files: p.files.clone(), fs: p.fs.clone(), rlim: p.rlim, exe: p.exe, stack: p.stack,
-		shm: "", cfg: p.cfg, sigreturn: p.sigreturn,
+		shm: p.shm, cfg: p.cfg, sigreturn: p.sigreturn,
 		tasks: map[int]*Task{}, done: make(chan struct{}),
 		vfork: &vforkState{done: make(chan int, 1)}, parent: p,
 	}
@@ -164,10 +169,17 @@ func (t *Task) spawnExec(path string, argv, env []string) abi.Errno {
 			f.Close()
 		}
 	}()
-	spec.Shm = cp.shm
+	spec.Shm, spec.Registry = cp.shm, cp.parent.registryPath()
+	if cp.ns != nil {
+		spec.PidNS, spec.Pid = cp.ns.dir, cp.pid
+	}
 	pid, err := startChild(&spec, extra)
 	if err != nil {
 		return abi.EAGAIN
+	}
+	if cp.ns != nil {
+		cp.ns.bind(cp.pid, pid) // kill and wait work before the child binds itself
+		pid = cp.pid
 	}
 	cp.vfork.execed = true
 	cp.files.CloseAll() // the new process has its own copies

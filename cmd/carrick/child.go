@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/carrick-go/carrick/sysemu"
@@ -43,6 +41,7 @@ func runChild() {
 		Root: spec.Root, Mounts: spec.Mounts, Metadata: spec.Metadata, Dir: spec.Dir,
 		Path: spec.Path, Argv: spec.Argv, Env: spec.Env,
 		Files: files, Umask: &umask, Ignored: spec.Ignored, Mask: spec.Mask,
+		Shm: spec.Shm, Registry: spec.Registry, PidNS: spec.PidNS, Pid: spec.Pid,
 	}, newMachine)
 	if err != nil {
 		// The vfork parent already saw execve succeed; like a failed exec
@@ -61,10 +60,8 @@ func exitLike(p *sysemu.Process) {
 	p.ForwardHostSignals()
 	st := p.Run()
 	if st.Signal != 0 {
-		sig := syscall.Signal(st.Signal)
-		signal.Reset(sig)
-		syscall.Setrlimit(syscall.RLIMIT_CORE, &syscall.Rlimit{}) // the guest's core is not ours to dump
-		syscall.Kill(os.Getpid(), sig)
+		// The guest parent's wait must see death by this very signal.
+		sysemu.DieBySignal(st.Signal)
 		time.Sleep(100 * time.Millisecond)
 		os.Exit(128 + st.Signal)
 	}

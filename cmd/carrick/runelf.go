@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -31,6 +32,7 @@ var runELFCommand = &cli.Command{
 		&cli.StringFlag{Name: "workdir", Aliases: []string{"w"}, Usage: "initial working `DIR` of the guest"},
 		&cli.StringFlag{Name: "metadata", Value: "auto", Usage: "where Linux owners, modes and device nodes live: auto, host or xattr"},
 		&cli.StringFlag{Name: "cpu", Value: "auto", Usage: "CPU backend: auto, interp or hvf"},
+		&cli.StringFlag{Name: "pid", Value: "host", Usage: "pid namespace: host (guest pids are host pids) or private (the program is pid 1; its exit ends every process it started)"},
 		&cli.StringFlag{Name: "compat-report", Usage: "write what the guest used that carrick lacks to `FILE` (JSON)"},
 	},
 	// Guest arguments start at PROGRAM: flags after it are the guest's.
@@ -75,6 +77,14 @@ func runELF(c *cli.Context) error {
 	default:
 		return cli.Exit("--metadata must be auto, host or xattr", 125)
 	}
+	var private bool
+	switch c.String("pid") {
+	case "host":
+	case "private":
+		private = true
+	default:
+		return cli.Exit("--pid must be host or private", 125)
+	}
 	root := c.String("rootfs")
 	dir := c.String("workdir")
 	if root == "" && dir == "" {
@@ -90,16 +100,17 @@ func runELF(c *cli.Context) error {
 		}
 	}
 	p, err := sysemu.Start(sysemu.Config{
-		Root:     root,
-		Mounts:   mounts,
-		Metadata: meta,
-		Dir:      dir,
-		Path:     prog,
-		Argv:     c.Args().Slice(),
-		Env:      env,
-		Stdin:    os.Stdin,
-		Stdout:   os.Stdout,
-		Stderr:   os.Stderr,
+		Root:       root,
+		Mounts:     mounts,
+		Metadata:   meta,
+		PidPrivate: private,
+		Dir:        dir,
+		Path:       prog,
+		Argv:       c.Args().Slice(),
+		Env:        env,
+		Stdin:      os.Stdin,
+		Stdout:     os.Stdout,
+		Stderr:     os.Stderr,
 	}, newMachine)
 	if err != nil {
 		// Shell conventions: 127 not found, 126 found but cannot execute.
@@ -117,6 +128,7 @@ func runELF(c *cli.Context) error {
 	stop := p.ForwardHostSignals()
 	st := p.Run()
 	stop()
+	closeBounded(p)
 	if path := c.String("compat-report"); path != "" {
 		if err := writeCompatReport(path, p.Compat().Entries()); err != nil {
 			fmt.Fprintln(os.Stderr, "carrick:", err)
@@ -195,4 +207,19 @@ func writeCompatReport(path string, entries []sysemu.CompatEntry) error {
 		return err
 	}
 	return os.WriteFile(path, b.Bytes(), 0o644)
+}
+
+// closeBounded releases the process (its /dev/shm and registry directories
+// above all), but does not let a thread stuck in a host call hold up the
+// exit: the host reclaims the rest when this process ends.
+func closeBounded(p *sysemu.Process) {
+	done := make(chan struct{})
+	go func() {
+		p.Close()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+	}
 }
