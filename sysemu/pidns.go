@@ -187,7 +187,38 @@ func (p *Process) enterPidNS(cfg Config) error {
 		}
 		return err
 	}
+	if p.pid != 1 {
+		p.watchInit()
+	}
 	return nil
+}
+
+// watchInit kills this host process when the namespace's pid 1 is gone,
+// however it ended (kill -9 too): Linux kills a namespace with its init.
+func (p *Process) watchInit() {
+	h, ok := p.ns.host(1)
+	if !ok {
+		unix.Kill(os.Getpid(), unix.SIGKILL)
+		return
+	}
+	fd, err := hostPidfd(h) // readable once h has exited
+	if err != nil {
+		return
+	}
+	go func() {
+		defer unix.Close(fd)
+		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		for {
+			n, err := unix.Poll(pfd, -1)
+			if n > 0 {
+				unix.Kill(os.Getpid(), unix.SIGKILL)
+				return
+			}
+			if err != nil && err != unix.EINTR {
+				return
+			}
+		}
+	}()
 }
 
 // leavePidNS takes an exiting process out of its namespace; when pid 1
