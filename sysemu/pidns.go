@@ -2,6 +2,7 @@ package sysemu
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -221,18 +222,17 @@ func (p *Process) watchInit() {
 	}()
 }
 
-// leavePidNS takes an exiting process out of its namespace; when pid 1
-// exits, every other process of the namespace is killed, as Linux does.
+// leavePidNS runs as a process exits: when pid 1 exits, every other
+// process of the namespace is killed, as Linux does. (A process keeps its
+// pid until its parent reaps it: the reaper unbinds it, sys_wait.go.)
 func (p *Process) leavePidNS() {
-	if p.ns == nil {
-		return
-	}
-	p.ns.unbind(p.pid, p.hostPID)
-	if p.pid != 1 {
+	if p.ns == nil || p.pid != 1 {
 		return
 	}
 	for _, h := range p.ns.members() {
-		unix.Kill(h, unix.SIGKILL)
+		if h != p.hostPID {
+			unix.Kill(h, unix.SIGKILL)
+		}
 	}
 }
 
@@ -250,6 +250,20 @@ func (p *Process) guestPid(h int) int {
 	return g
 }
 
+// reapedPid is guestPid for a child a host wait just reaped (the host
+// process is gone, so the entry cannot be checked against it).
+func (p *Process) reapedPid(h int) int {
+	if p.ns == nil {
+		return h
+	}
+	b, err := os.ReadFile(filepath.Join(p.ns.dir, "h"+strconv.Itoa(h)))
+	if err != nil {
+		return 0
+	}
+	g, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	return g
+}
+
 // hostPidOf is the host process of guest pid g (false: no such process
 // in the namespace).
 func (p *Process) hostPidOf(g int) (int, bool) {
@@ -260,6 +274,16 @@ func (p *Process) hostPidOf(g int) (int, bool) {
 		return p.hostPID, true
 	}
 	return p.ns.host(g)
+}
+
+// hostID is the host pid (or process group id) of guest id g: g itself
+// without a pid namespace; in one, an id no host process has when g names
+// no process of the namespace.
+func (p *Process) hostID(g int) int {
+	if h, ok := p.hostPidOf(g); ok {
+		return h
+	}
+	return math.MaxInt32
 }
 
 // nsPath and nsPid are what a child needs to join the namespace.

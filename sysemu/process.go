@@ -95,10 +95,8 @@ type Process struct {
 	shm   string // host directory behind /dev/shm
 	// ownShm: this process made shm (the first of its tree) and removes it.
 	ownShm bool
-	// ownReg is the registry this process made (the first of its tree);
 	// leaveTree takes the process off its registry and stops answering
-	// /proc questions.
-	ownReg    *Registry
+	// /proc questions; the last one out removes the tree's directories.
 	leaveTree func()
 	cfg       Config // how the process was started: children inherit the view
 	kids      children
@@ -179,9 +177,6 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 	main := p.newTask(p.pid)
 	main.sigmask = cfg.Mask &^ unblockable
 	main.start = vcpu.Regs{SP: p.stack.SP, PC: entry}
-	if err := p.joinTree(cfg.Registry); err != nil {
-		return p.fail(err)
-	}
 	return p, nil
 }
 
@@ -192,7 +187,6 @@ func (p *Process) joinTree(path string) error {
 	var err error
 	if path == "" {
 		r, err = CreateRegistry()
-		p.ownReg = r
 	} else {
 		r, err = OpenRegistry(path)
 	}
@@ -201,12 +195,25 @@ func (p *Process) joinTree(path string) error {
 	}
 	leave, err := p.JoinRegistry(r)
 	if err != nil {
+		if path == "" {
+			r.Destroy()
+		}
 		return fmt.Errorf("process registry: %w", err)
 	}
+	os.Remove(startingPath(r, p.hostPID))
 	stop := p.serveProc(r.Path())
 	p.leaveTree = func() {
 		stop()
 		leave()
+		if treeDone(r) || p.ns != nil && p.pid == 1 {
+			// The last process of the tree (or a namespace's init, whose
+			// exit kills the rest): the tree's shared directories go.
+			r.Destroy()
+			os.RemoveAll(p.shm)
+			if p.ns != nil {
+				os.RemoveAll(p.ns.dir)
+			}
+		}
 	}
 	return nil
 }
@@ -315,6 +322,12 @@ func (p *Process) fail(err error) (*Process, error) {
 
 // Run runs the process until it exits and returns how it ended.
 func (p *Process) Run() ExitStatus {
+	// The process joins its tree only now: after the caller started
+	// forwarding host signals, so a signal sent by another guest process
+	// once it is listed reaches the guest (registry.go).
+	if err := p.joinTree(p.cfg.Registry); err != nil {
+		p.logf("carrick: %v\n", err)
+	}
 	p.tmu.Lock()
 	main := p.tasks[p.pid]
 	p.tmu.Unlock()
@@ -334,15 +347,6 @@ func (p *Process) Close() {
 	p.machine.Close()
 	p.mm.Memory().Close()
 	p.fs.close()
-	if p.ownShm {
-		os.RemoveAll(p.shm)
-	}
-	if p.ownReg != nil {
-		p.ownReg.Destroy()
-	}
-	if p.ownNS {
-		os.RemoveAll(p.ns.dir)
-	}
 }
 
 // Compat returns the record of what the guest asked for that carrick does
@@ -376,10 +380,10 @@ func (p *Process) exit(st ExitStatus) {
 			p.vforkExit(st) // the parent sees a child that exited
 		}
 		p.status = st
+		p.leavePidNS()
 		if p.leaveTree != nil {
 			p.leaveTree() // gone from the others' /proc and kill's reach
 		}
-		p.leavePidNS()
 		close(p.done)
 		p.tmu.Lock()
 		for _, t := range p.tasks {

@@ -132,13 +132,13 @@ func (p *Process) JoinRegistry(r *Registry) (leave func(), err error) {
 	if r == nil {
 		return nil, errors.New("registry: nil")
 	}
-	if err := r.Add(p.pid, RegistryInfo{Parent: os.Getppid()}); err != nil {
+	if err := r.Add(p.hostPID, RegistryInfo{Parent: os.Getppid()}); err != nil {
 		return nil, err
 	}
 	registries.Store(p, r)
 	return func() {
 		registries.Delete(p)
-		r.Remove(p.pid)
+		r.Remove(p.hostPID)
 	}, nil
 }
 
@@ -158,7 +158,7 @@ func (p *Process) guestProcess(pid int) bool {
 	if pid <= 0 {
 		return false
 	}
-	if pid == p.pid {
+	if pid == p.hostPID {
 		return true
 	}
 	if r := p.registry(); r != nil && r.Contains(pid) {
@@ -175,7 +175,7 @@ func (p *Process) guestProcesses() []int {
 	var pids []int
 	if r := p.registry(); r != nil {
 		for _, pid := range r.List() {
-			if pid != p.pid {
+			if pid != p.hostPID {
 				pids = append(pids, pid)
 			}
 		}

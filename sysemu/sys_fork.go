@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -159,6 +162,7 @@ func (t *Task) forkClone(flags, stack, ptid, tls, ctid uint64) uint64 {
 		p.logf("carrick: fork: %v\n", err)
 		return errno(abi.EAGAIN)
 	}
+	p.adopted(pid)
 	if p.ns != nil {
 		p.ns.bind(spec.Pid, pid) // kill and wait work before the child binds itself
 		pid = spec.Pid
@@ -367,9 +371,6 @@ func StartForked(spec *ChildSpec, newMachine NewMachine) (*Process, error) {
 	main.robustList = fs.Robust
 	main.clearTID = fs.ClearTID
 	main.name = fs.Name
-	if err := p.joinTree(spec.Registry); err != nil {
-		return p.fail(err)
-	}
 	if fs.SetTID != 0 {
 		var b [4]byte
 		b[0], b[1], b[2], b[3] = byte(p.pid), byte(p.pid>>8), byte(p.pid>>16), byte(p.pid>>24)
@@ -424,6 +425,36 @@ func (p *Process) adoptFiles(ffs []ForkFile, file func(int) (*os.File, error)) e
 		p.files.installShared(f, ff.FDs, ff.Cloexec)
 	}
 	return nil
+}
+
+// adopted notes a child just started in the registry directory until it
+// joins (joinTree): the tree's directories stay while it starts, even if
+// every other process exits meanwhile. (It is not a registry entry: a
+// process joins once it forwards host signals, registry.go.)
+func (p *Process) adopted(pid int) {
+	if r := p.registry(); r != nil {
+		os.WriteFile(startingPath(r, pid), nil, 0o600)
+	}
+}
+
+func startingPath(r *Registry, pid int) string {
+	return filepath.Join(r.Path(), "s"+strconv.Itoa(pid))
+}
+
+// treeDone reports whether no process of the tree is left, or starting.
+func treeDone(r *Registry) bool {
+	if len(r.List()) > 0 {
+		return false
+	}
+	ents, _ := os.ReadDir(r.Path())
+	for _, e := range ents {
+		if pid, err := strconv.Atoi(strings.TrimPrefix(e.Name(), "s")); err == nil && strings.HasPrefix(e.Name(), "s") {
+			if _, _, ok := hostProcFacts(pid); ok {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // registryPath is the registry directory children join ("" if none).

@@ -87,11 +87,11 @@ func (t *Task) openPidfd(pid int, nonblock bool) (int, abi.Errno) {
 		unix.Close(fds[1])
 		unix.CloseOnExec(fds[0])
 		f.host = fds[0]
-	case pid == p.pid || p.guestProcess(pid):
+	case pid == p.pid || p.guestProcess(p.hostID(pid)):
 		if pid != p.pid && p.ownThread(pid) {
 			return -1, abi.EINVAL // a thread, not a process
 		}
-		hfd, err := hostPidfd(pid)
+		hfd, err := hostPidfd(p.hostID(pid))
 		if err != nil {
 			if err == unix.ESRCH {
 				return -1, abi.ESRCH
@@ -168,7 +168,7 @@ func sysPidfdSendSignal(t *Task, a [6]uint64) uint64 {
 		si = info
 	}
 	if flags == abi.PIDFD_SIGNAL_PROCESS_GROUP {
-		pgid, err := unix.Getpgid(pf.pid)
+		pgid, err := unix.Getpgid(p.hostID(pf.pid))
 		if err != nil || pf.ended() {
 			return errno(abi.ESRCH)
 		}

@@ -177,6 +177,7 @@ func (t *Task) spawnExec(path string, argv, env []string) abi.Errno {
 	if err != nil {
 		return abi.EAGAIN
 	}
+	cp.parent.adopted(pid)
 	if cp.ns != nil {
 		cp.ns.bind(cp.pid, pid) // kill and wait work before the child binds itself
 		pid = cp.pid

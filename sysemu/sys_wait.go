@@ -24,7 +24,8 @@ import (
 
 // childEvent is one state change of a child, in Linux's terms.
 type childEvent struct {
-	pid    int
+	pid    int    // the host pid (a vfork zombie's guest pid)
+	gpid   int    // the pid the guest sees (pidns.go)
 	code   int32  // CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED
 	status int32  // the exit code, or the Linux signal number
 	uid    uint32 // the guest's uid of the child: 0, as every guest is root for now
@@ -57,7 +58,7 @@ func (ev childEvent) waitStatus() uint32 {
 // ticks (USER_HZ, 100 per second).
 func (ev childEvent) sigInfo() sigInfo {
 	ticks := func(tv abi.Timeval) uint64 { return uint64(tv.Sec)*100 + uint64(tv.Usec)/10000 }
-	return sigInfo{code: ev.code, pid: uint32(ev.pid), uid: ev.uid, status: ev.status,
+	return sigInfo{code: ev.code, pid: uint32(ev.gpid), uid: ev.uid, status: ev.status,
 		utime: ticks(ev.ru.Utime), stime: ticks(ev.ru.Stime)}
 }
 
@@ -72,14 +73,14 @@ func waitStatus(st ExitStatus) uint32 {
 // zombieEvent decodes the status word of a vfork child that exited.
 func zombieEvent(pid int, st uint32) childEvent {
 	if st&0x7f != 0 {
-		return childEvent{pid: pid, code: abi.CLD_KILLED, status: int32(st & 0x7f)}
+		return childEvent{pid: pid, gpid: pid, code: abi.CLD_KILLED, status: int32(st & 0x7f)}
 	}
-	return childEvent{pid: pid, code: abi.CLD_EXITED, status: int32(st >> 8 & 0xff)}
+	return childEvent{pid: pid, gpid: pid, code: abi.CLD_EXITED, status: int32(st >> 8 & 0xff)}
 }
 
 // waitSel says which children a wait selects and what it waits for.
 type waitSel struct {
-	which, id int    // P_ALL, P_PID or P_PGID (with the group resolved)
+	which, id int    // P_ALL, P_PID (a guest pid) or P_PGID (the host group, resolved)
 	opts      uint64 // WEXITED, WSTOPPED, WCONTINUED, WNOWAIT, WNOHANG, WCLONE, WALL
 }
 
@@ -101,7 +102,7 @@ func sysWait4(t *Task, a [6]uint64) uint64 {
 	case pid == 0:
 		sel.which, sel.id = abi.P_PGID, unix.Getpgrp()
 	default:
-		sel.which, sel.id = abi.P_PGID, int(-pid)
+		sel.which, sel.id = abi.P_PGID, t.p.hostID(int(-pid))
 	}
 	ev, found, e := t.waitChild(sel)
 	if e != 0 {
@@ -116,7 +117,7 @@ func sysWait4(t *Task, a [6]uint64) uint64 {
 	if ruAddr != 0 && t.copyOut(ruAddr, abi.Bytes(&ev.ru)) != nil {
 		return errno(abi.EFAULT)
 	}
-	return uint64(ev.pid)
+	return uint64(ev.gpid)
 }
 
 // sysWaitid implements waitid(2), P_PIDFD included.
@@ -142,6 +143,8 @@ func sysWaitid(t *Task, a [6]uint64) uint64 {
 		}
 		if id == 0 {
 			sel.id = unix.Getpgrp()
+		} else {
+			sel.id = t.p.hostID(int(id))
 		}
 	case abi.P_PIDFD:
 		if id < 0 {
@@ -173,7 +176,7 @@ func sysWaitid(t *Task, a [6]uint64) uint64 {
 		// As Linux, only these fields are written; nothing found writes zeros.
 		var si abi.SiginfoChld
 		if found {
-			si = abi.SiginfoChld{Signo: abi.SIGCHLD, Code: ev.code, Pid: int32(ev.pid), Uid: ev.uid, Status: ev.status}
+			si = abi.SiginfoChld{Signo: abi.SIGCHLD, Code: ev.code, Pid: int32(ev.gpid), Uid: ev.uid, Status: ev.status}
 		}
 		b := abi.Bytes(&si)
 		if t.copyOut(infop, b[:abi.OffsetofSiStatus+4]) != nil {
@@ -236,7 +239,12 @@ func (p *Process) pollChild(sel waitSel) (childEvent, bool, abi.Errno) {
 			}
 			return ev, true, 0
 		}
-		ev, found, err := hostWaitid(sel.which, sel.id, sel.opts)
+		hid := sel.id
+		if sel.which == abi.P_PID {
+			hid = p.hostID(sel.id)
+		}
+		ev, found, err := hostWaitid(sel.which, hid, sel.opts)
+		ev.gpid = p.reapedPid(ev.pid)
 		if err == unix.ECHILD {
 			if zany {
 				return childEvent{}, false, 0
@@ -363,6 +371,9 @@ func (p *Process) reaped(ev childEvent) {
 		if r := p.registry(); r != nil {
 			r.Remove(ev.pid)
 		}
+		if p.ns != nil && ev.gpid != ev.pid {
+			p.ns.unbind(ev.gpid, ev.pid) // its pid is free again
+		}
 	}
 }
 
@@ -401,12 +412,14 @@ func (p *Process) PostChildSignal() {
 			if err != nil || !found {
 				break
 			}
+			ev.gpid = p.reapedPid(ev.pid)
 			p.tellChild(ev) // a SIG_IGN disposition discards it
 			p.reaped(ev)
 		}
 	}
 	for _, pid := range hostChildren(nil) {
 		if ev, ok, _ := hostWaitid(abi.P_PID, pid, abi.WEXITED|abi.WSTOPPED|abi.WCONTINUED|abi.WNOWAIT); ok {
+			ev.gpid = p.guestPid(ev.pid)
 			p.tellChild(ev)
 		}
 	}
