@@ -4,11 +4,16 @@ import (
 	"encoding/binary"
 	"os"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
-// residentRuns reports the runs of host pages of b that are present or
-// swapped out, from /proc/self/pagemap (mincore would miss swapped pages,
-// whose contents a fork must still copy). Offsets are relative to b.
+// residentRuns reports the runs of host pages of b that have contents: a
+// page is used if /proc/self/pagemap says present or swapped out (mincore
+// alone would miss swapped anonymous pages), or if mincore says its page
+// cache page is resident (a private file mapping not faulted in yet: a
+// fork child's pages, mapped from its parent's page file). Offsets are
+// relative to b.
 func residentRuns(b []byte, fn func(lo, hi uint64)) error {
 	f, err := os.Open("/proc/self/pagemap")
 	if err != nil {
@@ -19,6 +24,7 @@ func residentRuns(b []byte, fn func(lo, hi uint64)) error {
 	base := uint64(uintptr(unsafe.Pointer(&b[0])))
 	pages := uint64(len(b)) / ps
 	buf := make([]byte, 8*4096)
+	vec := make([]byte, 4096)
 	runStart, inRun := uint64(0), false
 	for done := uint64(0); done < pages; {
 		n := min(pages-done, uint64(len(buf)/8))
@@ -26,9 +32,12 @@ func residentRuns(b []byte, fn func(lo, hi uint64)) error {
 		if _, err := f.ReadAt(chunk, int64((base/ps+done)*8)); err != nil {
 			return err
 		}
+		if _, _, e := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(&b[done*ps])), uintptr(n*ps), uintptr(unsafe.Pointer(&vec[0]))); e != 0 {
+			return e
+		}
 		for i := uint64(0); i < n; i++ {
 			e := binary.LittleEndian.Uint64(chunk[i*8:])
-			used := e&(3<<62) != 0 // bit 63 present, bit 62 swapped
+			used := e&(3<<62) != 0 || vec[i]&1 != 0 // bit 63 present, bit 62 swapped
 			off := (done + i) * ps
 			if used && !inRun {
 				runStart, inRun = off, true

@@ -87,6 +87,36 @@ int main(void) {
 	waitpid(pid, &st, 0);
 	status("grandparent", st);
 
+	// A chain of forks: memory only the first process wrote is read by the
+	// fourth generation, through processes that never touched it.
+	{
+		unsigned char *data = malloc(3 << 20);
+		for (int i = 0; i < (3 << 20); i++)
+			data[i] = (unsigned char)(i * 7 + 3);
+		int gen = 0;
+		while (gen < 3) {
+			pid_t c = fork();
+			if (c != 0) {
+				int s2;
+				waitpid(c, &s2, 0);
+				if (gen > 0)
+					_exit(WIFEXITED(s2) ? WEXITSTATUS(s2) : 99);
+				printf("chain: deepest generation's checksum ok %d\n", WIFEXITED(s2) && WEXITSTATUS(s2) == 42);
+				break;
+			}
+			gen++;
+		}
+		if (gen == 3) {
+			unsigned long sum = 0;
+			for (int i = 0; i < (3 << 20); i++)
+				sum += data[i];
+			unsigned long want = 0;
+			for (int i = 0; i < (3 << 20); i++)
+				want += (unsigned char)(i * 7 + 3);
+			_exit(sum == want ? 42 : 1);
+		}
+	}
+
 	// Many children, reaped in any order, counted.
 	int total = 0;
 	for (int i = 0; i < 5; i++) {
