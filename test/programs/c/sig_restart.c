@@ -124,7 +124,7 @@ int main(void) {
 		/* wait4 for a child that exits after the signal */
 		pid_t pid = fork();
 		if (pid == 0) {
-			usleep(100000);
+			usleep(60000);
 			_exit(7);
 		}
 		action = NOTHING;
@@ -198,7 +198,7 @@ int main(void) {
 	sigemptyset(&none);
 	sigprocmask(SIG_BLOCK, &urg, 0);
 	raise(SIGURG);
-	struct timespec tenth = {0, 100000000};
+	struct timespec tenth = {0, 50000000};
 	r = ppoll(0, 0, &tenth, &none);
 	report("ppoll, ignored SIGURG let in", 0, r);
 	sigset_t pend;
