@@ -44,7 +44,11 @@ func sysExitGroup(t *Task, a [6]uint64) uint64 {
 // sysClone implements clone(2): arm64's argument order is flags, stack,
 // parent_tid, tls, child_tid.
 func sysClone(t *Task, a [6]uint64) uint64 {
-	return t.clone(a[0], a[1], a[2], a[3], a[4])
+	flags := a[0]
+	if flags&abi.CLONE_PIDFD != 0 && flags&abi.CLONE_PARENT_SETTID != 0 {
+		return errno(abi.EINVAL) // clone(2) stores the pidfd where parent_tid goes
+	}
+	return t.clone(flags, a[1], a[2], a[3], a[4], a[2])
 }
 
 // sysClone3 implements clone3(2) on the same paths as clone.
@@ -54,10 +58,11 @@ func sysClone3(t *Task, a [6]uint64) uint64 {
 	if size < abi.CloneArgsSizeVer0 || size > 4096 {
 		return errno(abi.EINVAL)
 	}
-	b := abi.Bytes(&ca)
+	b := make([]byte, abi.SizeofCloneArgs) // a shorter, older struct reads as zeros past its end
 	if t.copyIn(a[0], b[:min(size, uint64(len(b)))]) != nil {
 		return errno(abi.EFAULT)
 	}
+	abi.Decode(b, &ca)
 	if size > uint64(len(b)) { // a newer struct: the extra bytes must be zero
 		extra := make([]byte, size-uint64(len(b)))
 		if t.copyIn(a[0]+uint64(len(b)), extra) != nil {
@@ -82,12 +87,13 @@ func sysClone3(t *Task, a [6]uint64) uint64 {
 	if ca.Stack != 0 {
 		sp = ca.Stack + ca.StackSize
 	}
-	return t.clone(ca.Flags|ca.ExitSignal, sp, ca.ParentTID, ca.TLS, ca.ChildTID)
+	return t.clone(ca.Flags|ca.ExitSignal, sp, ca.ParentTID, ca.TLS, ca.ChildTID, ca.PidFD)
 }
 
 // clone starts a thread (CLONE_VM|CLONE_THREAD), a vfork child
-// (CLONE_VM|CLONE_VFORK) or a forked process (no CLONE_VM).
-func (t *Task) clone(flags, stack, ptid, tls, ctid uint64) uint64 {
+// (CLONE_VM|CLONE_VFORK) or a forked process (no CLONE_VM). With
+// CLONE_PIDFD a pidfd for the child is stored at pidfdAddr.
+func (t *Task) clone(flags, stack, ptid, tls, ctid, pidfdAddr uint64) uint64 {
 	const thread = abi.CLONE_VM | abi.CLONE_THREAD | abi.CLONE_SIGHAND
 	const nsFlags = 0x7e020000 // CLONE_NEW*: namespaces are the container's business
 	if flags&nsFlags != 0 {
@@ -97,7 +103,13 @@ func (t *Task) clone(flags, stack, ptid, tls, ctid uint64) uint64 {
 	if flags&abi.CLONE_THREAD != 0 && flags&thread != thread || flags&abi.CLONE_SIGHAND != 0 && flags&abi.CLONE_VM == 0 {
 		return errno(abi.EINVAL)
 	}
+	if flags&abi.CLONE_PIDFD != 0 && flags&abi.CLONE_THREAD != 0 {
+		return errno(abi.EINVAL)
+	}
 	if flags&thread != thread {
+		if flags&abi.CLONE_PIDFD != 0 {
+			return t.withPidfd(t.clone(flags&^abi.CLONE_PIDFD, stack, ptid, tls, ctid, 0), pidfdAddr)
+		}
 		if flags&abi.CLONE_VM != 0 {
 			if flags&abi.CLONE_VFORK != 0 {
 				return t.vforkClone(flags, stack)
@@ -107,8 +119,8 @@ func (t *Task) clone(flags, stack, ptid, tls, ctid uint64) uint64 {
 			t.p.compat.Record("flag:clone CLONE_VM without CLONE_THREAD or CLONE_VFORK")
 			return errno(abi.ENOSYS)
 		}
-		if flags&(abi.CLONE_FILES|abi.CLONE_FS|abi.CLONE_PIDFD) != 0 {
-			t.p.compat.Record("flag:clone fork with CLONE_FILES/CLONE_FS/CLONE_PIDFD")
+		if flags&(abi.CLONE_FILES|abi.CLONE_FS) != 0 {
+			t.p.compat.Record("flag:clone fork with CLONE_FILES/CLONE_FS")
 			return errno(abi.ENOSYS)
 		}
 		return t.forkClone(flags, stack, ptid, tls, ctid)
@@ -264,4 +276,20 @@ func sysSchedGetaffinity(t *Task, a [6]uint64) uint64 {
 		return errno(abi.EFAULT)
 	}
 	return uint64(len(mask))
+}
+
+// withPidfd completes CLONE_PIDFD: a pidfd (close-on-exec) for the child
+// whose pid clone returned in ret, stored at addr.
+func (t *Task) withPidfd(ret, addr uint64) uint64 {
+	if int64(ret) <= 0 {
+		return ret
+	}
+	fd, e := t.openPidfd(int(ret), false)
+	if e != 0 {
+		return ret // the child exists; Linux would have failed before it did
+	}
+	if t.writeU32(addr, uint32(fd)) != nil {
+		t.p.files.Close(fd)
+	}
+	return ret
 }

@@ -227,3 +227,28 @@ int main(void) {
 		}
 	}
 }
+
+// TestClone3Pidfd checks clone3 and CLONE_PIDFD against Linux's documented
+// behaviour (clone3(2), pidfd_open(2), waitid(2)): the oracle cannot run
+// this probe, as qemu-user 7.2 answers clone3 with ENOSYS and drops
+// CLONE_PIDFD.
+func TestClone3Pidfd(t *testing.T) {
+	bin := buildCarrick(t)
+	src, err := os.ReadFile("testdata/clone3_pidfd.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := cc(t, t.TempDir(), "clone3_pidfd", string(src))
+	code, out, errOut := run(t, bin, "run-elf", probe)
+	want := `clone3 returned a pid 1, pidfd 1
+readable before exit: 0
+readable after exit: 1
+waitid P_PIDFD 0: code 1 status 11 pid-ok 1
+clone CLONE_PIDFD: pidfd 1, child exited 12
+clone PIDFD|PARENT_SETTID: -1 errno EINVAL 1
+clone3 size 8: -1 errno EINVAL 1
+`
+	if code != 0 || out != want {
+		t.Fatalf("exit %d, stderr %q\ngot:\n%s\nwant (Linux):\n%s", code, errOut, out, want)
+	}
+}
