@@ -3,8 +3,9 @@ package sysemu
 import (
 	"os"
 	"os/signal"
-	"sync"
+	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/carrick-go/carrick/sysemu/abi"
 )
@@ -34,36 +35,34 @@ func init() {
 	}
 }
 
-// hostForward is the channel host signals are forwarded through, nil when
-// no process forwards them; stopHost takes a stop signal back from it for
-// the moment of the stop.
-var hostForward struct {
-	mu sync.Mutex
-	ch chan os.Signal
-}
-
 // ForwardHostSignals delivers the host signals above to the guest until
 // stop is called. SIGKILL and SIGSTOP act on the host process itself, as
 // they must; SIGURG is the Go runtime's own preemption signal and SIGPIPE
 // is raised by carrick where the guest wrote (sigpipe), so neither is
-// forwarded. A forwarded SIGCHLD carries no child siginfo (SI_USER); with
-// the default action it is discarded on arrival, so it interrupts nothing.
+// forwarded. A host SIGCHLD becomes the guest's with the child's siginfo
+// (PostChildSignal); with the default action it is discarded on arrival,
+// so it interrupts nothing. Real-time signals keep their numbers.
 func (p *Process) ForwardHostSignals() (stop func()) {
 	ch := make(chan os.Signal, 64)
 	sigs := make([]os.Signal, 0, len(hostSignals))
 	for s := range hostSignals {
 		sigs = append(sigs, s)
 	}
-	hostForward.mu.Lock()
-	hostForward.ch = ch
 	signal.Notify(ch, sigs...)
-	hostForward.mu.Unlock()
+	hostForwarding.Add(1)
 	done := make(chan struct{})
 	go func() {
 		for {
 			select {
 			case s := <-ch:
+				if s == syscall.SIGCHLD {
+					p.PostChildSignal() // with the child's siginfo (sys_wait.go)
+					continue
+				}
 				p.post(nil, hostSignals[s], sigInfo{code: abi.SI_USER})
+				if s == syscall.SIGCONT {
+					hostConts.Add(1)
+				}
 			case <-done:
 				return
 			case <-p.done:
@@ -72,12 +71,8 @@ func (p *Process) ForwardHostSignals() (stop func()) {
 		}
 	}()
 	return func() {
-		hostForward.mu.Lock()
 		signal.Stop(ch)
-		if hostForward.ch == ch {
-			hostForward.ch = nil
-		}
-		hostForward.mu.Unlock()
+		hostForwarding.Add(-1)
 		close(done)
 	}
 }
@@ -96,24 +91,33 @@ func hostSignalOf(sig int) (syscall.Signal, bool) {
 }
 
 // stopHost carries out a stop signal's default action: the whole host
-// process stops, so the parent's wait4(WUNTRACED) sees it stopped by that
-// signal and a SIGCONT from anywhere resumes it. For SIGTSTP, SIGTTIN and
-// SIGTTOU the host's own default action comes back for the moment of the
-// stop, so the host kernel also applies its rule that an orphaned process
-// group ignores them. stopHost returns once the process runs again.
+// process stops (stopSelf), so the parent's wait4(WUNTRACED) sees it
+// stopped by that signal and a SIGCONT from anywhere resumes it. Stopping
+// through the host also applies the host kernel's rule that an orphaned
+// process group ignores SIGTSTP, SIGTTIN and SIGTTOU. stopHost returns once
+// the process runs again.
 func (p *Process) stopHost(sig int) {
 	hs, ok := hostSignalOf(sig)
 	if !ok {
 		return
 	}
-	hostForward.mu.Lock()
-	defer hostForward.mu.Unlock()
-	ch := hostForward.ch
-	if ch != nil && sig != abi.SIGSTOP {
-		signal.Reset(hs)
-	}
+	seen := hostConts.Load()
 	stopSelf(hs)
-	if ch != nil && sig != abi.SIGSTOP {
-		signal.Notify(ch, hs)
+	// On Linux the SIGCONT that resumed the process is delivered before
+	// the stopped thread runs on, so its handler runs first. Here it comes
+	// through the forwarder: give it a moment to be posted. (When the host
+	// discarded the stop there is no SIGCONT, and this only waits.)
+	if hostForwarding.Load() > 0 {
+		for deadline := time.Now().Add(contWait); hostConts.Load() == seen && time.Now().Before(deadline); {
+			time.Sleep(100 * time.Microsecond)
+		}
 	}
 }
+
+// contWait bounds how long a thread that was stopped waits for the
+// SIGCONT that resumed it to be forwarded.
+const contWait = 50 * time.Millisecond
+
+// hostConts counts the host SIGCONTs forwarded (posted or discarded);
+// hostForwarding counts the processes forwarding host signals.
+var hostConts, hostForwarding atomic.Int64

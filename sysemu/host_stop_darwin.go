@@ -5,10 +5,12 @@ import (
 	"syscall"
 )
 
-// stopSelf stops the host process with sig. darwin has no tgkill; the
-// signal goes to the process and any thread may take it.
+// stopSelf stops the host process. darwin has no tgkill, and Go's runtime
+// keeps (and drops) SIGTSTP, SIGTTIN and SIGTTOU once os/signal has asked
+// for them, so the stop is always the host's SIGSTOP: a parent's wait4
+// sees the process stopped by SIGSTOP.
 func stopSelf(sig syscall.Signal) {
-	syscall.Kill(os.Getpid(), sig)
+	syscall.Kill(os.Getpid(), syscall.SIGSTOP)
 }
 
 // hostRealtimeSignals: darwin has no real-time signals.

@@ -89,11 +89,13 @@ func sysRtSigqueueinfo(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	if pid != int32(t.p.pid) {
-		t.p.compat.Record("syscall:rt_sigqueueinfo (other process)")
+	if pid <= 0 {
 		return errno(abi.ESRCH)
 	}
-	return t.queueSignal(nil, sig, si)
+	if !t.p.ownThread(int(pid)) {
+		return t.queueOther(int(pid), int(pid), sig, si)
+	}
+	return t.queueSignal(int(pid), nil, sig, si)
 }
 
 // sysRtTgsigqueueinfo implements rt_tgsigqueueinfo(2) for a thread of the
@@ -108,8 +110,7 @@ func sysRtTgsigqueueinfo(t *Task, a [6]uint64) uint64 {
 		return errno(e)
 	}
 	if tgid != int32(t.p.pid) {
-		t.p.compat.Record("syscall:rt_tgsigqueueinfo (other process)")
-		return errno(abi.ESRCH)
+		return t.queueOther(int(tgid), int(tid), sig, si)
 	}
 	t.p.tmu.Lock()
 	target := t.p.tasks[int(tid)]
@@ -117,18 +118,24 @@ func sysRtTgsigqueueinfo(t *Task, a [6]uint64) uint64 {
 	if target == nil {
 		return errno(abi.ESRCH)
 	}
-	return t.queueSignal(target, sig, si)
+	return t.queueSignal(int(tgid), target, sig, si)
 }
 
-// queueSignal sends sig with a caller's siginfo. As Linux, only the thread
-// whose tid equals the target pid may claim a kernel or kill code
-// (si_code >= 0, or SI_TKILL); others get EPERM.
-func (t *Task) queueSignal(target *Task, sig uint64, si sigInfo) uint64 {
+// claimsKernelCode reports whether a caller's siginfo claims to come from
+// the kernel or from kill (si_code >= 0, or SI_TKILL). As Linux, only a
+// thread sending to its own id may do that; others get EPERM.
+func (t *Task) claimsKernelCode(pid int, si sigInfo) bool {
+	return (si.code >= 0 || si.code == abi.SI_TKILL) && t.tid != pid
+}
+
+// queueSignal sends sig with a caller's siginfo within the process (target
+// nil: the process; pid is the id the caller named).
+func (t *Task) queueSignal(pid int, target *Task, sig uint64, si sigInfo) uint64 {
+	if t.claimsKernelCode(pid, si) {
+		return errno(abi.EPERM)
+	}
 	if !sigValid(sig) {
 		return errno(abi.EINVAL)
-	}
-	if (si.code >= 0 || si.code == abi.SI_TKILL) && t.tid != t.p.pid {
-		return errno(abi.EPERM)
 	}
 	if sig == 0 {
 		return 0
@@ -137,4 +144,20 @@ func (t *Task) queueSignal(target *Task, sig uint64, si sigInfo) uint64 {
 		return errno(e)
 	}
 	return 0
+}
+
+// queueOther sends sig to another guest process (tid == pid) or one of its
+// threads. It goes through the host's kill as kill(2) does, so the
+// receiver sees SI_USER without the caller's siginfo (recorded).
+func (t *Task) queueOther(pid, tid int, sig uint64, si sigInfo) uint64 {
+	if t.claimsKernelCode(pid, si) {
+		return errno(abi.EPERM)
+	}
+	if sig != 0 {
+		t.p.compat.Record("flag:rt_sigqueueinfo to another process (siginfo not carried)")
+	}
+	if tid == pid {
+		return errno(t.p.killOther(pid, sig))
+	}
+	return errno(t.p.killOtherThread(pid, tid, sig))
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static struct rec {
@@ -179,5 +180,34 @@ int main(void) {
 	nrec = 0;
 	worker_done = 1;
 	pthread_join(th, 0);
+
+	/* to another process: the signal arrives (carrick cannot carry the
+	 * value across processes, so only the number is checked); a kernel
+	 * code is EPERM there */
+	int ready[2];
+	pipe(ready);
+	sigset_t rt4;
+	sigemptyset(&rt4);
+	sigaddset(&rt4, SIGRTMIN + 4);
+	sigprocmask(SIG_BLOCK, &rt4, &old);
+	pid_t pid = fork();
+	if (pid == 0) {
+		write(ready[1], "r", 1);
+		int got = sigwaitinfo(&rt4, 0);
+		_exit(got - SIGRTMIN);
+	}
+	sigprocmask(SIG_SETMASK, &old, 0);
+	char c;
+	read(ready[0], &c, 1);
+	memset(&si, 0, sizeof si);
+	si.si_signo = SIGRTMIN + 4;
+	si.si_code = SI_USER;
+	errno = 0;
+	r = syscall(SYS_rt_sigqueueinfo, pid, SIGRTMIN + 4, &si);
+	printf("to the child with SI_USER -> %ld %s\n", r, strerror(errno));
+	printf("sigqueue to the child -> %d\n", sigqueue(pid, SIGRTMIN + 4, (union sigval){.sival_int = 9}));
+	int st;
+	waitpid(pid, &st, 0);
+	printf("child got RTMIN+%d\n", WEXITSTATUS(st));
 	return 0;
 }
