@@ -164,8 +164,11 @@ func py(name, code, out string) Case {
 		Files: with(tree, one(words, data, inGz))}
 }
 
-// Cases is the suite.
-var Cases = []Case{
+// Cases is the suite: the cases below and processCases (cases_proc.go).
+var Cases = append(baseCases, processCases...)
+
+// baseCases are the cases of issue 3 and the first Forks cases.
+var baseCases = []Case{
 	// ---- busybox (static, applets are symlinks to /bin/busybox) ----
 	{Name: "busybox/ls-la", Root: Busybox, Argv: []string{"/bin/ls", "-la", "tree", "tree/sub"}, Files: tree,
 		Has: []string{"lrwxrwxrwx    1 root     root             9 Feb  3  2001 link -> alpha.txt", "-r--r--r--", "up -> ../numbers.txt"}},
