@@ -2,6 +2,9 @@ package sysemu
 
 import (
 	"sync"
+	"syscall"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/carrick-go/carrick/sysemu/abi"
 )
@@ -255,4 +258,22 @@ func (t *FDTable) installShared(f File, fds []int, cloexec []bool) {
 	for i, fd := range fds {
 		t.fds[fd] = &fdEntry{file: f, cloexec: cloexec[i], refs: &n}
 	}
+}
+
+// dupCloexec duplicates a host fd close-on-exec in one step: a copy that
+// leaked into a child carrick would keep a pipe open that the guest closed.
+func dupCloexec(fd int) (int, error) { return unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0) }
+
+// hostPipe makes a host pipe whose ends are close-on-exec before any child
+// carrick can be started (darwin has no pipe2: syscall.ForkLock orders it
+// with os/exec's fork).
+func hostPipe(p *[2]int) error {
+	syscall.ForkLock.RLock()
+	defer syscall.ForkLock.RUnlock()
+	if err := unix.Pipe(p[:]); err != nil {
+		return err
+	}
+	unix.CloseOnExec(p[0])
+	unix.CloseOnExec(p[1])
+	return nil
 }

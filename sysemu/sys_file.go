@@ -239,12 +239,11 @@ func sysPipe2(t *Task, a [6]uint64) uint64 {
 		return errno(abi.EINVAL)
 	}
 	var p [2]int
-	if err := unix.Pipe(p[:]); err != nil {
+	if err := hostPipe(&p); err != nil {
 		return errno(hostErrno(err))
 	}
 	files := [2]*hostFile{}
 	for i, fd := range p {
-		unix.CloseOnExec(fd)
 		if flags&abi.O_NONBLOCK != 0 {
 			unix.SetNonblock(fd, true)
 		}

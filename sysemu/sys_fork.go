@@ -119,7 +119,7 @@ func (t *Task) forkClone(flags, stack, ptid, tls, ctid uint64) uint64 {
 		}
 	}()
 	pass := func(fd int, name string) int {
-		dup, err := unix.Dup(fd)
+		dup, err := dupCloexec(fd)
 		if err != nil {
 			return -1
 		}
@@ -397,12 +397,11 @@ func (p *Process) adoptFiles(ffs []ForkFile, file func(int) (*os.File, error)) e
 			if err != nil {
 				return err
 			}
-			fd, err := unix.Dup(int(h.Fd()))
+			fd, err := dupCloexec(int(h.Fd()))
 			h.Close()
 			if err != nil {
 				return err
 			}
-			unix.CloseOnExec(fd)
 			rf, e := p.fs.view.Adopt(fd, ff.Path, ff.Flags)
 			if e != 0 {
 				unix.Close(fd)

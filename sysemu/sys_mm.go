@@ -103,11 +103,10 @@ func (t *Task) mmapFile(addr, length uint64, prot vcpu.Prot, flags uint64, fd in
 	if flags&abi.MAP_TYPE != abi.MAP_PRIVATE {
 		// The VMA keeps its own descriptor: the guest may close fd, and a
 		// fork child maps the same file again.
-		dup, err := unix.Dup(hfd)
+		dup, err := dupCloexec(hfd)
 		if err != nil {
 			return errno(hostErrno(err))
 		}
-		unix.CloseOnExec(dup)
 		bf := os.NewFile(uintptr(dup), name)
 		r, e := t.p.mm.MmapFile(addr, length, prot, flags, bf, int64(off), name)
 		if e != 0 {

@@ -7,8 +7,6 @@ import (
 	"os"
 	"sync"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/carrick-go/carrick/rootfs"
 	"github.com/carrick-go/carrick/sysemu/abi"
 	"github.com/carrick-go/carrick/vcpu"
@@ -156,7 +154,7 @@ func (t *Task) spawnExec(path string, argv, env []string) abi.Errno {
 		if !ok || h.HostFD() < 0 {
 			continue // emulated objects do not cross processes yet
 		}
-		dup, err := unix.Dup(h.HostFD())
+		dup, err := dupCloexec(h.HostFD())
 		if err != nil {
 			continue
 		}
