@@ -124,8 +124,9 @@ func (ef *eventFile) statusFlags(t *Task, set bool, arg uint64) uint64 {
 }
 
 // waitFor blocks until n's generation moves past gen (read by the caller
-// before it checked the state it waits on), a signal arrives (EINTR) or the
-// process exits.
+// before it checked the state it waits on), a signal arrives (the call
+// restarts or fails with EINTR per the handler's SA_RESTART, as a read of
+// an eventfd does on Linux) or the process exits.
 func (t *Task) waitFor(n *notifier, gen uint64) abi.Errno {
 	ch := make(chan struct{}, 1)
 	n.Subscribe(ch)
@@ -141,7 +142,7 @@ func (t *Task) waitFor(n *notifier, gen uint64) abi.Errno {
 			return abi.EINTR
 		case <-t.wake:
 			if t.signalPending() {
-				return abi.EINTR
+				return errRestartSys
 			}
 		}
 	}
