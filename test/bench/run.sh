@@ -6,7 +6,10 @@
 # 1. Guest instructions per second on three microbenchmarks (test/bench/*.c:
 #    inline-assembly loops of known instruction count that time themselves
 #    with CLOCK_MONOTONIC): integer ALU, memory copy, floating point.
-# 2. Wall time of every program of the differential suite (C at -O2 and the
+# 2. Syscall round trips, process and thread costs (test/bench/proc.c: fork,
+#    fork after touching 1 MiB and 256 MiB, vfork+exec of a tiny static
+#    program, pthread create+join, futex ping-pong), start-up of real programs.
+# 3. Wall time of every program of the differential suite (C at -O2 and the
 #    Go programs), fixtures in OUTDIR/c and OUTDIR/go.
 #
 # Each measurement runs under carrick and under qemu alternately, BENCH_REPS
@@ -15,8 +18,15 @@
 # a success. The table is printed and written as markdown to OUTDIR/bench.md.
 #
 # Environment: CARRICK (binary, default bin/carrick, built if missing),
-# BENCH_REPS, BENCH_SCALE (multiplies the microbenchmark iteration counts),
-# BENCH_SUITE=0 to skip the suite programs.
+# BENCH_REPS, BENCH_SCALE (multiplies the microbenchmark and process probe
+# iteration counts), BENCH_SUITE=0 to skip the suite programs, BENCH_PROC=0 to
+# skip the process probes. Bounded (CI) run: BENCH_SUITE=0 BENCH_REPS=1
+# BENCH_SCALE=0.2.
+#
+# qemu-user can run vfork+exec only through binfmt_misc. The spawn probe runs
+# qemu in a user namespace of its own with a private binfmt_misc instance
+# (Linux 6.7 and later; as test/oracle does), invisible to carrick; where
+# that is impossible qemu's figure is reported as not available, with why.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$top/test/fixtures/out}
@@ -43,7 +53,9 @@ mkdir -p "$bdir"
 for src in "$top"/test/bench/*.c; do
 	bin=$bdir/$(basename "$src" .c)
 	if [ ! -e "$bin" ] || [ "$src" -nt "$bin" ] || [ "$top/test/bench/bench.h" -nt "$bin" ]; then
-		aarch64-linux-gnu-gcc -static -O2 -o "$bin" "$src" || die "cannot build $src"
+		# shellcheck disable=SC2046 # word splitting of the flags is intended
+		aarch64-linux-gnu-gcc -static -O2 $(sed -n 's|^// cflags:||p' "$src") -o "$bin" "$src" -lpthread ||
+			die "cannot build $src"
 	fi
 done
 
@@ -140,6 +152,98 @@ for sc in getpid pread-4k openat+close fstatat; do
 	printf '%-22s %16s %16s %14s\n' "$sc" "$c" "$q" "$ratio"
 	rows_sys+=("| $sc | $c | $q | $ratio |")
 done
+
+# Process and thread costs (test/bench/proc.c), host nanoseconds per
+# operation timed inside the guest, best of the runs.
+rows_proc=()
+qemu_path=$(command -v "$qemu")
+# The binfmt_misc line for qemu (as test/oracle registers it): arm64 ELF
+# executables and shared objects; F: the kernel opens qemu now.
+binfmt_reg=":carrick-bench-aarch64:M::"'\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00'":"'\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff'":$qemu_path:F"
+# qemu_binfmt ARGS...: runs qemu ARGS in a new user and mount namespace
+# whose own binfmt_misc instance hands arm64 programs to qemu.
+qemu_binfmt() {
+	"${env_fixed[@]}" unshare --user --map-root-user --mount --fork /bin/sh -c '
+		set -e
+		d=$(mktemp -d)
+		mount -t binfmt_misc binfmt_misc "$d"
+		printf "%s" "$1" >"$d/register"
+		shift
+		set +e
+		"$@"
+		rc=$?
+		umount "$d" && rmdir "$d"
+		exit $rc' sh "$binfmt_reg" "$qemu_path" "$@"
+}
+# proc_run WHICH PROBE N [ARG]: one run; prints ns_per_op, or "FAIL(...)".
+proc_run() {
+	local which=$1
+	shift
+	local rc
+	case $which in
+	carrick) "${env_fixed[@]}" "$carrick" run-elf "$bdir/proc" "$@" >"$tmp/proc.out" 2>"$tmp/proc.err" </dev/null ;;
+	qemu) "${env_fixed[@]}" "$qemu" "$bdir/proc" "$@" >"$tmp/proc.out" 2>"$tmp/proc.err" </dev/null ;;
+	qemu-binfmt) qemu_binfmt "$bdir/proc" "$@" >"$tmp/proc.out" 2>"$tmp/proc.err" </dev/null ;;
+	esac
+	rc=$?
+	if [ "$rc" != 0 ]; then
+		echo "FAIL(exit $rc: $(tail -c 120 "$tmp/proc.err" | tr '\n' ' '))"
+		return
+	fi
+	sed -n 's/.*ns_per_op=\([0-9.]*\).*/\1/p' "$tmp/proc.out"
+}
+# proc_best WHICH PROBE N [ARG]: the best of $reps runs.
+proc_best() {
+	local i
+	local best="" v
+	for ((i = 0; i < reps; i++)); do
+		v=$(proc_run "$@")
+		case $v in "" | FAIL*)
+			echo "${v:-FAIL(no result)}"
+			return
+			;;
+		esac
+		if [ -z "$best" ] || awk -v a="$v" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$v; fi
+	done
+	echo "$best"
+}
+n_of() { awk -v d="$1" -v s="$scale" 'BEGIN { n = int(d * s); print (n < 1 ? 1 : n) }'; }
+us() { case $1 in FAIL* | n/a*) echo "$1" ;; *) awk -v n="$1" 'BEGIN { printf "%.1f", n / 1000 }' ;; esac; }
+if [ "${BENCH_PROC:-1}" != 0 ]; then
+	echo
+	printf '%-26s %16s %16s %14s\n' "process probe" "carrick us/op" "qemu us/op" "carrick/qemu"
+	# The spawn probe's qemu needs binfmt_misc: check that it works here.
+	spawn_q=qemu-binfmt
+	if ! why=$(qemu_binfmt "$bdir/true" 2>&1); then
+		spawn_q="n/a (no binfmt_misc in a user namespace: $(echo "$why" | tail -1))"
+	fi
+	# shellcheck disable=SC2086 # $arg: no word when empty
+	while read -r label probe n arg; do
+		n=$(n_of "$n")
+		c=$(proc_best carrick "$probe" "$n" $arg)
+		case $probe:$spawn_q in
+		spawn:n/a*) q=$spawn_q ;;
+		spawn:*) q=$(proc_best qemu-binfmt "$probe" "$n" $arg) ;;
+		*) q=$(proc_best qemu "$probe" "$n" $arg) ;;
+		esac
+		ratio=$(awk -v c="$c" -v q="$q" 'BEGIN { if (c + 0 > 0 && q + 0 > 0) printf "%.2f", c / q; else print "-" }')
+		printf '%-26s %16s %16s %14s\n' "$label" "$(us "$c")" "$(us "$q")" "$ratio"
+		rows_proc+=("| $label ($n) | $(us "$c") | $(us "$q") | $ratio |")
+		if [ "$probe" = futex ]; then
+			rc=$(awk -v n="$c" 'BEGIN { if (n + 0 > 0) printf "%d", 1e9 / n; else print "-" }')
+			rq=$(awk -v n="$q" 'BEGIN { if (n + 0 > 0) printf "%d", 1e9 / n; else print "-" }')
+			printf '%-26s %16s %16s\n' "  round trips/s" "$rc" "$rq"
+			futex_rate="carrick $rc, qemu $rq round trips per second"
+		fi
+	done <<EOF_PROBES
+fork+exit+wait fork 50
+fork-after-1MiB forkmem 20 1
+fork-after-256MiB forkmem 5 256
+vfork+exec+wait spawn 30 $bdir/true
+pthread-create+join thread 300
+futex-pingpong futex 50000
+EOF_PROBES
+fi
 
 rows_start=()
 rootfs=$out/rootfs
@@ -242,6 +346,21 @@ fi
 	echo "| syscall | carrick ns | qemu ns | carrick/qemu |"
 	echo "|---|---:|---:|---:|"
 	printf '%s\n' "${rows_sys[@]}"
+	if [ ${#rows_proc[@]} -gt 0 ]; then
+		echo
+		echo "## Processes and threads"
+		echo
+		echo "Host microseconds per operation, timed inside the guest (test/bench/proc.c); lower is better."
+		echo "vfork+exec runs test/bench/true.c (no libc); qemu execs it through binfmt_misc in a user namespace."
+		echo
+		echo "| probe (operations) | carrick us | qemu us | carrick/qemu |"
+		echo "|---|---:|---:|---:|"
+		printf '%s\n' "${rows_proc[@]}"
+		if [ -n "${futex_rate:-}" ]; then
+			echo
+			echo "Futex ping-pong: $futex_rate."
+		fi
+	fi
 	if [ ${#rows_start[@]} -gt 0 ]; then
 		echo
 		echo "## Start-up"
