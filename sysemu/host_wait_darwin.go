@@ -254,3 +254,11 @@ func DieBySignal(sig int) {
 	signal.Reset(s)
 	unix.Kill(os.Getpid(), s)
 }
+
+// hostProcZombie reports whether host process pid has exited and awaits
+// its parent's wait.
+func hostProcZombie(pid int) bool {
+	kp, err := unix.SysctlKinfoProc("kern.proc.pid", pid)
+	const szomb = 5 // SZOMB in sys/proc.h
+	return err == nil && kp.Proc.P_pid == int32(pid) && kp.Proc.P_stat == szomb
+}

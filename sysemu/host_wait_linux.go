@@ -186,3 +186,15 @@ func DieBySignal(sig int) {
 	unix.Tgkill(os.Getpid(), unix.Gettid(), s)
 	runtime.UnlockOSThread()
 }
+
+// hostProcZombie reports whether host process pid has exited and awaits
+// its parent's wait.
+func hostProcZombie(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i >= 0 && strings.HasPrefix(strings.TrimLeft(s[i+1:], " "), "Z")
+}

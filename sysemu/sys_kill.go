@@ -2,6 +2,8 @@ package sysemu
 
 import (
 	"math"
+	"os"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -36,7 +38,7 @@ func sysKill(t *Task, a [6]uint64) uint64 {
 	case pid == math.MinInt32:
 		return errno(abi.ESRCH)
 	}
-	return errno(p.killGroup(int(-pid), sig))
+	return errno(p.killGroup(p.hostID(int(-pid)), sig))
 }
 
 // ownThread reports whether id is this process's pid or one of its
@@ -61,7 +63,7 @@ func (p *Process) killSelf(sig uint64) abi.Errno {
 	return p.post(nil, int(sig), sigInfo{code: abi.SI_USER, pid: uint32(p.pid)})
 }
 
-// killOther signals another guest process through the host.
+// killOther signals another guest process, by guest pid, through the host.
 func (p *Process) killOther(pid int, sig uint64) abi.Errno {
 	if p.vforkZombie(pid) {
 		// A zombie takes signals and ignores them.
@@ -70,12 +72,22 @@ func (p *Process) killOther(pid int, sig uint64) abi.Errno {
 		}
 		return 0
 	}
+	h, ok := p.hostPidOf(pid)
+	if !ok {
+		return abi.ESRCH
+	}
+	return p.killHost(h, sig)
+}
+
+// killHost signals guest process pid, by host pid.
+func (p *Process) killHost(pid int, sig uint64) abi.Errno {
 	if !p.guestProcess(pid) {
 		return abi.ESRCH
 	}
 	if !sigValid(sig) {
 		return abi.EINVAL
 	}
+	p.awaitJoined(pid)
 	hs := unix.Signal(0)
 	if sig != 0 {
 		var ok bool
@@ -85,9 +97,30 @@ func (p *Process) killOther(pid int, sig uint64) abi.Errno {
 		}
 	}
 	if err := unix.Kill(pid, hs); err != nil {
-		return hostErrno(err)
+		return procErrno(err)
 	}
 	return 0
+}
+
+// joinWait bounds how long a signal waits for a new child to join.
+const joinWait = 2 * time.Second
+
+// awaitJoined holds a signal for a child that has not joined the registry
+// yet: a child carrick that is still starting has not begun forwarding host
+// signals to its guest, and the host would drop or misapply one sent now,
+// where Linux keeps it pending for the new process. A child joins once it
+// forwards (docs/processes.md).
+func (p *Process) awaitJoined(pid int) {
+	r := p.registry()
+	if r == nil || r.Contains(pid) {
+		return
+	}
+	for deadline := time.Now().Add(joinWait); time.Now().Before(deadline); {
+		if ppid, _, ok := hostProcFacts(pid); !ok || ppid != os.Getpid() || hostProcZombie(pid) || r.Contains(pid) {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // vforkZombie reports whether pid is a vfork child of p that exited
@@ -113,7 +146,7 @@ func (p *Process) killGroup(pgid int, sig uint64) abi.Errno {
 	}
 	for _, pid := range p.guestProcesses() {
 		if g, err := unix.Getpgid(pid); err == nil && g == pgid {
-			note(p.killOther(pid, sig))
+			note(p.killHost(pid, sig))
 		}
 	}
 	if unix.Getpgrp() == pgid {
@@ -125,17 +158,21 @@ func (p *Process) killGroup(pgid int, sig uint64) abi.Errno {
 	return last
 }
 
-// killAll is kill(-1): every guest process but the caller; ESRCH if there
-// is none. (Linux also spares init; a guest's init is not registered as
-// such until pid namespaces exist.)
+// killAll is kill(-1): every guest process but the caller and, in a pid
+// namespace, its init; ESRCH if there is none.
 func (p *Process) killAll(sig uint64) abi.Errno {
-	pids := p.guestProcesses()
+	var pids []int
+	for _, h := range p.guestProcesses() {
+		if p.ns == nil || p.guestPid(h) != 1 {
+			pids = append(pids, h)
+		}
+	}
 	if len(pids) == 0 {
 		return abi.ESRCH
 	}
 	var ret abi.Errno
 	for _, pid := range pids {
-		if e := p.killOther(pid, sig); e != abi.EPERM {
+		if e := p.killHost(pid, sig); e != abi.EPERM {
 			ret = e
 		}
 	}
@@ -191,10 +228,22 @@ func (t *Task) tkill(tid int32, sig uint64, others bool) uint64 {
 // it).
 func (p *Process) killOtherThread(tgid, tid int, sig uint64) abi.Errno {
 	if tid != tgid || p.vforkZombie(tgid) {
-		if tid != tgid && p.guestProcess(tgid) {
+		if tid != tgid && p.guestProcess(p.hostID(tgid)) {
 			p.compat.Record("syscall:tgkill (a thread of another process)")
 		}
 		return abi.ESRCH
 	}
 	return p.killOther(tgid, sig)
+}
+
+// procErrno converts a host error of a process call (kill, setpgid,
+// getpgid, pidfds) to Linux's errno.
+func procErrno(err error) abi.Errno {
+	switch err {
+	case unix.ESRCH:
+		return abi.ESRCH
+	case unix.ECHILD:
+		return abi.ECHILD
+	}
+	return hostErrno(err)
 }

@@ -96,7 +96,7 @@ func (t *Task) openPidfd(pid int, nonblock bool) (int, abi.Errno) {
 			if err == unix.ESRCH {
 				return -1, abi.ESRCH
 			}
-			return -1, hostErrno(err)
+			return -1, procErrno(err)
 		}
 		f.host = hfd
 		if pid == p.pid {
@@ -201,7 +201,7 @@ func sysPidfdSendSignal(t *Task, a [6]uint64) uint64 {
 		}
 	}
 	if err := hostPidfdSignal(pf.host, pf.pid, hs); err != nil {
-		return errno(hostErrno(err))
+		return errno(procErrno(err))
 	}
 	return 0
 }

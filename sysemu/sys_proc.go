@@ -2,8 +2,10 @@ package sysemu
 
 import (
 	"encoding/binary"
+	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -14,47 +16,162 @@ import (
 // Process identity and resources: process groups and sessions, rlimits,
 // usage, sysinfo.
 
-// sysGetpgid implements getpgid(2). A guest process is a host process, so
-// its group and session are the host's.
-func sysGetpgid(t *Task, a [6]uint64) uint64 { return t.hostID(a[0], unix.Getpgid) }
+// Process groups and sessions are the host's: a guest process is a host
+// process. Other processes can be named only if they are guest processes
+// (registry.go). A vfork child runs inside its parent's host process until
+// it execs, so its setpgid and setsid are recorded and applied to the host
+// process its exec starts (spawnProcAttr).
+
+// sysGetpgid implements getpgid(2).
+func sysGetpgid(t *Task, a [6]uint64) uint64 { return t.groupID(a[0], unix.Getpgid) }
 
 // sysGetsid implements getsid(2).
-func sysGetsid(t *Task, a [6]uint64) uint64 { return t.hostID(a[0], unix.Getsid) }
+func sysGetsid(t *Task, a [6]uint64) uint64 { return t.groupID(a[0], unix.Getsid) }
 
-// hostID answers getpgid/getsid for the calling process (pid 0 or its own).
-func (t *Task) hostID(pidArg uint64, get func(int) (int, error)) uint64 {
-	if pid := int(int32(pidArg)); pid != 0 && pid != t.p.pid {
+// groupID answers getpgid/getsid for the calling process (pid 0 or its
+// own) or another guest process. In a pid namespace the ids are the
+// leaders' namespace pids (0 for a leader outside it, as Linux shows).
+func (t *Task) groupID(pidArg uint64, get func(int) (int, error)) uint64 {
+	pid := int(int32(pidArg))
+	p := t.p
+	h := 0
+	switch {
+	case pid == 0 || pid == p.pid || p.vforkZombie(pid):
+		// (a vfork child lived in its parent's group and session)
+	case pid < 0:
 		return errno(abi.ESRCH)
+	default:
+		if h = p.hostID(pid); !p.guestProcess(h) {
+			return errno(abi.ESRCH)
+		}
 	}
-	id, err := get(0)
+	id, err := get(h)
 	if err != nil {
-		return errno(hostErrno(err))
+		return errno(procErrno(err))
 	}
-	return uint64(id)
+	return uint64(p.guestPid(id))
 }
 
-// sysSetpgid implements setpgid(2) for the process itself.
+// sysSetpgid implements setpgid(2) for the process itself or one of its
+// children.
 func sysSetpgid(t *Task, a [6]uint64) uint64 {
 	pid, pgid := int(int32(a[0])), int(int32(a[1]))
-	if pid != 0 && pid != t.p.pid {
-		return errno(abi.ESRCH)
+	p := t.p
+	if pid == 0 {
+		pid = p.pid
 	}
-	if pgid == t.p.pid {
-		pgid = 0
+	if pgid == 0 {
+		pgid = pid
 	}
-	if err := unix.Setpgid(0, pgid); err != nil {
-		return errno(hostErrno(err))
+	if pgid < 0 {
+		return errno(abi.EINVAL)
+	}
+	hostPid := 0 // the caller
+	if pid != p.pid {
+		if p.ownThread(pid) {
+			return errno(abi.EINVAL) // not a thread-group leader
+		}
+		hostPid = p.hostID(pid)
+		if ppid, _, ok := hostProcFacts(hostPid); !ok || ppid != os.Getpid() || !p.guestProcess(hostPid) {
+			return errno(abi.ESRCH) // only the caller or its children
+		}
+	}
+	hostPgid := 0 // the process's own pid
+	if pgid != pid {
+		// The group must exist in the caller's session, and only groups
+		// of guest processes are visible to the guest.
+		if hostPgid = p.hostID(pgid); !p.guestGroup(hostPgid) {
+			return errno(abi.EPERM)
+		}
+	}
+	if p.vfork != nil && pid == p.pid {
+		return errno(p.vforkSetpgid(hostPgid))
+	}
+	if err := unix.Setpgid(hostPid, hostPgid); err != nil {
+		// A child that carrick started has exec'd carrick as far as the
+		// host knows, so the host answers EACCES even for a fork child
+		// that has not exec'd (docs/processes.md).
+		return errno(procErrno(err))
 	}
 	return 0
 }
 
+// guestGroup reports whether some guest process the caller can see (itself
+// included) is in process group pgid.
+func (p *Process) guestGroup(pgid int) bool {
+	if pgid == unix.Getpgrp() {
+		return true
+	}
+	for _, pid := range p.guestProcesses() {
+		if g, err := unix.Getpgid(pid); err == nil && g == pgid {
+			return true
+		}
+	}
+	return false
+}
+
 // sysSetsid implements setsid(2).
 func sysSetsid(t *Task, a [6]uint64) uint64 {
+	if t.p.vfork != nil {
+		return errno(t.p.vforkSetsid())
+	}
 	sid, err := unix.Setsid()
 	if err != nil {
 		return errno(hostErrno(err))
 	}
 	return uint64(sid)
+}
+
+// spawnAttrs are the setpgid/setsid a vfork child asked for before exec.
+type spawnAttrs struct {
+	setpgid bool
+	pgid    int // host pgid; 0: its own pid
+	setsid  bool
+}
+
+var vforkAttrs sync.Map // *Process (a vfork child) → *spawnAttrs
+
+// vforkSetpgid records a vfork child's setpgid(0, pgid) (0: its own pid)
+// for the host process its exec starts.
+func (p *Process) vforkSetpgid(hostPgid int) abi.Errno {
+	a := &spawnAttrs{}
+	if v, ok := vforkAttrs.Load(p); ok {
+		a = v.(*spawnAttrs)
+	}
+	if a.setsid {
+		return abi.EPERM // a session leader cannot change its group
+	}
+	a.setpgid, a.pgid = true, hostPgid
+	vforkAttrs.Store(p, a)
+	return 0
+}
+
+func (p *Process) vforkSetsid() abi.Errno {
+	a := &spawnAttrs{}
+	if v, ok := vforkAttrs.Load(p); ok {
+		a = v.(*spawnAttrs)
+	}
+	if a.setsid || (a.setpgid && a.pgid == 0) {
+		return abi.EPERM // already a group leader
+	}
+	a.setsid = true
+	vforkAttrs.Store(p, a)
+	return 0
+}
+
+// spawnProcAttr returns the host process attributes for the program a
+// vfork child execs (its recorded setpgid/setsid), or nil, and forgets
+// them. The exec that starts the host process applies them.
+func (p *Process) spawnProcAttr() *syscall.SysProcAttr {
+	v, ok := vforkAttrs.LoadAndDelete(p)
+	if !ok {
+		return nil
+	}
+	a := v.(*spawnAttrs)
+	if a.setsid {
+		return &syscall.SysProcAttr{Setsid: true}
+	}
+	return &syscall.SysProcAttr{Setpgid: true, Pgid: a.pgid}
 }
 
 // rlimits are a process's resource limits.

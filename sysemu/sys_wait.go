@@ -252,7 +252,7 @@ func (p *Process) pollChild(sel waitSel) (childEvent, bool, abi.Errno) {
 			return childEvent{}, false, abi.ECHILD
 		}
 		if err != nil {
-			return childEvent{}, false, hostErrno(err)
+			return childEvent{}, false, procErrno(err)
 		}
 		if !found {
 			return childEvent{}, false, 0

@@ -129,7 +129,7 @@ func syscallTableRows() map[uint64]syscallEntry {
 		// process identity and resources (sys_proc.go)
 		abi.SYS_GETPGID:   full(sysGetpgid),
 		abi.SYS_GETSID:    full(sysGetsid),
-		abi.SYS_SETPGID:   full(sysSetpgid),
+		abi.SYS_SETPGID:   partial(sysSetpgid, "on a child, EACCES even before it execs (the host child has exec'd carrick); a vfork child's needs the spawn to apply it"),
 		abi.SYS_SETSID:    full(sysSetsid),
 		abi.SYS_PRLIMIT64: partial(sysPrlimit64, "limits are recorded; only RLIMIT_NOFILE is enforced"),
 		abi.SYS_GETRUSAGE: full(sysGetrusage),
@@ -175,9 +175,9 @@ func syscallTableRows() map[uint64]syscallEntry {
 		abi.SYS_RESTART_SYSCALL:   full(sysRestartSyscall),
 		abi.SYS_GETITIMER:         full(sysGetitimer),
 		abi.SYS_SETITIMER:         partial(sysSetitimer, "ITIMER_REAL; arming ITIMER_VIRTUAL or ITIMER_PROF is ENOSYS"),
-		abi.SYS_KILL:              partial(sysKill, "signals to the calling process only"),
-		abi.SYS_TGKILL:            full(sysTgkill),
-		abi.SYS_TKILL:             full(sysTkill),
+		abi.SYS_KILL:              partial(sysKill, "other guest processes through the host's kill: the receiver's siginfo has no si_pid/si_uid"),
+		abi.SYS_TGKILL:            partial(sysTgkill, "in another process only its main thread can be named"),
+		abi.SYS_TKILL:             partial(sysTkill, "in another process only its main thread can be named"),
 		// identity, time, randomness (sys_info.go)
 		abi.SYS_GETUID:          full(sysGetid),
 		abi.SYS_GETEUID:         full(sysGetid),
