@@ -125,6 +125,7 @@ int main(void) {
 		_exit(9);
 	errno = 0;
 	w = waitpid(pid, &st, 0);
-	printf("SIG_IGN: waitpid %d %s; kill(pid, 0) %d\n", w, strerror(errno), kill(pid, 0));
+	const char *e = strerror(errno);
+	printf("SIG_IGN: waitpid %d %s; kill(pid, 0) %d\n", w, e, kill(pid, 0));
 	return 0;
 }
