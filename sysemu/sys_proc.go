@@ -113,13 +113,16 @@ func (p *Process) guestGroup(pgid int) bool {
 // sysSetsid implements setsid(2).
 func sysSetsid(t *Task, a [6]uint64) uint64 {
 	if t.p.vfork != nil {
-		return errno(t.p.vforkSetsid())
+		if e := t.p.vforkSetsid(); e != 0 {
+			return errno(e)
+		}
+		return uint64(t.p.pid)
 	}
 	sid, err := unix.Setsid()
 	if err != nil {
-		return errno(hostErrno(err))
+		return errno(procErrno(err))
 	}
-	return uint64(sid)
+	return uint64(t.p.guestPid(sid))
 }
 
 // spawnAttrs are the setpgid/setsid a vfork child asked for before exec.
