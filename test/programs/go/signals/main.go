@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command signals uses os/signal: Notify for several signals sent to the
 // process itself with syscall.Kill, Ignore, Stop and Reset, a signal sent
 // to one thread with tgkill, and signal.NotifyContext. Go's runtime
