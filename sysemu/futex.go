@@ -155,8 +155,9 @@ func (ft *futexTable) requeue(t *Task, addr, addr2 uint64, n, m int, check bool,
 	return woken + moved, 0
 }
 
-// sysFutex implements futex(2): WAIT, WAKE, their BITSET forms, REQUEUE and
-// CMP_REQUEUE, on process-private words.
+// sysFutex implements futex(2): WAIT, WAKE, their BITSET forms, REQUEUE,
+// CMP_REQUEUE and WAKE_OP; process-private words wait in the process's
+// own queues, shared ones in the host's (futex_shared.go).
 func sysFutex(t *Task, a [6]uint64) uint64 {
 	addr, op, val := a[0], a[1], uint32(a[2])
 	cmd := op &^ (abi.FUTEX_PRIVATE_FLAG | abi.FUTEX_CLOCK_REALTIME) & 0xffffffff
@@ -183,8 +184,14 @@ func sysFutex(t *Task, a [6]uint64) uint64 {
 				deadline = time.Now().Add(ts - monotonicNow())
 			}
 		}
+		if t.sharedFutex(addr, op) {
+			return t.sharedWait(addr, val, bitset, deadline)
+		}
 		return t.futexWait(addr, val, bitset, deadline)
 	case abi.FUTEX_WAKE, abi.FUTEX_WAKE_BITSET:
+		if t.sharedFutex(addr, op) {
+			return t.sharedFutexOp(cmd, addr, 0, val, 0, uint32(a[5]))
+		}
 		bitset := uint32(abi.FUTEX_BITSET_MATCH_ANY)
 		if cmd == abi.FUTEX_WAKE_BITSET {
 			bitset = uint32(a[5])
@@ -196,6 +203,12 @@ func sysFutex(t *Task, a [6]uint64) uint64 {
 			return errno(e)
 		}
 		return uint64(t.p.futex.wake(t, addr, int(int32(val)), bitset))
+	case abi.FUTEX_REQUEUE, abi.FUTEX_CMP_REQUEUE, abi.FUTEX_WAKE_OP:
+		if t.sharedFutex(addr, op) {
+			return t.sharedFutexOp(cmd, addr, a[4], val, int(int32(a[3])), uint32(a[5]))
+		}
+	}
+	switch cmd {
 	case abi.FUTEX_REQUEUE, abi.FUTEX_CMP_REQUEUE:
 		n, e := t.p.futex.requeue(t, addr, a[4], int(int32(val)), int(int32(a[3])),
 			cmd == abi.FUTEX_CMP_REQUEUE, uint32(a[5]))

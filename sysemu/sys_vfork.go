@@ -190,6 +190,9 @@ func (t *Task) spawnExec(path string, argv, env []string) abi.Errno {
 // vforkExit is _exit in a vfork child that never exec'd: the parent gets
 // the child's pid, and wait4 reports the status from the zombie record.
 func (p *Process) vforkExit(st ExitStatus) {
+	// Its fds close as at any exit: a pipe the parent reads (Python's
+	// error pipe after a failed execve) must see EOF.
+	p.files.CloseAll()
 	pp := p.parent
 	pp.kids.mu.Lock()
 	if pp.kids.zombies == nil {

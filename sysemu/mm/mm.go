@@ -485,3 +485,12 @@ func (m *MM) VMAs() []VMA {
 	defer m.mu.Unlock()
 	return append([]VMA(nil), m.vmas...)
 }
+
+// SharedAt reports whether addr lies in a shared mapping (one a fork
+// child maps too, so its futexes are the host's).
+func (m *MM) SharedAt(addr uint64) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	i := m.find(addr)
+	return i >= 0 && m.vmas[i].Backing != nil
+}

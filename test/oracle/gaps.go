@@ -8,14 +8,6 @@ const (
 	// of a pipe: open("/dev/fd/63") fails with ENOENT under carrick (stat
 	// and readlink of it work), e.g. bash -c 'cat <(echo hi)'.
 	gapOpenDevFdPipe = "open of /dev/fd/N (/proc/self/fd/N) for a pipe fails with ENOENT: bash process substitution"
-	// A semaphore of a multiprocessing Lock or Pool lives on MAP_SHARED
-	// memory; sem_post in one process does not wake sem_wait (futex) in
-	// another, so the waiter sleeps forever.
-	gapSharedFutex = "futex wake does not reach a waiter in another process on MAP_SHARED memory"
-	// subprocess.run(["/nonexistent"]): the vfork child's execve fails and
-	// it _exits, but the parent never sees EOF on its error pipe and hangs
-	// (a C posix_spawn of a missing program returns ENOENT correctly).
-	gapVforkExecFails = "vfork child that _exits after a failed execve: the parent's read of the error pipe never ends"
 )
 
 // KnownGaps lists, by case name, the cases carrick is known to fail and
@@ -24,7 +16,5 @@ const (
 // Every entry is spelled out on purpose: a case leaves the list by an edit
 // that someone can review.
 var KnownGaps = map[string]string{
-	"debian/bash-subshell-cmdsubst":      gapOpenDevFdPipe,
-	"debian/python-multiprocessing-fork": gapSharedFutex,
-	"debian/python-subprocess-pipes":     gapVforkExecFails,
+	"debian/bash-subshell-cmdsubst": gapOpenDevFdPipe,
 }
