@@ -29,6 +29,18 @@ func (t *Task) open(dirfd, pathAddr uint64, flags int, mode uint32) uint64 {
 	if p == "" {
 		return errno(abi.ENOENT)
 	}
+	if n, ok := t.magicFD(at, p); ok && flags&abi.O_PATH == 0 {
+		f, e := t.reopenFD(n, flags)
+		if e != 0 {
+			return errno(e)
+		}
+		fd, e := t.p.files.Install(f, 0, flags&abi.O_CLOEXEC != 0)
+		if e != 0 {
+			f.Close()
+			return errno(e)
+		}
+		return uint64(fd)
+	}
 	rf, e := t.p.fs.root().Open(at, p, flags, mode&0o7777&^t.p.fs.getUmask())
 	if e != 0 {
 		t.noteSyntheticMiss(p, e)
