@@ -12,11 +12,12 @@ import (
 	"github.com/carrick-go/carrick/sysemu/procfs"
 )
 
-// /proc/<pid> of another guest process: every guest process is a carrick
-// host process that knows its own state, so each one answers questions
-// about itself on a Unix socket in its registry directory, and /proc in
-// another process renders from the answer. The answer is taken when the
-// file is opened, like Linux's snapshot at open.
+// Every guest process is a carrick host process that knows its own state,
+// so each one answers the others on a Unix socket in its registry
+// directory: /proc/<pid> of another guest process renders from the
+// snapshot it sends (taken when the file is opened, like Linux's snapshot
+// at open), and a signal from another guest process is posted through it
+// with its siginfo, pending before the sender's kill returns.
 
 // procSnapshot is one process's /proc state, as JSON on the socket.
 type procSnapshot struct {
@@ -64,8 +65,9 @@ func procSocket(dir string, pid int) string {
 	return filepath.Join(dir, strconv.Itoa(pid)+".proc")
 }
 
-// serveProc answers /proc questions about p on its socket in dir; stop
-// ends it. Each connection gets one snapshot.
+// serveProc answers other processes on its socket in dir until stop: a
+// /proc snapshot, or a signal to post (sendSignal). Each connection makes
+// one request, a JSON line.
 func (p *Process) serveProc(dir string) (stop func()) {
 	path := procSocket(dir, p.pid)
 	os.Remove(path)
@@ -79,15 +81,77 @@ func (p *Process) serveProc(dir string) (stop func()) {
 			if err != nil {
 				return
 			}
-			c.SetDeadline(time.Now().Add(2 * time.Second))
-			json.NewEncoder(c).Encode(snapshotOf(procView{p}))
-			c.Close()
+			go p.answer(c)
 		}
 	}()
 	return func() {
 		l.Close()
 		os.Remove(path)
 	}
+}
+
+// procRequest is one request on a process's socket.
+type procRequest struct {
+	Op string // "proc" or "signal"
+	// A signal: its number and siginfo (sender's pid in the receiver's
+	// namespace, uid, si_code, si_value).
+	Sig   int
+	Code  int32
+	Pid   uint32
+	Uid   uint32
+	Value uint64
+	Raw   []byte // the union as a sender's rt_sigqueueinfo gave it
+}
+
+func (p *Process) answer(c net.Conn) {
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(2 * time.Second))
+	var req procRequest
+	if json.NewDecoder(c).Decode(&req) != nil {
+		return
+	}
+	switch req.Op {
+	case "proc":
+		json.NewEncoder(c).Encode(snapshotOf(procView{p}))
+	case "signal":
+		var e abi.Errno = abi.EINVAL
+		if req.Sig > 0 && req.Sig <= abi.NSIG {
+			si := sigInfo{code: req.Code, pid: req.Pid, uid: req.Uid, value: req.Value}
+			if len(req.Raw) > 0 {
+				si.raw = new([abi.SizeofKernelSiginfo - abi.OffsetofSifields]byte)
+				copy(si.raw[:], req.Raw)
+			}
+			e = p.post(nil, req.Sig, si)
+		}
+		json.NewEncoder(c).Encode(int(e))
+	}
+}
+
+// sendSignal posts sig with si to guest process pid (of the same tree)
+// through its socket: the signal is pending there when this returns, with
+// its siginfo, as Linux's kill gives. ok is false when the process does not
+// answer (not serving yet, or gone): the caller falls back to the host's
+// kill. A process that is stopped gets the request when it continues.
+func sendSignal(dir string, pid, sig int, si sigInfo) (e abi.Errno, ok bool) {
+	c, err := net.DialTimeout("unix", procSocket(dir, pid), time.Second)
+	if err != nil {
+		return 0, false
+	}
+	defer c.Close()
+	req := procRequest{Op: "signal", Sig: sig, Code: si.code, Pid: si.pid, Uid: si.uid, Value: si.value}
+	if si.raw != nil {
+		req.Raw = si.raw[:]
+	}
+	c.SetDeadline(time.Now().Add(time.Second))
+	if json.NewEncoder(c).Encode(&req) != nil {
+		return 0, false
+	}
+	c.SetDeadline(time.Now().Add(200 * time.Millisecond))
+	var reply int
+	if json.NewDecoder(c).Decode(&reply) != nil {
+		return 0, true // sent; a stopped receiver takes it when it runs again
+	}
+	return abi.Errno(reply), true
 }
 
 // fetchProc asks the process pid in dir for its snapshot.
@@ -98,6 +162,9 @@ func fetchProc(dir string, pid int) *procSnapshot {
 	}
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(2 * time.Second))
+	if json.NewEncoder(c).Encode(&procRequest{Op: "proc"}) != nil {
+		return nil
+	}
 	var s procSnapshot
 	if json.NewDecoder(c).Decode(&s) != nil || s.Pid != pid {
 		return nil

@@ -12,10 +12,10 @@ import (
 
 // Sending signals: kill, tgkill, tkill. A signal for the calling process
 // is posted to its pending sets with the sender's siginfo. A signal for
-// another guest process is the host's kill(2) of that host process, with
-// the number translated; the receiving carrick forwards it to its guest
-// (host_signals.go), so the receiver's siginfo says SI_USER without the
-// sender's pid: si_pid and si_uid cannot travel through the host's kill.
+// another guest process goes through that process's socket with the
+// siginfo (proc_remote.go), pending there when kill returns; SIGKILL,
+// SIGSTOP and SIGCONT (which a stopped process must act on) and a process
+// not answering yet take the host's kill(2), with the number translated.
 // Only guest processes can be reached (registry.go): any other pid is
 // ESRCH, and process groups and kill(-1) are the guest processes of the
 // group, never a host kill(-pgid) that could reach host processes sharing
@@ -79,8 +79,13 @@ func (p *Process) killOther(pid int, sig uint64) abi.Errno {
 	return p.killHost(h, sig)
 }
 
-// killHost signals guest process pid, by host pid.
+// killHost signals guest process pid, by host pid, as kill(2) does.
 func (p *Process) killHost(pid int, sig uint64) abi.Errno {
+	return p.killHostInfo(pid, sig, sigInfo{code: abi.SI_USER, pid: uint32(p.pid)})
+}
+
+// killHostInfo signals guest process pid, by host pid, with siginfo si.
+func (p *Process) killHostInfo(pid int, sig uint64, si sigInfo) abi.Errno {
 	if !p.guestProcess(pid) {
 		return abi.ESRCH
 	}
@@ -94,6 +99,16 @@ func (p *Process) killHost(pid int, sig uint64) abi.Errno {
 		if hs, ok = hostSignal(int(sig)); !ok {
 			p.compat.Record("signal:" + itoa(sig) + " to another process (no host equivalent)")
 			return abi.EINVAL
+		}
+	}
+	// Signals a stopped process must act on at once, and SIGKILL, go
+	// through the host; the others through the receiver's socket, so that
+	// they are pending there when kill returns and keep their siginfo.
+	if sig != 0 && sig != abi.SIGKILL && sig != 19 /* SIGSTOP */ && sig != 18 /* SIGCONT */ {
+		if r := p.registry(); r != nil {
+			if e, ok := sendSignal(r.Path(), p.guestPid(pid), int(sig), si); ok {
+				return e
+			}
 		}
 	}
 	if err := unix.Kill(pid, hs); err != nil {

@@ -147,17 +147,21 @@ func (t *Task) queueSignal(pid int, target *Task, sig uint64, si sigInfo) uint64
 }
 
 // queueOther sends sig to another guest process (tid == pid) or one of its
-// threads. It goes through the host's kill as kill(2) does, so the
-// receiver sees SI_USER without the caller's siginfo (recorded).
+// threads, with the caller's siginfo (sys_kill.go: through the receiver's
+// socket; a thread of another process gets it as its process).
 func (t *Task) queueOther(pid, tid int, sig uint64, si sigInfo) uint64 {
 	if t.claimsKernelCode(pid, si) {
 		return errno(abi.EPERM)
 	}
-	if sig != 0 {
-		t.p.compat.Record("flag:rt_sigqueueinfo to another process (siginfo not carried)")
-	}
 	if tid == pid {
-		return errno(t.p.killOther(pid, sig))
+		if t.p.vforkZombie(pid) {
+			return errno(t.p.killOther(pid, sig))
+		}
+		h, ok := t.p.hostPidOf(pid)
+		if !ok {
+			return errno(abi.ESRCH)
+		}
+		return errno(t.p.killHostInfo(h, sig, si))
 	}
 	return errno(t.p.killOtherThread(pid, tid, sig))
 }

@@ -171,12 +171,12 @@ func syscallTableRows() map[uint64]syscallEntry {
 		abi.SYS_RT_SIGSUSPEND:  full(sysRtSigsuspend),
 		// waiting for and queueing signals, interval timers (sys_sigwait.go, itimer.go)
 		abi.SYS_RT_SIGTIMEDWAIT:   full(sysRtSigtimedwait),
-		abi.SYS_RT_SIGQUEUEINFO:   partial(sysRtSigqueueinfo, "to another process through the host's kill: the receiver gets SI_USER without the value"),
-		abi.SYS_RT_TGSIGQUEUEINFO: partial(sysRtTgsigqueueinfo, "to another process through the host's kill: the receiver gets SI_USER without the value"),
+		abi.SYS_RT_SIGQUEUEINFO:   partial(sysRtSigqueueinfo, "to another guest process with its siginfo through that process's socket; to a thread of another process, as to its process"),
+		abi.SYS_RT_TGSIGQUEUEINFO: partial(sysRtTgsigqueueinfo, "to a thread of another process: as to its process"),
 		abi.SYS_RESTART_SYSCALL:   full(sysRestartSyscall),
 		abi.SYS_GETITIMER:         full(sysGetitimer),
 		abi.SYS_SETITIMER:         partial(sysSetitimer, "ITIMER_REAL; arming ITIMER_VIRTUAL or ITIMER_PROF is ENOSYS"),
-		abi.SYS_KILL:              partial(sysKill, "other guest processes through the host's kill: the receiver's siginfo has no si_pid/si_uid"),
+		abi.SYS_KILL:              partial(sysKill, "other guest processes (of the process tree only) through their sockets, with si_pid; SIGKILL, SIGSTOP and SIGCONT through the host's kill"),
 		abi.SYS_TGKILL:            partial(sysTgkill, "in another process only its main thread can be named"),
 		abi.SYS_TKILL:             partial(sysTkill, "in another process only its main thread can be named"),
 		// identity, time, randomness (sys_info.go)
