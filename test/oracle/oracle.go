@@ -159,7 +159,10 @@ const (
 // registration is the line written to binfmt_misc's register file. F: the
 // kernel opens the interpreter now, so it need not exist in the chroot.
 func registration(qemu string) string {
-	return ":" + binfmtName + ":M::" + elfMagic + ":" + elfMask + ":" + qemu + ":F"
+	// P (preserve-argv0): qemu-aarch64-static understands it and keeps a
+	// program's argv[0] as its parent gave it (busybox applets, ash
+	// re-running /proc/self/exe); F opens the interpreter at registration.
+	return ":" + binfmtName + ":M::" + elfMagic + ":" + elfMask + ":" + qemu + ":PF"
 }
 
 // Oracle runs command lines under qemu-aarch64-static.
