@@ -127,11 +127,23 @@ const joinWait = 2 * time.Second
 // forwards (docs/processes.md).
 func (p *Process) awaitJoined(pid int) {
 	r := p.registry()
-	if r == nil || r.Contains(pid) {
+	if r == nil {
+		return
+	}
+	// Joined: listed, and answering on its socket (which takes signals
+	// with their siginfo).
+	joined := func() bool {
+		if !r.Contains(pid) {
+			return false
+		}
+		_, err := os.Stat(procSocket(r.Path(), p.guestPid(pid)))
+		return err == nil
+	}
+	if joined() {
 		return
 	}
 	for deadline := time.Now().Add(joinWait); time.Now().Before(deadline); {
-		if ppid, _, ok := hostProcFacts(pid); !ok || ppid != os.Getpid() || hostProcZombie(pid) || r.Contains(pid) {
+		if ppid, _, ok := hostProcFacts(pid); !ok || ppid != os.Getpid() || hostProcZombie(pid) || joined() {
 			return
 		}
 		time.Sleep(time.Millisecond)

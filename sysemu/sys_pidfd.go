@@ -17,8 +17,9 @@ import (
 
 // pidFile is an open pidfd.
 type pidFile struct {
-	pid  int // the guest (= host) pid
-	host int // host descriptor with the process's exit readiness
+	pid     int // the pid the guest named (in its pid namespace)
+	hostPid int // the host process (a vfork zombie: pid)
+	host    int // host descriptor with the process's exit readiness
 	// self is set for a pidfd of the caller's own process.
 	self *Process
 
@@ -77,7 +78,7 @@ func sysPidfdOpen(t *Task, a [6]uint64) uint64 {
 // child's pid.
 func (t *Task) openPidfd(pid int, nonblock bool) (int, abi.Errno) {
 	p := t.p
-	f := &pidFile{pid: pid, host: -1, nonblock: nonblock}
+	f := &pidFile{pid: pid, hostPid: pid, host: -1, nonblock: nonblock}
 	switch {
 	case p.vforkZombie(pid):
 		var fds [2]int
@@ -91,7 +92,8 @@ func (t *Task) openPidfd(pid int, nonblock bool) (int, abi.Errno) {
 		if pid != p.pid && p.ownThread(pid) {
 			return -1, abi.EINVAL // a thread, not a process
 		}
-		hfd, err := hostPidfd(p.hostID(pid))
+		f.hostPid = p.hostID(pid)
+		hfd, err := hostPidfd(f.hostPid)
 		if err != nil {
 			if err == unix.ESRCH {
 				return -1, abi.ESRCH
@@ -168,7 +170,7 @@ func sysPidfdSendSignal(t *Task, a [6]uint64) uint64 {
 		si = info
 	}
 	if flags == abi.PIDFD_SIGNAL_PROCESS_GROUP {
-		pgid, err := unix.Getpgid(p.hostID(pf.pid))
+		pgid, err := unix.Getpgid(pf.hostPid)
 		if err != nil || pf.ended() {
 			return errno(abi.ESRCH)
 		}
@@ -186,12 +188,16 @@ func sysPidfdSendSignal(t *Task, a [6]uint64) uint64 {
 	if p.vforkZombie(pf.pid) {
 		return errno(p.killOther(pf.pid, sig))
 	}
+	// Another process: while it runs, as kill does (through its socket,
+	// with the siginfo); once it has ended, through the host descriptor,
+	// which reaches only that very process (a zombie takes the signal, a
+	// reaped one is ESRCH even if its pid was reused).
+	if !pf.ended() {
+		return errno(p.killHostInfo(pf.hostPid, sig, si))
+	}
 	if !sigValid(sig) {
 		return errno(abi.EINVAL)
 	}
-	// Another process: the host delivers the signal through the host
-	// descriptor, so it can only reach that very process (a reaped and
-	// reused pid is ESRCH); the siginfo cannot travel.
 	hs := unix.Signal(0)
 	if sig != 0 {
 		var ok bool
@@ -200,7 +206,7 @@ func sysPidfdSendSignal(t *Task, a [6]uint64) uint64 {
 			return errno(abi.EINVAL)
 		}
 	}
-	if err := hostPidfdSignal(pf.host, pf.pid, hs); err != nil {
+	if err := hostPidfdSignal(pf.host, pf.hostPid, hs); err != nil {
 		return errno(procErrno(err))
 	}
 	return 0

@@ -151,7 +151,7 @@ func syscallTableRows() map[uint64]syscallEntry {
 		abi.SYS_WAIT4:             full(sysWait4),
 		abi.SYS_WAITID:            partial(sysWaitid, "on darwin hosts a kept event of a child reaped by pid or any-child waits matches no later P_PGID wait"),
 		abi.SYS_PIDFD_OPEN:        partial(sysPidfdOpen, "no PIDFD_THREAD"),
-		abi.SYS_PIDFD_SEND_SIGNAL: partial(sysPidfdSendSignal, "to another process the siginfo cannot travel (host signal)"),
+		abi.SYS_PIDFD_SEND_SIGNAL: partial(sysPidfdSendSignal, "PIDFD_SIGNAL_THREAD signals the whole process"),
 		abi.SYS_CLONE:             partial(sysClone, "threads; vfork (CLONE_VM|CLONE_VFORK) shares memory until execve; fork starts a host child process with a copy of the touched memory; namespaces, CLONE_VM without THREAD or VFORK, and fork with CLONE_FILES/FS are not"),
 		abi.SYS_SET_TID_ADDRESS:   full(sysSetTidAddress),
 		abi.SYS_SET_ROBUST_LIST:   full(sysSetRobustList),

@@ -116,6 +116,50 @@ int main(void) {
 	close(fd);
 	close(p[1]);
 
+	// To a child, with and without a siginfo: the child takes them with
+	// sigwaitinfo and reports what it saw.
+	int rep[2];
+	pipe(rep);
+	sigset_t usr1, oldmask;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &oldmask);
+	pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < 2; i++) {
+			siginfo_t in;
+			sigwaitinfo(&usr1, &in);
+			char line[128];
+			int n = snprintf(line, sizeof line, "  child: code %s pid-is-parent %d value %d\n",
+					 in.si_code == SI_USER ? "SI_USER" : in.si_code == SI_QUEUE ? "SI_QUEUE" : "?",
+					 in.si_pid == getppid(), in.si_code == SI_QUEUE ? in.si_value.sival_int : -1);
+			write(rep[1], line, n);
+		}
+		_exit(0);
+	}
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	fd = pidfd_open(pid, 0);
+	char line[128];
+	result("pidfd_send_signal to a child", pidfd_send_signal(fd, SIGUSR1, NULL, 0));
+	int k = read(rep[0], line, sizeof line - 1);
+	line[k > 0 ? k : 0] = 0;
+	fputs(line, stdout);
+	memset(&si, 0, sizeof si);
+	si.si_signo = SIGUSR1;
+	si.si_code = SI_QUEUE;
+	si.si_pid = getpid();
+	si.si_uid = getuid();
+	si.si_value.sival_int = 42;
+	result("pidfd_send_signal to a child, SI_QUEUE", pidfd_send_signal(fd, SIGUSR1, &si, 0));
+	k = read(rep[0], line, sizeof line - 1);
+	line[k > 0 ? k : 0] = 0;
+	fputs(line, stdout);
+	si.si_code = SI_USER;
+	errno = 0;
+	result("a kernel si_code to a child", pidfd_send_signal(fd, SIGUSR1, &si, 0));
+	waitpid(pid, NULL, 0);
+	close(fd);
+
 	// To itself, with and without a siginfo.
 	signal(SIGUSR1, handler);
 	int self = pidfd_open(getpid(), 0);
