@@ -250,6 +250,11 @@ func (ep *epollFile) wait(t *Task, max int, timeout time.Duration) ([][2]uint64,
 // errRestartSys: the syscall restarts or returns EINTR as the signal's
 // action says (resolveRestart). Calls with other rules convert it.
 func (t *Task) sleepOn(ch <-chan struct{}, d time.Duration) abi.Errno {
+	// A signal already pending (its wake token used by an earlier wait)
+	// ends the wait at once.
+	if t.signalPending() {
+		return errRestartSys
+	}
 	var timer <-chan time.Time
 	if d >= 0 {
 		tm := time.NewTimer(d)

@@ -14,6 +14,10 @@ func errnoFromHost(e syscall.Errno) abi.Errno {
 		return abi.EPERM
 	case syscall.ENOENT:
 		return abi.ENOENT
+	case syscall.ESRCH:
+		return abi.ESRCH
+	case syscall.ECHILD:
+		return abi.ECHILD
 	case syscall.EINTR:
 		return abi.EINTR
 	case syscall.EIO:

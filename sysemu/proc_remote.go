@@ -115,6 +115,11 @@ func (p *Process) answer(c net.Conn) {
 		json.NewEncoder(c).Encode(snapshotOf(procView{p}))
 	case "signal":
 		var e abi.Errno = abi.EINVAL
+		if req.Sig == abi.SIGKILL {
+			json.NewEncoder(c).Encode(0)
+			p.exit(ExitStatus{Signal: abi.SIGKILL})
+			return
+		}
 		if req.Sig > 0 && req.Sig <= abi.NSIG {
 			si := sigInfo{code: req.Code, pid: req.Pid, uid: req.Uid, value: req.Value}
 			if len(req.Raw) > 0 {
@@ -170,4 +175,20 @@ func fetchProc(dir string, pid int) *procSnapshot {
 		return nil
 	}
 	return &s
+}
+
+// askKill asks guest process pid to die of SIGKILL (sys_kill.go) and
+// reports whether it agreed in time.
+func askKill(dir string, pid int) bool {
+	c, err := net.DialTimeout("unix", procSocket(dir, pid), 200*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(200 * time.Millisecond))
+	if json.NewEncoder(c).Encode(&procRequest{Op: "signal", Sig: abi.SIGKILL}) != nil {
+		return false
+	}
+	var reply int
+	return json.NewDecoder(c).Decode(&reply) == nil && reply == 0
 }

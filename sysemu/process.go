@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -193,15 +194,18 @@ func (p *Process) joinTree(path string) error {
 	if err != nil {
 		return fmt.Errorf("process registry: %w", err)
 	}
+	// It answers on its socket before others can see it listed, so a
+	// signal sent as soon as it is listed keeps its siginfo.
+	stop := p.serveProc(r.Path())
 	leave, err := p.JoinRegistry(r)
 	if err != nil {
+		stop()
 		if path == "" {
 			r.Destroy()
 		}
 		return fmt.Errorf("process registry: %w", err)
 	}
 	os.Remove(startingPath(r, p.hostPID))
-	stop := p.serveProc(r.Path())
 	p.leaveTree = func() {
 		stop()
 		leave()
@@ -334,6 +338,18 @@ func (p *Process) Run() ExitStatus {
 	p.running.Add(1)
 	go main.run(nil)
 	<-p.done
+	// Let the threads finish their exit (robust mutexes marked owner-dead)
+	// before the caller ends the host process, but not wait for one stuck
+	// in a host call.
+	ended := make(chan struct{})
+	go func() {
+		p.running.Wait()
+		close(ended)
+	}()
+	select {
+	case <-ended:
+	case <-time.After(200 * time.Millisecond):
+	}
 	return p.status
 }
 

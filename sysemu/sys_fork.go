@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 
@@ -157,7 +158,7 @@ func (t *Task) forkClone(flags, stack, ptid, tls, ctid uint64) uint64 {
 		}
 		spec.PidNS = p.ns.dir
 	}
-	pid, err := startChild(&spec, extra)
+	pid, err := startChild(&spec, extra, nil)
 	if err != nil {
 		p.logf("carrick: fork: %v\n", err)
 		return errno(abi.EAGAIN)
@@ -263,7 +264,9 @@ func (t *Task) forkFiles(fs *ForkState, pass func(int, string) int) {
 
 // startChild starts carrick's child mode with spec on fd 3 and extra as
 // fds 4, 5, …, and returns its pid; the guest parent reaps it with wait4.
-func startChild(spec *ChildSpec, extra []*os.File) (int, error) {
+// attr sets the child's process group or session (a vfork child's
+// setpgid/setsid before its exec).
+func startChild(spec *ChildSpec, extra []*os.File, attr *syscall.SysProcAttr) (int, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return 0, err
@@ -276,6 +279,7 @@ func startChild(spec *ChildSpec, extra []*os.File) (int, error) {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.ExtraFiles = append([]*os.File{pr}, extra...)
 	cmd.Env = os.Environ()
+	cmd.SysProcAttr = attr
 	if err := cmd.Start(); err != nil {
 		pr.Close()
 		pw.Close()

@@ -104,7 +104,10 @@ func (p *Process) killHostInfo(pid int, sig uint64, si sigInfo) abi.Errno {
 	// Signals a stopped process must act on at once, and SIGKILL, go
 	// through the host; the others through the receiver's socket, so that
 	// they are pending there when kill returns and keep their siginfo.
-	if sig != 0 && sig != abi.SIGKILL && sig != 19 /* SIGSTOP */ && sig != 18 /* SIGCONT */ {
+	if sig == abi.SIGKILL {
+		return p.killHard(pid)
+	}
+	if sig != 0 && sig != 19 /* SIGSTOP */ && sig != 18 /* SIGCONT */ {
 		if r := p.registry(); r != nil {
 			if e, ok := sendSignal(r.Path(), p.guestPid(pid), int(sig), si); ok {
 				return e
@@ -273,4 +276,28 @@ func procErrno(err error) abi.Errno {
 		return abi.ECHILD
 	}
 	return hostErrno(err)
+}
+
+// killHard is SIGKILL for another guest process. Asked through its socket,
+// the process ends itself at once, so its threads still mark the robust
+// mutexes they hold owner-dead (a pshared mutex's next locker gets
+// EOWNERDEAD, as Linux's exit_robust_list gives); it then dies of SIGKILL
+// on the host. One that does not answer (stopped, or not serving yet) gets
+// the host's SIGKILL, as does one still alive a moment later.
+func (p *Process) killHard(pid int) abi.Errno {
+	r := p.registry()
+	_, start, alive := hostProcFacts(pid)
+	if r == nil || !alive || !askKill(r.Path(), p.guestPid(pid)) {
+		if err := unix.Kill(pid, unix.SIGKILL); err != nil {
+			return procErrno(err)
+		}
+		return 0
+	}
+	go func() {
+		time.Sleep(2 * time.Second)
+		if _, s, ok := hostProcFacts(pid); ok && s == start && !hostProcZombie(pid) {
+			unix.Kill(pid, unix.SIGKILL)
+		}
+	}()
+	return 0
 }

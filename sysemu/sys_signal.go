@@ -116,6 +116,7 @@ func sysRtSigprocmask(t *Task, a [6]uint64) uint64 {
 func sysSigaltstack(t *Task, a [6]uint64) uint64 {
 	ss, old := a[0], a[1]
 	prev := t.altstack
+	onStack := t.onAltStack(t.regs.SP)
 	if ss != 0 {
 		var v [3]uint64
 		for i := range v {
@@ -125,20 +126,32 @@ func sysSigaltstack(t *Task, a [6]uint64) uint64 {
 			}
 			v[i] = x
 		}
-		const ssDisable = 2
-		flags := v[1] & 0xffffffff
-		if flags != 0 && flags != ssDisable {
-			return errno(abi.EINVAL)
+		if onStack {
+			return errno(abi.EPERM) // not while running on it
 		}
-		if flags == 0 && v[2] < 5120 { // MINSIGSTKSZ
-			return errno(abi.ENOMEM)
+		const ssAutodisarm = 1 << 31
+		flags := v[1] & 0xffffffff
+		switch flags &^ ssAutodisarm {
+		case 0, abi.SS_ONSTACK: // SS_ONSTACK is accepted as 0, as Linux does
+			if v[2] < 5120 { // MINSIGSTKSZ
+				return errno(abi.ENOMEM)
+			}
+			flags &= ssAutodisarm
+		case abi.SS_DISABLE:
+			v[0], v[2], flags = 0, 0, abi.SS_DISABLE
+		default:
+			return errno(abi.EINVAL)
 		}
 		t.altstack = [3]uint64{v[0], flags, v[2]}
 	}
 	if old != 0 {
-		prevFlags := prev[1]
-		if prev[2] == 0 {
-			prevFlags = 2 // SS_DISABLE
+		// ss_flags says whether the thread is running on the stack now.
+		prevFlags := prev[1] &^ abi.SS_DISABLE
+		switch {
+		case prev[2] == 0:
+			prevFlags = abi.SS_DISABLE
+		case onStack:
+			prevFlags |= abi.SS_ONSTACK
 		}
 		for i, x := range []uint64{prev[0], prevFlags, prev[2]} {
 			if t.writeU64(old+uint64(i)*8, x) != nil {

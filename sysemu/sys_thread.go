@@ -224,6 +224,11 @@ func (t *Task) exitRobustList() {
 			return
 		}
 		if w&futexWaiters != 0 {
+			if t.p.mm.SharedAt(word) { // a process-shared mutex: waiters may be elsewhere
+				if hw, e := t.hostWord(word, vcpu.AccessRead); e == 0 {
+					hostFutexWakeN(hw, 1, abi.FUTEX_BITSET_MATCH_ANY)
+				}
+			}
 			t.p.futex.wake(t, word, 1, abi.FUTEX_BITSET_MATCH_ANY)
 		}
 	}

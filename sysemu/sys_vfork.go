@@ -171,7 +171,7 @@ func (t *Task) spawnExec(path string, argv, env []string) abi.Errno {
 	if cp.ns != nil {
 		spec.PidNS, spec.Pid = cp.ns.dir, cp.pid
 	}
-	pid, err := startChild(&spec, extra)
+	pid, err := startChild(&spec, extra, cp.spawnProcAttr())
 	if err != nil {
 		return abi.EAGAIN
 	}

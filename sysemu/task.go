@@ -58,6 +58,10 @@ type Task struct {
 func (t *Task) run(ready chan<- error) {
 	defer t.p.running.Done()
 	defer close(t.ended)
+	// However the thread ends (exit, exit_group, a fatal signal, another
+	// thread's execve), the robust mutexes it holds are marked owner-dead,
+	// as Linux's exit_robust_list does (a no-op after exit(2) walked it).
+	defer t.exitRobustList()
 	cpu, err := t.p.machine.NewVCPU()
 	if ready != nil {
 		ready <- err

@@ -252,3 +252,40 @@ clone3 size 8: -1 errno EINVAL 1
 		t.Fatalf("exit %d, stderr %q\ngot:\n%s\nwant (Linux):\n%s", code, errOut, out, want)
 	}
 }
+
+// TestVforkSharesMemory: a vfork child writes its parent's memory (Linux's
+// vfork(2); qemu-user runs vfork as fork, so it cannot be the oracle).
+func TestVforkSharesMemory(t *testing.T) {
+	bin := buildCarrick(t)
+	src, err := os.ReadFile("testdata/vfork_memory.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := cc(t, t.TempDir(), "vfork_memory", string(src))
+	code, out, errOut := run(t, bin, "run-elf", probe)
+	want := "after the vfork child: global 10 heap 30, child exited 5\n"
+	if code != 0 || out != want {
+		t.Fatalf("exit %d, stderr %q: %q, want %q", code, errOut, out, want)
+	}
+}
+
+// TestRobustMutexAcrossProcesses: the owner of a process-shared robust
+// mutex dies (by _exit, then by SIGKILL) and the next locker, in another
+// process, gets EOWNERDEAD (pthread_mutexattr_setrobust(3)).
+func TestRobustMutexAcrossProcesses(t *testing.T) {
+	bin := buildCarrick(t)
+	src, err := os.ReadFile("testdata/robust_procs.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := cc(t, t.TempDir(), "robust_procs", string(src))
+	code, out, errOut := run(t, bin, "run-elf", probe)
+	want := `round 0: lock after the owner died: EOWNERDEAD
+round 0: lock again: 0
+round 1: lock after the owner died: EOWNERDEAD
+round 1: lock again: 0
+`
+	if code != 0 || out != want {
+		t.Fatalf("exit %d, stderr %q\ngot:\n%s\nwant:\n%s", code, errOut, out, want)
+	}
+}
