@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/carrick-go/carrick/sysemu/abi"
 	"github.com/carrick-go/carrick/sysemu/procfs"
 )
@@ -101,6 +103,8 @@ type procRequest struct {
 	Uid   uint32
 	Value uint64
 	Raw   []byte // the union as a sender's rt_sigqueueinfo gave it
+	// Pgid is the host process group a parent's setpgid puts the process in.
+	Pgid int
 }
 
 func (p *Process) answer(c net.Conn) {
@@ -113,6 +117,17 @@ func (p *Process) answer(c net.Conn) {
 	switch req.Op {
 	case "proc":
 		json.NewEncoder(c).Encode(snapshotOf(procView{p}))
+	case "setpgid":
+		// The parent's setpgid of a child that has not exec'd (the host
+		// refuses it: as far as it knows the child exec'd carrick).
+		e := abi.EACCES
+		if p.forkedNoExec.Load() {
+			e = 0
+			if err := unix.Setpgid(0, req.Pgid); err != nil {
+				e = procErrno(err)
+			}
+		}
+		json.NewEncoder(c).Encode(int(e))
 	case "signal":
 		var e abi.Errno = abi.EINVAL
 		if req.Sig == abi.SIGKILL {
@@ -191,4 +206,23 @@ func askKill(dir string, pid int) bool {
 	}
 	var reply int
 	return json.NewDecoder(c).Decode(&reply) == nil && reply == 0
+}
+
+// askSetpgid asks guest process pid, a fork child, to join host process
+// group pgid (0: its own). ok is false when it does not answer.
+func askSetpgid(dir string, pid, pgid int) (e abi.Errno, ok bool) {
+	c, err := net.DialTimeout("unix", procSocket(dir, pid), time.Second)
+	if err != nil {
+		return 0, false
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(time.Second))
+	if json.NewEncoder(c).Encode(&procRequest{Op: "setpgid", Pgid: pgid}) != nil {
+		return 0, false
+	}
+	var reply int
+	if json.NewDecoder(c).Decode(&reply) != nil {
+		return 0, false
+	}
+	return abi.Errno(reply), true
 }

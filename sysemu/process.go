@@ -115,6 +115,9 @@ type Process struct {
 	sigreturn  uint64 // return address for handlers without SA_RESTORER
 	nextTID    atomic.Int64
 	noNewPrivs atomic.Bool // PR_SET_NO_NEW_PRIVS
+	// forkedNoExec: a fork child that has not called execve (its parent
+	// may still setpgid it, sys_proc.go).
+	forkedNoExec atomic.Bool
 
 	tmu sync.Mutex
 	// tasks are the live threads; guarded by tmu.

@@ -127,6 +127,7 @@ func (t *Task) execve(dirfd, pathAddr, argvAddr, envpAddr, flags uint64) uint64 
 		return 0
 	}
 	// The point of no return: the old image goes.
+	t.p.forkedNoExec.Store(false) // its parent may no longer set its group
 	t.p.execKillOthers(t)
 	t.exitMM()
 	t.p.files.closeOnExec()

@@ -366,6 +366,7 @@ func StartForked(spec *ChildSpec, newMachine NewMachine) (*Process, error) {
 	if err := p.adoptFiles(fs.Files, file); err != nil {
 		return p.fail(err)
 	}
+	p.forkedNoExec.Store(true)
 	main := p.newTask(p.pid)
 	main.start = fs.Regs
 	fp := fs.FP

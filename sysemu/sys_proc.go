@@ -90,7 +90,20 @@ func sysSetpgid(t *Task, a [6]uint64) uint64 {
 	if err := unix.Setpgid(hostPid, hostPgid); err != nil {
 		// A child that carrick started has exec'd carrick as far as the
 		// host knows, so the host answers EACCES even for a fork child
-		// that has not exec'd (docs/processes.md).
+		// that has not exec'd: the child is asked to set it itself, and
+		// does if its guest has not exec'd (docs/processes.md).
+		if err == unix.EACCES && hostPid != 0 {
+			if r := p.registry(); r != nil {
+				p.awaitJoined(hostPid)
+				pg := hostPgid
+				if pg == 0 {
+					pg = hostPid
+				}
+				if e, ok := askSetpgid(r.Path(), pid, pg); ok {
+					return errno(e)
+				}
+			}
+		}
 		return errno(procErrno(err))
 	}
 	return 0
