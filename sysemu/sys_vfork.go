@@ -200,6 +200,7 @@ func (p *Process) vforkExit(st ExitStatus) {
 	}
 	pp.kids.zombies[p.pid] = waitStatus(st)
 	pp.kids.mu.Unlock()
+	pp.tellChild(zombieEvent(p.pid, waitStatus(st))) // its SIGCHLD, as any child's end
 	select {
 	case p.vfork.done <- p.pid:
 	default:
