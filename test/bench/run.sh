@@ -17,7 +17,7 @@
 # differs from qemu's is marked "MISMATCH"/"FAIL" instead of being timed as
 # a success. The table is printed and written as markdown to OUTDIR/bench.md.
 #
-# Environment: CARRICK (binary, default bin/carrick, built if missing),
+# Environment: CARRICK (binary; default bin/carrick, rebuilt every run),
 # BENCH_REPS, BENCH_SCALE (multiplies the microbenchmark and process probe
 # iteration counts), BENCH_SUITE=0 to skip the suite programs, BENCH_PROC=0 to
 # skip the process probes. Bounded (CI) run: BENCH_SUITE=0 BENCH_REPS=1
@@ -43,9 +43,11 @@ die() {
 }
 command -v "$qemu" >/dev/null || die "$qemu not found (apt-get install qemu-user-static)"
 command -v aarch64-linux-gnu-gcc >/dev/null || die "aarch64-linux-gnu-gcc not found (apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross)"
-if [ ! -x "$carrick" ]; then
+if [ -z "${CARRICK:-}" ]; then
+	# Always (re)build the default binary: a stale one measures old code.
 	(cd "$top" && go build -o "$carrick" ./cmd/carrick) || die "cannot build carrick"
 fi
+[ -x "$carrick" ] || die "$carrick is not an executable"
 "$top/test/fixtures/build.sh" "$out" || die "fixtures build failed"
 
 bdir=$out/bench
