@@ -212,6 +212,13 @@ func (p *Process) watchInit() {
 		for {
 			n, err := unix.Poll(pfd, -1)
 			if n > 0 {
+				// The whole namespace dies with its init: its shared
+				// directories can go now (pid 1 may have had no chance).
+				if r := p.registry(); r != nil {
+					r.Destroy()
+				}
+				os.RemoveAll(p.shm)
+				os.RemoveAll(p.ns.dir)
 				unix.Kill(os.Getpid(), unix.SIGKILL)
 				return
 			}

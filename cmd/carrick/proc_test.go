@@ -190,7 +190,9 @@ int main(void) {
 		}
 	for (;;) pause();
 }`)
+	tmp := t.TempDir()
 	cmd := exec.Command(bin, "run-elf", "--pid", "private", probe)
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -225,6 +227,17 @@ int main(void) {
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
+	}
+	// The namespace's shared directories went with it.
+	for {
+		left, _ := filepath.Glob(filepath.Join(tmp, "carrick-*"))
+		if len(left) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("left behind after kill -9 of pid 1: %v", left)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
