@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/carrick-go/carrick/sysemu/abi"
 )
 
 // pidNS is a private pid namespace (`run-elf --pid private`, containers):
@@ -299,4 +301,20 @@ func (p *Process) nsPath() string {
 		return ""
 	}
 	return p.ns.dir
+}
+
+// initIgnores reports whether this process, a namespace's pid 1, drops
+// sig sent from inside its namespace: as Linux's init, it gets only the
+// signals it has a handler for (SIGKILL and SIGSTOP included); signals
+// from the host are delivered as to any process.
+func (p *Process) initIgnores(sig int) bool {
+	if p.ns == nil || p.pid != 1 || sig <= 0 || sig > abi.NSIG {
+		return false
+	}
+	if sig == abi.SIGKILL || sig == 19 { // SIGSTOP
+		return true
+	}
+	p.sig.mu.Lock()
+	defer p.sig.mu.Unlock()
+	return p.sig.actions[sig][0] == abi.SIG_DFL
 }

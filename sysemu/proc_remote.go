@@ -130,6 +130,10 @@ func (p *Process) answer(c net.Conn) {
 		json.NewEncoder(c).Encode(int(e))
 	case "signal":
 		var e abi.Errno = abi.EINVAL
+		if p.initIgnores(req.Sig) {
+			json.NewEncoder(c).Encode(0)
+			return
+		}
 		if req.Sig == abi.SIGKILL {
 			json.NewEncoder(c).Encode(0)
 			p.exit(ExitStatus{Signal: abi.SIGKILL})

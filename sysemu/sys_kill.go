@@ -104,6 +104,9 @@ func (p *Process) killHostInfo(pid int, sig uint64, si sigInfo) abi.Errno {
 	// Signals a stopped process must act on at once, and SIGKILL, go
 	// through the host; the others through the receiver's socket, so that
 	// they are pending there when kill returns and keep their siginfo.
+	if p.ns != nil && p.guestPid(pid) == 1 && (sig == abi.SIGKILL || sig == 19 /* SIGSTOP */) {
+		return 0 // the namespace's init ignores them from inside (initIgnores)
+	}
 	if sig == abi.SIGKILL {
 		return p.killHard(pid)
 	}

@@ -302,3 +302,23 @@ round 1: lock again: 0
 		t.Fatalf("exit %d, stderr %q\ngot:\n%s\nwant:\n%s", code, errOut, out, want)
 	}
 }
+
+// TestPidNamespaceInitSignals: the namespace's init ignores default-action
+// signals and SIGKILL from inside its namespace (pid_namespaces(7)).
+func TestPidNamespaceInitSignals(t *testing.T) {
+	bin := buildCarrick(t)
+	src, err := os.ReadFile("testdata/pidns_init_signals.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := cc(t, t.TempDir(), "pidns_init_signals", string(src))
+	code, out, errOut := run(t, bin, "run-elf", "--pid", "private", probe)
+	want := `child: kill(1, SIGTERM) 0
+child: kill(1, SIGKILL) 0
+child: kill(1, SIGUSR1) 0
+init alive, handled 10
+`
+	if code != 0 || out != want {
+		t.Fatalf("exit %d, stderr %q\ngot:\n%s\nwant:\n%s", code, errOut, out, want)
+	}
+}
