@@ -14,7 +14,7 @@ func residentRuns(b []byte, fn func(lo, hi uint64)) error {
 	ps := uint64(os.Getpagesize())
 	pages := uint64(len(b)) / ps
 	vec := make([]byte, min(pages, 1<<16))
-	runStart, inRun := uint64(0), false
+	rs := runs{ps: ps, fn: fn}
 	for done := uint64(0); done < pages; {
 		n := min(pages-done, uint64(len(vec)))
 		chunk := unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(&b[0]), done*ps)), n*ps)
@@ -23,19 +23,10 @@ func residentRuns(b []byte, fn func(lo, hi uint64)) error {
 			return e
 		}
 		for i := uint64(0); i < n; i++ {
-			used := vec[i] != 0
-			off := (done + i) * ps
-			if used && !inRun {
-				runStart, inRun = off, true
-			} else if !used && inRun {
-				fn(runStart, off)
-				inRun = false
-			}
+			rs.page(done+i, vec[i] != 0)
 		}
 		done += n
 	}
-	if inRun {
-		fn(runStart, pages*ps)
-	}
+	rs.end(pages)
 	return nil
 }

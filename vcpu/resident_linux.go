@@ -25,7 +25,7 @@ func residentRuns(b []byte, fn func(lo, hi uint64)) error {
 	pages := uint64(len(b)) / ps
 	buf := make([]byte, 8*4096)
 	vec := make([]byte, 4096)
-	runStart, inRun := uint64(0), false
+	rs := runs{ps: ps, fn: fn}
 	for done := uint64(0); done < pages; {
 		n := min(pages-done, uint64(len(buf)/8))
 		chunk := buf[:n*8]
@@ -37,19 +37,10 @@ func residentRuns(b []byte, fn func(lo, hi uint64)) error {
 		}
 		for i := uint64(0); i < n; i++ {
 			e := binary.LittleEndian.Uint64(chunk[i*8:])
-			used := e&(3<<62) != 0 || vec[i]&1 != 0 // bit 63 present, bit 62 swapped
-			off := (done + i) * ps
-			if used && !inRun {
-				runStart, inRun = off, true
-			} else if !used && inRun {
-				fn(runStart, off)
-				inRun = false
-			}
+			rs.page(done+i, e&(3<<62) != 0 || vec[i]&1 != 0) // bit 63 present, bit 62 swapped
 		}
 		done += n
 	}
-	if inRun {
-		fn(runStart, pages*ps)
-	}
+	rs.end(pages)
 	return nil
 }

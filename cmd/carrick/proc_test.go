@@ -246,13 +246,7 @@ int main(void) {
 // this probe, as qemu-user 7.2 answers clone3 with ENOSYS and drops
 // CLONE_PIDFD.
 func TestClone3Pidfd(t *testing.T) {
-	bin := buildCarrick(t)
-	src, err := os.ReadFile("testdata/clone3_pidfd.c")
-	if err != nil {
-		t.Fatal(err)
-	}
-	probe := cc(t, t.TempDir(), "clone3_pidfd", string(src))
-	code, out, errOut := run(t, bin, "run-elf", probe)
+	code, out, errOut := runTestdata(t, "clone3_pidfd")
 	want := `clone3 returned a pid 1, pidfd 1
 readable before exit: 0
 readable after exit: 1
@@ -269,13 +263,7 @@ clone3 size 8: -1 errno EINVAL 1
 // TestVforkSharesMemory: a vfork child writes its parent's memory (Linux's
 // vfork(2); qemu-user runs vfork as fork, so it cannot be the oracle).
 func TestVforkSharesMemory(t *testing.T) {
-	bin := buildCarrick(t)
-	src, err := os.ReadFile("testdata/vfork_memory.c")
-	if err != nil {
-		t.Fatal(err)
-	}
-	probe := cc(t, t.TempDir(), "vfork_memory", string(src))
-	code, out, errOut := run(t, bin, "run-elf", probe)
+	code, out, errOut := runTestdata(t, "vfork_memory")
 	want := "after the vfork child: global 10 heap 30, child exited 5\n"
 	if code != 0 || out != want {
 		t.Fatalf("exit %d, stderr %q: %q, want %q", code, errOut, out, want)
@@ -286,13 +274,7 @@ func TestVforkSharesMemory(t *testing.T) {
 // mutex dies (by _exit, then by SIGKILL) and the next locker, in another
 // process, gets EOWNERDEAD (pthread_mutexattr_setrobust(3)).
 func TestRobustMutexAcrossProcesses(t *testing.T) {
-	bin := buildCarrick(t)
-	src, err := os.ReadFile("testdata/robust_procs.c")
-	if err != nil {
-		t.Fatal(err)
-	}
-	probe := cc(t, t.TempDir(), "robust_procs", string(src))
-	code, out, errOut := run(t, bin, "run-elf", probe)
+	code, out, errOut := runTestdata(t, "robust_procs")
 	want := `round 0: lock after the owner died: EOWNERDEAD
 round 0: lock again: 0
 round 1: lock after the owner died: EOWNERDEAD
@@ -306,13 +288,7 @@ round 1: lock again: 0
 // TestPidNamespaceInitSignals: the namespace's init ignores default-action
 // signals and SIGKILL from inside its namespace (pid_namespaces(7)).
 func TestPidNamespaceInitSignals(t *testing.T) {
-	bin := buildCarrick(t)
-	src, err := os.ReadFile("testdata/pidns_init_signals.c")
-	if err != nil {
-		t.Fatal(err)
-	}
-	probe := cc(t, t.TempDir(), "pidns_init_signals", string(src))
-	code, out, errOut := run(t, bin, "run-elf", "--pid", "private", probe)
+	code, out, errOut := runTestdata(t, "pidns_init_signals", "--pid", "private")
 	want := `child: kill(1, SIGTERM) 0
 child: kill(1, SIGKILL) 0
 child: kill(1, SIGUSR1) 0
@@ -321,4 +297,17 @@ init alive, handled 10
 	if code != 0 || out != want {
 		t.Fatalf("exit %d, stderr %q\ngot:\n%s\nwant:\n%s", code, errOut, out, want)
 	}
+}
+
+// runTestdata builds carrick and testdata/NAME.c and runs the probe with
+// run-elf and the given flags before it.
+func runTestdata(t *testing.T, name string, flags ...string) (int, string, string) {
+	t.Helper()
+	bin := buildCarrick(t)
+	src, err := os.ReadFile("testdata/" + name + ".c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := cc(t, t.TempDir(), name, string(src))
+	return run(t, bin, append(append([]string{"run-elf"}, flags...), probe)...)
 }
