@@ -90,15 +90,7 @@ func (t *Task) forkClone(flags, stack, ptid, tls, ctid uint64) uint64 {
 	p := t.p
 	fs := &ForkState{Robust: t.robustList, Name: t.name, AltStack: t.altstack, Exe: p.exe,
 		Stack: p.stack, Sigret: p.sigreturn, NoNewPrivs: p.noNewPrivs.Load()}
-	t.cpu.Regs(&fs.Regs)
-	t.cpu.FPRegs(&fs.FP)
-	fs.Regs.X[0] = 0
-	if stack != 0 {
-		fs.Regs.SP = stack
-	}
-	if flags&abi.CLONE_SETTLS != 0 {
-		fs.Regs.TPIDR = tls
-	}
+	t.childRegs(&fs.Regs, &fs.FP, flags, stack, tls)
 	if flags&abi.CLONE_CHILD_CLEARTID != 0 {
 		fs.ClearTID = ctid
 	}

@@ -127,16 +127,8 @@ func (t *Task) clone(flags, stack, ptid, tls, ctid, pidfdAddr uint64) uint64 {
 	}
 	tid := t.p.allocTID()
 	child := t.p.newTask(tid)
-	t.cpu.Regs(&child.start)
-	child.start.X[0] = 0
-	if stack != 0 {
-		child.start.SP = stack
-	}
-	if flags&abi.CLONE_SETTLS != 0 {
-		child.start.TPIDR = tls
-	}
 	var fp vcpu.FPRegs
-	t.cpu.FPRegs(&fp)
+	t.childRegs(&child.start, &fp, flags, stack, tls)
 	child.startFP = &fp
 	child.sigmask = t.sigmask
 	if flags&abi.CLONE_CHILD_CLEARTID != 0 {
@@ -297,4 +289,18 @@ func (t *Task) withPidfd(ret, addr uint64) uint64 {
 		t.p.files.Close(fd)
 	}
 	return ret
+}
+
+// childRegs are the registers a clone child starts with: the caller's,
+// with 0 in X0, and the new stack and TLS when given.
+func (t *Task) childRegs(r *vcpu.Regs, fp *vcpu.FPRegs, flags, stack, tls uint64) {
+	t.cpu.Regs(r)
+	t.cpu.FPRegs(fp)
+	r.X[0] = 0
+	if stack != 0 {
+		r.SP = stack
+	}
+	if flags&abi.CLONE_SETTLS != 0 {
+		r.TPIDR = tls
+	}
 }
