@@ -112,7 +112,7 @@ func (t *Task) clone(flags, stack, ptid, tls, ctid, pidfdAddr uint64) uint64 {
 		}
 		if flags&abi.CLONE_VM != 0 {
 			if flags&abi.CLONE_VFORK != 0 {
-				return t.vforkClone(flags, stack)
+				return t.vforkClone(flags, stack, tls)
 			}
 			// A process sharing memory without vfork's pause would need
 			// the address space in two host processes.

@@ -70,7 +70,7 @@ type children struct {
 
 // vforkClone starts a vfork child sharing the caller's memory and blocks
 // until it execs or exits.
-func (t *Task) vforkClone(flags, stack uint64) uint64 {
+func (t *Task) vforkClone(flags, stack, tls uint64) uint64 {
 	p := t.p
 	cp := &Process{
 		machine: p.machine, mm: p.mm, pid: p.allocTID(), hostPID: p.hostPID, ns: p.ns, log: p.log,
@@ -84,13 +84,8 @@ func (t *Task) vforkClone(flags, stack uint64) uint64 {
 	cp.sig.actions = p.sig.actions
 	p.sig.mu.Unlock()
 	child := cp.newTask(cp.pid)
-	t.cpu.Regs(&child.start)
-	child.start.X[0] = 0
-	if stack != 0 {
-		child.start.SP = stack
-	}
 	var fp vcpu.FPRegs
-	t.cpu.FPRegs(&fp)
+	t.childRegs(&child.start, &fp, flags, stack, tls)
 	child.startFP = &fp
 	child.sigmask = t.sigmask
 	ready := make(chan error, 1)
