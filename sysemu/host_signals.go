@@ -3,6 +3,7 @@ package sysemu
 import (
 	"os"
 	"os/signal"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -59,7 +60,9 @@ func (p *Process) ForwardHostSignals() (stop func()) {
 					p.PostChildSignal() // with the child's siginfo (sys_wait.go)
 					continue
 				}
-				p.post(nil, hostSignals[s], sigInfo{code: abi.SI_USER})
+				if s != syscall.SIGCONT || !p.conts.claim(false) {
+					p.post(nil, hostSignals[s], sigInfo{code: abi.SI_USER})
+				}
 				if s == syscall.SIGCONT {
 					hostConts.Add(1)
 				}
@@ -121,3 +124,39 @@ const contWait = 50 * time.Millisecond
 // hostConts counts the host SIGCONTs forwarded (posted or discarded);
 // hostForwarding counts the processes forwarding host signals.
 var hostConts, hostForwarding atomic.Int64
+
+// contPairs pairs the two halves of a SIGCONT from another guest process:
+// the host's SIGCONT (which resumes a stopped process, forwarded here
+// asynchronously) and the message on the process's socket (posted before
+// the sender's kill returns, so its handler runs in order). Whichever comes
+// first posts the signal; the other is dropped. Halves left unpaired (a
+// SIGCONT from a host shell) expire after a second.
+type contPairs struct {
+	mu         sync.Mutex
+	host, sock []time.Time // unpaired halves; guarded by mu
+}
+
+// claim reports whether the other half of this SIGCONT was posted already
+// (then this one is dropped); else it records this half.
+func (c *contPairs) claim(fromSocket bool) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := time.Now()
+	fresh := func(ts []time.Time) []time.Time {
+		for len(ts) > 0 && now.Sub(ts[0]) > time.Second {
+			ts = ts[1:]
+		}
+		return ts
+	}
+	c.host, c.sock = fresh(c.host), fresh(c.sock)
+	mine, other := &c.host, &c.sock
+	if fromSocket {
+		mine, other = &c.sock, &c.host
+	}
+	if len(*other) > 0 {
+		*other = (*other)[1:]
+		return true
+	}
+	*mine = append(*mine, now)
+	return false
+}

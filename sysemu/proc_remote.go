@@ -139,6 +139,10 @@ func (p *Process) answer(c net.Conn) {
 			p.exit(ExitStatus{Signal: abi.SIGKILL})
 			return
 		}
+		if req.Sig == 18 && p.conts.claim(true) { // SIGCONT: the host's half was posted
+			json.NewEncoder(c).Encode(0)
+			return
+		}
 		if req.Sig > 0 && req.Sig <= abi.NSIG {
 			si := sigInfo{code: req.Code, pid: req.Pid, uid: req.Uid, value: req.Value}
 			if len(req.Raw) > 0 {

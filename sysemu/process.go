@@ -110,6 +110,7 @@ type Process struct {
 	sig    signalState
 	futex  futexTable
 	frz    freezer // stops the other threads while fork copies memory
+	conts  contPairs
 	compat Compat
 
 	sigreturn  uint64 // return address for handlers without SA_RESTORER

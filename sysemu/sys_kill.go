@@ -120,6 +120,11 @@ func (p *Process) killHostInfo(pid int, sig uint64, si sigInfo) abi.Errno {
 	if err := unix.Kill(pid, hs); err != nil {
 		return procErrno(err)
 	}
+	if sig == 18 { // SIGCONT: resumed by the host; its handler's half through the socket
+		if r := p.registry(); r != nil {
+			sendSignal(r.Path(), p.guestPid(pid), int(sig), si)
+		}
+	}
 	return 0
 }
 
