@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -233,4 +234,52 @@ func askSetpgid(dir string, pid, pgid int) (e abi.Errno, ok bool) {
 		return 0, false
 	}
 	return abi.Errno(reply), true
+}
+
+// A process that exited but is not reaped yet stays in /proc as a zombie
+// (state Z), as on Linux: at exit it leaves a last snapshot, its name and
+// ids only, in the registry directory; the reaper removes it.
+
+func zombiePath(dir string, hostPid int) string {
+	return filepath.Join(dir, "z"+strconv.Itoa(hostPid))
+}
+
+// leaveZombie writes the process's zombie snapshot (at its exit).
+func (p *Process) leaveZombie(dir string, code uint32) {
+	v := procView{p}
+	st := v.Status()
+	st.ExitCode = int(code)
+	th := procfs.Thread{TID: p.pid, Comm: st.Comm, State: 'Z'}
+	z := procSnapshot{Pid: p.pid, Creds: v.Creds(), Status: st, Threads: []procfs.Thread{th}, Limits: v.Limits()}
+	b, err := json.Marshal(&z)
+	if err == nil {
+		writeAtomic(zombiePath(dir, p.hostPID), string(b))
+	}
+}
+
+// zombie returns the snapshot of host process h if it is a zombie.
+func zombie(dir string, h int) *procSnapshot {
+	b, err := os.ReadFile(zombiePath(dir, h))
+	if err != nil || !hostProcZombie(h) {
+		return nil
+	}
+	var s procSnapshot
+	if json.Unmarshal(b, &s) != nil {
+		return nil
+	}
+	return &s
+}
+
+// zombies lists the host pids of the tree's zombies.
+func zombies(dir string) []int {
+	ents, _ := os.ReadDir(dir)
+	var out []int
+	for _, e := range ents {
+		if n := e.Name(); strings.HasPrefix(n, "z") {
+			if h, err := strconv.Atoi(n[1:]); err == nil && hostProcZombie(h) {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
 }

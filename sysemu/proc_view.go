@@ -51,7 +51,14 @@ func (t *procTable) Lookup(pid int) procfs.Process {
 	if r == nil || pid <= 0 {
 		return nil
 	}
-	if h, ok := t.p.hostPidOf(pid); !ok || !r.Contains(h) {
+	h, ok := t.p.hostPidOf(pid)
+	if !ok {
+		return nil
+	}
+	if !r.Contains(h) {
+		if z := zombie(r.Path(), h); z != nil {
+			return remoteProc{z}
+		}
 		return nil
 	}
 	t.mu.Lock()
@@ -79,7 +86,7 @@ func (t *procTable) Pids() []int {
 	}
 	pids := []int{t.p.pid}
 	if r := t.p.registry(); r != nil {
-		for _, h := range r.List() {
+		for _, h := range append(r.List(), zombies(r.Path())...) {
 			if pid := t.p.guestPid(h); pid > 0 && pid != t.p.pid {
 				pids = append(pids, pid)
 			}

@@ -212,6 +212,9 @@ func (p *Process) joinTree(path string) error {
 	os.Remove(startingPath(r, p.hostPID))
 	p.leaveTree = func() {
 		stop()
+		if p.parent == nil {
+			p.leaveZombie(r.Path(), waitStatus(p.status))
+		}
 		leave()
 		if treeDone(r) || p.ns != nil && p.pid == 1 {
 			// The last process of the tree (or a namespace's init, whose

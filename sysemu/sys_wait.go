@@ -370,6 +370,7 @@ func (p *Process) reaped(ev childEvent) {
 	if ev.ended() {
 		if r := p.registry(); r != nil {
 			r.Remove(ev.pid)
+			os.Remove(zombiePath(r.Path(), ev.pid))
 		}
 		if p.ns != nil && ev.gpid != ev.pid {
 			p.ns.unbind(ev.gpid, ev.pid) // its pid is free again

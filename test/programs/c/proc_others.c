@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -64,6 +65,17 @@ int main(void) {
 	snprintf(path, sizeof path, "/proc/%d/cmdline", child);
 	printf("cmdline readable: %d\n", read_file(path, buf, sizeof buf) > 0);
 	write(p[1], "x", 1);
+	// Exited, not reaped yet: a zombie, still listed.
+	siginfo_t si;
+	waitid(P_PID, child, &si, WEXITED | WNOWAIT);
+	snprintf(path, sizeof path, "/proc/%d/stat", child);
+	state = 0;
+	if (read_file(path, buf, sizeof buf) > 0) {
+		char *r = strrchr(buf, ')');
+		if (r)
+			state = r[2];
+	}
+	printf("exited, not reaped: state %c\n", state);
 	int st;
 	waitpid(child, &st, 0);
 	snprintf(path, sizeof path, "/proc/%d/stat", child);
