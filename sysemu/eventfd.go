@@ -13,10 +13,11 @@ type eventFile struct {
 	notifier
 	semaphore bool
 
+	nonblockFlag
+
 	mu sync.Mutex
-	// count and nonblock are guarded by mu.
-	count    uint64
-	nonblock bool
+	// count is guarded by mu.
+	count uint64
 }
 
 const eventfdMax = ^uint64(0) - 1
@@ -27,8 +28,8 @@ func sysEventfd2(t *Task, a [6]uint64) uint64 {
 	if flags&^uint64(abi.EFD_SEMAPHORE|abi.EFD_NONBLOCK|abi.EFD_CLOEXEC) != 0 {
 		return errno(abi.EINVAL)
 	}
-	ef := &eventFile{count: uint64(uint32(a[0])), semaphore: flags&abi.EFD_SEMAPHORE != 0,
-		nonblock: flags&abi.EFD_NONBLOCK != 0}
+	ef := &eventFile{count: uint64(uint32(a[0])), semaphore: flags&abi.EFD_SEMAPHORE != 0}
+	ef.on.Store(flags&abi.EFD_NONBLOCK != 0)
 	fd, e := t.p.files.Install(ef, 0, flags&abi.EFD_CLOEXEC != 0)
 	if e != 0 {
 		return errno(e)
@@ -54,7 +55,7 @@ func (ef *eventFile) Read(t *Task, p []byte) (int, abi.Errno) {
 			ef.changed()
 			return 8, 0
 		}
-		nonblock := ef.nonblock
+		nonblock := ef.isNonblock()
 		ef.mu.Unlock()
 		if nonblock {
 			return 0, abi.EAGAIN
@@ -82,7 +83,7 @@ func (ef *eventFile) Write(t *Task, p []byte) (int, abi.Errno) {
 			ef.changed()
 			return 8, 0
 		}
-		nonblock := ef.nonblock
+		nonblock := ef.isNonblock()
 		ef.mu.Unlock()
 		if nonblock {
 			return 0, abi.EAGAIN
@@ -107,20 +108,6 @@ func (ef *eventFile) Ready() (uint32, uint64) {
 		ev |= evOut
 	}
 	return ev, gen
-}
-
-func (ef *eventFile) statusFlags(t *Task, set bool, arg uint64) uint64 {
-	ef.mu.Lock()
-	defer ef.mu.Unlock()
-	if set {
-		ef.nonblock = arg&abi.O_NONBLOCK != 0
-		return 0
-	}
-	fl := uint64(abi.O_RDWR)
-	if ef.nonblock {
-		fl |= abi.O_NONBLOCK
-	}
-	return fl
 }
 
 // waitFor blocks until n's generation moves past gen (read by the caller

@@ -2,6 +2,7 @@ package sysemu
 
 import (
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -276,4 +277,22 @@ func hostPipe(p *[2]int) error {
 	unix.CloseOnExec(p[0])
 	unix.CloseOnExec(p[1])
 	return nil
+}
+
+// nonblockFlag is the O_NONBLOCK status flag of an emulated file, the one
+// flag fcntl(F_SETFL) can change on it; F_GETFL reports O_RDWR with it.
+type nonblockFlag struct{ on atomic.Bool }
+
+func (n *nonblockFlag) isNonblock() bool { return n.on.Load() }
+
+func (n *nonblockFlag) statusFlags(t *Task, set bool, arg uint64) uint64 {
+	if set {
+		n.on.Store(arg&abi.O_NONBLOCK != 0)
+		return 0
+	}
+	fl := uint64(abi.O_RDWR)
+	if n.on.Load() {
+		fl |= abi.O_NONBLOCK
+	}
+	return fl
 }

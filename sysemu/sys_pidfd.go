@@ -2,7 +2,6 @@ package sysemu
 
 import (
 	"encoding/binary"
-	"sync"
 
 	"golang.org/x/sys/unix"
 
@@ -23,9 +22,7 @@ type pidFile struct {
 	// self is set for a pidfd of the caller's own process.
 	self *Process
 
-	mu sync.Mutex
-	// nonblock is O_NONBLOCK (PIDFD_NONBLOCK); guarded by mu.
-	nonblock bool
+	nonblockFlag // PIDFD_NONBLOCK
 }
 
 // Read and Write are EINVAL, as for Linux's pidfds.
@@ -35,26 +32,6 @@ func (f *pidFile) Close()                                   { unix.Close(f.host)
 
 // HostFD makes poll, epoll and fork treat the pidfd as its host descriptor.
 func (f *pidFile) HostFD() int { return f.host }
-
-func (f *pidFile) statusFlags(t *Task, set bool, arg uint64) uint64 {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if set {
-		f.nonblock = arg&abi.O_NONBLOCK != 0
-		return 0
-	}
-	fl := uint64(abi.O_RDWR)
-	if f.nonblock {
-		fl |= abi.O_NONBLOCK
-	}
-	return fl
-}
-
-func (f *pidFile) isNonblock() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.nonblock
-}
 
 // sysPidfdOpen implements pidfd_open(2).
 func sysPidfdOpen(t *Task, a [6]uint64) uint64 {
@@ -78,7 +55,8 @@ func sysPidfdOpen(t *Task, a [6]uint64) uint64 {
 // child's pid.
 func (t *Task) openPidfd(pid int, nonblock bool) (int, abi.Errno) {
 	p := t.p
-	f := &pidFile{pid: pid, hostPid: pid, host: -1, nonblock: nonblock}
+	f := &pidFile{pid: pid, hostPid: pid, host: -1}
+	f.on.Store(nonblock)
 	switch {
 	case p.vforkZombie(pid):
 		var fds [2]int
