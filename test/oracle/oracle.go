@@ -114,6 +114,48 @@ type Spec struct {
 	Timeout time.Duration // 0: no limit but the context's
 	// StdoutTee, if not nil, also gets the guest's stdout as it comes.
 	StdoutTee io.Writer
+
+	// Dir is the guest's working directory; "" is /work.
+	Dir string
+	// Volumes are host directories the guest sees under /work (the one
+	// writable place both runners can make a mount point in).
+	Volumes []Volume
+	// OutputDir, if set, is a host directory where the guest's stdout and
+	// stderr go as the files "stdout" and "stderr" instead of pipes (a
+	// guest that hands its stdout to a grandchild then never blocks the
+	// harness); the Result still holds their first MaxOutput bytes.
+	OutputDir string
+	// HostEnv is added to carrick's own (host) environment, not the
+	// guest's: every host process of the run inherits it, so a run's
+	// leftovers can be found by it (see KillTagged).
+	HostEnv []string
+}
+
+// Volume is a bind mount of a host directory at Guest, a path under /work.
+type Volume struct {
+	Host, Guest string
+	ReadOnly    bool
+}
+
+// guestDir is the working directory of spec.
+func (s *Spec) guestDir() string {
+	if s.Dir == "" {
+		return "/work"
+	}
+	return s.Dir
+}
+
+// checkVolumes refuses volumes outside /work.
+func (s *Spec) checkVolumes() error {
+	for _, v := range s.Volumes {
+		if !strings.HasPrefix(v.Guest, "/work/") || strings.Contains(v.Guest, "..") || strings.ContainsAny(v.Guest+v.Host, "\t\n") {
+			return fmt.Errorf("volume %s:%s: the guest path must be under /work", v.Host, v.Guest)
+		}
+		if fi, err := os.Stat(v.Host); err != nil || !fi.IsDir() {
+			return fmt.Errorf("volume %s: not a directory", v.Host)
+		}
+	}
+	return nil
 }
 
 // Result is what one run produced.
@@ -393,14 +435,20 @@ func ForeignBinfmt() []string {
 // the command that runs the guest (env -i ... unshare --root ... qemu ...).
 const oracleScript = `
 set -eu
-mount=$1 root=$2 run=$3 reg=$4 trace=$5
-shift 5
+mount=$1 root=$2 run=$3 reg=$4 trace=$5 vols=$6
+shift 6
 trap 'echo "` + setupFailed + `" >&2' EXIT
 "$mount" --make-rprivate /
 "$mount" --bind "$root" "$root"
 "$mount" -o remount,bind,ro "$root"
 "$mount" --bind "$run/work" "$root/work"
 "$mount" --bind "$run/tmp" "$root/tmp"
+if [ -n "$vols" ]; then
+	printf '%s\n' "$vols" | while IFS='	' read -r h g ro; do
+		"$mount" --bind "$h" "$root$g" || exit 1
+		if [ "$ro" = ro ]; then "$mount" -o remount,bind,ro "$root$g" || exit 1; fi
+	done
+fi
 "$mount" -t proc -o nosuid,nodev,noexec proc "$root/proc"
 if [ -d "$root/sys" ]; then "$mount" --rbind -o ro /sys "$root/sys"; fi
 "$mount" -t tmpfs -o mode=0755,size=1m,nosuid tmpfs "$root/dev"
@@ -446,7 +494,10 @@ func (o *Oracle) Run(ctx context.Context, spec Spec) (Result, error) {
 	if spec.Forks && o.Binfmt == BinfmtNone {
 		return Result{}, ErrNoBinfmt
 	}
-	run, cleanup, err := prepareRun(spec.Files)
+	if err := spec.checkVolumes(); err != nil {
+		return Result{}, err
+	}
+	run, cleanup, err := prepareRun(spec.Files, spec.Volumes)
 	if err != nil {
 		return Result{}, err
 	}
@@ -462,8 +513,16 @@ func (o *Oracle) Run(ctx context.Context, spec Spec) (Result, error) {
 	// The command the script runs last: env -i (the guest gets exactly
 	// spec.Env, nothing of the script's shell), unshare --root --wd (chroot
 	// and chdir), qemu.
+	var vols []string
+	for _, v := range spec.Volumes {
+		ro := "rw"
+		if v.ReadOnly {
+			ro = "ro"
+		}
+		vols = append(vols, v.Host+"\t"+v.Guest+"\t"+ro)
+	}
 	args := []string{"-c", oracleScript, "oracle", o.mount, spec.Root, run, reg, trace,
-		o.env, "-i"}
+		strings.Join(vols, "\n"), o.env, "-i"}
 	// qemu-user hands its environment to the guest in reverse order (it
 	// builds a list by inserting at the head), so the guest gets spec.Env
 	// in its order when qemu gets it reversed.
@@ -474,7 +533,7 @@ func (o *Oracle) Run(ctx context.Context, spec Spec) (Result, error) {
 		}
 		args = append(args, kv)
 	}
-	args = append(args, o.unshare, "--root="+spec.Root, "--wd=/work", "--", GuestQemu)
+	args = append(args, o.unshare, "--root="+spec.Root, "--wd="+spec.guestDir(), "--", GuestQemu)
 	if spec.Trace {
 		args = append(args, "-strace", "-D", traceFile)
 	}
@@ -511,7 +570,7 @@ func (o *Oracle) Run(ctx context.Context, spec Spec) (Result, error) {
 			}
 		}()
 	}
-	res, err := execute(ctx, cmd, spec.Stdin, spec.StdoutTee)
+	res, err := execute(ctx, cmd, &spec)
 	if err == nil && bytes.Contains(res.Stderr, []byte(setupFailed)) {
 		return res, fmt.Errorf("the oracle could not set up the run (mode %s): %s", o.Binfmt, bytes.TrimSpace(res.Stderr))
 	}
@@ -542,13 +601,24 @@ func RunCarrick(ctx context.Context, carrick string, spec Spec) (Result, error) 
 		return Result{}, fmt.Errorf("binfmt_misc would run arm64 programs behind carrick's back, so its results "+
 			"cannot be trusted; disable these (echo 0 > ENTRY): %s", strings.Join(f, ", "))
 	}
-	run, cleanup, err := prepareRun(spec.Files)
+	if err := spec.checkVolumes(); err != nil {
+		return Result{}, err
+	}
+	run, cleanup, err := prepareRun(spec.Files, spec.Volumes)
 	if err != nil {
 		return Result{}, err
 	}
 	defer cleanup()
 	args := []string{"run-elf", "--rootfs", spec.Root,
-		"-v", filepath.Join(run, "work") + ":/work", "-v", filepath.Join(run, "tmp") + ":/tmp", "-w", "/work"}
+		"-v", filepath.Join(run, "work") + ":/work", "-v", filepath.Join(run, "tmp") + ":/tmp"}
+	for _, v := range spec.Volumes {
+		m := v.Host + ":" + v.Guest
+		if v.ReadOnly {
+			m += ":ro"
+		}
+		args = append(args, "-v", m)
+	}
+	args = append(args, "-w", spec.guestDir())
 	for _, kv := range spec.Env {
 		args = append(args, "-e", kv)
 	}
@@ -556,10 +626,10 @@ func RunCarrick(ctx context.Context, carrick string, spec Spec) (Result, error) 
 	ctx, cancel := withTimeout(ctx, spec.Timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, carrick, args...)
-	cmd.Env = []string{} // the guest's environment is the -e list
+	cmd.Env = append([]string{}, spec.HostEnv...) // the guest's environment is the -e list
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	res, err := execute(ctx, cmd, spec.Stdin, spec.StdoutTee)
+	res, err := execute(ctx, cmd, &spec)
 	if err == nil {
 		res.Files, err = manifest(run)
 	}
@@ -657,8 +727,9 @@ func (o *Oracle) checkQemuCopy(root string) error {
 	return nil
 }
 
-// prepareRun makes a run directory: RUN/work with files, RUN/tmp.
-func prepareRun(files []File) (run string, cleanup func(), err error) {
+// prepareRun makes a run directory: RUN/work with files and the volumes'
+// mount points, RUN/tmp.
+func prepareRun(files []File, vols []Volume) (run string, cleanup func(), err error) {
 	run, err = os.MkdirTemp("", "carrick-oracle-run-")
 	if err != nil {
 		return "", nil, err
@@ -671,6 +742,12 @@ func prepareRun(files []File) (run string, cleanup func(), err error) {
 	if err := populate(run, files); err != nil {
 		cleanup()
 		return "", nil, err
+	}
+	for _, v := range vols {
+		if err := os.MkdirAll(filepath.Join(run, v.Guest), 0o755); err != nil {
+			cleanup()
+			return "", nil, err
+		}
 	}
 	return run, cleanup, nil
 }
@@ -754,8 +831,9 @@ func (b *limitedBuffer) Write(p []byte) (int, error) {
 	return b.Buffer.Write(p)
 }
 
-// execute runs cmd with stdin and collects the Result.
-func execute(ctx context.Context, cmd *exec.Cmd, stdin io.Reader, tee io.Writer) (Result, error) {
+// execute runs cmd with spec's stdin and output and collects the Result.
+func execute(ctx context.Context, cmd *exec.Cmd, spec *Spec) (Result, error) {
+	stdin := spec.Stdin
 	if stdin == nil {
 		devnull, err := os.Open(os.DevNull)
 		if err != nil {
@@ -767,12 +845,25 @@ func execute(ctx context.Context, cmd *exec.Cmd, stdin io.Reader, tee io.Writer)
 	cmd.Stdin = stdin
 	var stdout, stderr limitedBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if tee != nil {
-		cmd.Stdout = io.MultiWriter(&stdout, tee)
+	if spec.StdoutTee != nil {
+		cmd.Stdout = io.MultiWriter(&stdout, spec.StdoutTee)
+	}
+	if spec.OutputDir != "" {
+		files, err := outputFiles(spec.OutputDir)
+		if err != nil {
+			return Result{}, err
+		}
+		defer files[0].Close()
+		defer files[1].Close()
+		cmd.Stdout, cmd.Stderr = files[0], files[1]
 	}
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
 	err := cmd.Run()
+	if spec.OutputDir != "" {
+		readOutput(spec.OutputDir, "stdout", &stdout)
+		readOutput(spec.OutputDir, "stderr", &stderr)
+	}
 	r := Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), Elapsed: time.Since(start)}
 	if ctx.Err() != nil {
 		r.Status = -1
@@ -795,6 +886,31 @@ func execute(ctx context.Context, cmd *exec.Cmd, stdin io.Reader, tee io.Writer)
 		return r, fmt.Errorf("output exceeded %d bytes", MaxOutput)
 	}
 	return r, nil
+}
+
+// outputFiles creates DIR/stdout and DIR/stderr.
+func outputFiles(dir string) ([2]*os.File, error) {
+	var f [2]*os.File
+	for i, name := range []string{"stdout", "stderr"} {
+		var err error
+		if f[i], err = os.Create(filepath.Join(dir, name)); err != nil {
+			if i == 1 {
+				f[0].Close()
+			}
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// readOutput copies DIR/NAME into b (which keeps its first MaxOutput bytes).
+func readOutput(dir, name string, b *limitedBuffer) {
+	f, err := os.Open(filepath.Join(dir, name))
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	io.Copy(b, f)
 }
 
 // spawnLine matches a line of qemu's -strace log where the guest creates a

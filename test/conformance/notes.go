@@ -1,0 +1,123 @@
+//go:build linux
+
+package conformance
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// notes gives a short reason, taken from the run's output, for every test
+// that did not pass or skip.
+func notes(parser string, r *Run, outcomes map[string]string) map[string]string {
+	out := map[string]string{}
+	for name, o := range outcomes {
+		if o == Pass || o == Skip {
+			continue
+		}
+		var n string
+		switch {
+		case o == Timeout:
+			n = "ran out of time"
+		case parser == "gotest" && name != r.Unit:
+			n = goNote(r, strings.TrimPrefix(name, r.Unit+Sep), o)
+		case parser == "regrtest" && name != r.Unit:
+			n = pyNote(r, strings.TrimPrefix(name, r.Unit+Sep))
+		case parser == "output":
+			n = fmt.Sprintf("exit %d", r.Status)
+		}
+		if n == "" {
+			n = crashNote(r)
+		}
+		out[name] = clip(n)
+	}
+	return out
+}
+
+func clip(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 140 {
+		s = s[:140] + "…"
+	}
+	return s
+}
+
+var crashLine = regexp.MustCompile(`(?m)^(panic: .*|fatal error: .*|carrick: .*|SIG[A-Z]+: .*|Fatal Python error: .*|.*Error: .*)$`)
+
+// crashNote: the first line that says why a process died, else the last
+// line it wrote.
+func crashNote(r *Run) string {
+	for _, b := range [][]byte{r.Stderr, r.Stdout} {
+		if m := crashLine.Find(b); m != nil {
+			return string(m)
+		}
+	}
+	for _, b := range [][]byte{r.Stderr, r.Stdout} {
+		if l := lastLine(b); l != "" {
+			return l
+		}
+	}
+	return fmt.Sprintf("exit status %d, no output", r.Status)
+}
+
+func lastLine(b []byte) string {
+	b = bytes.TrimSpace(b)
+	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+		b = b[i+1:]
+	}
+	return string(b)
+}
+
+// goNote: the first line the test logged after its --- FAIL line.
+func goNote(r *Run, test, outcome string) string {
+	if outcome != Fail {
+		return ""
+	}
+	lines := strings.Split(string(r.Stdout), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(strings.TrimSpace(l), "--- FAIL: "+test+" ") {
+			for _, next := range lines[i+1:] {
+				t := strings.TrimSpace(next)
+				if t != "" && !strings.HasPrefix(t, "--- FAIL: "+test+"/") {
+					return t
+				}
+			}
+			// The reason came before (output of a failed subtest).
+			for j := i - 1; j >= 0 && j > i-20; j-- {
+				if t := strings.TrimSpace(lines[j]); t != "" && !strings.HasPrefix(t, "---") && !strings.HasPrefix(t, "===") {
+					return t
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// pyNote: the last line of the test's traceback (the exception).
+func pyNote(r *Run, test string) string {
+	cls, meth, ok := strings.Cut(test, ".")
+	if !ok {
+		return ""
+	}
+	lines := strings.Split(string(r.Stdout)+"\n"+string(r.Stderr), "\n")
+	for i, l := range lines {
+		if (strings.HasPrefix(l, "FAIL: ") || strings.HasPrefix(l, "ERROR: ")) &&
+			strings.Contains(l, "."+cls+"."+meth+")") {
+			last := ""
+			for _, next := range lines[i+2:] {
+				if strings.HasPrefix(next, "=====") || strings.HasPrefix(next, "-----") {
+					break
+				}
+				if t := strings.TrimSpace(next); t != "" {
+					last = t
+				}
+			}
+			if last != "" {
+				return last
+			}
+		}
+	}
+	return ""
+}
