@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := bin
 FIXTURES := test/fixtures/out
 
-.PHONY: all build test vet fixtures bench conformance fuzz clean demo
+.PHONY: all build test vet fixtures bench conformance conformance-report fuzz clean demo
 
 all: build
 
@@ -26,6 +26,21 @@ fixtures:
 # instruction suite and the program-level suite, in bounded form.
 test: vet fixtures
 	$(GO) test -timeout 25m ./...
+
+# Third-party test suites under carrick and the oracle (docs/conformance.md):
+# the full tier, hours; resumable (RESUME=1 reuses this carrick binary's
+# results), by suite (SUITES=go,cpython,probes), BLESS=1 records the verdicts
+# in test/conformance/baseline. Fails on a regression. The smoke tier runs in
+# `make test` (test/conformance TestSmoke).
+SUITES ?=
+CONFORMANCE_FLAGS = -suites "$(SUITES)" $(if $(BLESS),-bless) $(if $(RESUME),-resume) $(if $(JOBS),-jobs $(JOBS))
+conformance: build fixtures
+	$(GO) run ./test/conformance/cmd/conformance $(CONFORMANCE_FLAGS)
+	$(MAKE) conformance-report
+
+# docs/compatibility.md's generated part, from the committed baselines.
+conformance-report:
+	$(GO) run ./test/conformance/cmd/conformance -report docs/compatibility.md
 
 # A short run of every fuzz target.
 fuzz:

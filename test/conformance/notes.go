@@ -70,29 +70,35 @@ func lastLine(b []byte) string {
 	return string(b)
 }
 
-// goNote: the first line the test logged after its --- FAIL line.
+// goNote: the first line the test logged after its --- FAIL line, or
+// after the --- FAIL line of its first failed subtest.
 func goNote(r *Run, test, outcome string) string {
 	if outcome != Fail {
 		return ""
 	}
 	lines := strings.Split(string(r.Stdout), "\n")
-	for i, l := range lines {
-		if strings.HasPrefix(strings.TrimSpace(l), "--- FAIL: "+test+" ") {
+	after := func(prefix string) string {
+		for i, l := range lines {
+			if !strings.HasPrefix(strings.TrimSpace(l), prefix) {
+				continue
+			}
 			for _, next := range lines[i+1:] {
 				t := strings.TrimSpace(next)
-				if t != "" && !strings.HasPrefix(t, "--- FAIL: "+test+"/") {
-					return t
+				switch {
+				case t == "":
+					continue
+				case strings.HasPrefix(t, "=== ") || strings.HasPrefix(t, "--- ") || t == "FAIL" || t == "PASS":
+					return ""
 				}
-			}
-			// The reason came before (output of a failed subtest).
-			for j := i - 1; j >= 0 && j > i-20; j-- {
-				if t := strings.TrimSpace(lines[j]); t != "" && !strings.HasPrefix(t, "---") && !strings.HasPrefix(t, "===") {
-					return t
-				}
+				return t
 			}
 		}
+		return ""
 	}
-	return ""
+	if n := after("--- FAIL: " + test + " "); n != "" {
+		return n
+	}
+	return after("--- FAIL: " + test + "/")
 }
 
 // pyNote: the last line of the test's traceback (the exception).
@@ -117,6 +123,34 @@ func pyNote(r *Run, test string) string {
 			if last != "" {
 				return last
 			}
+		}
+	}
+	return ""
+}
+
+// excerpt is the start of a run's stdout and stderr and its files.
+func excerpt(r *Run) string {
+	s := string(r.Stdout) + "\n[stderr]\n" + string(r.Stderr) + "\n[files]\n" + string(r.Files)
+	if len(s) > 8192 {
+		s = s[:8192]
+	}
+	return s
+}
+
+// firstDifference says where two excerpts part: the first line that
+// differs.
+func firstDifference(o, c string) string {
+	ol, cl := strings.Split(o, "\n"), strings.Split(c, "\n")
+	for i := 0; i < len(ol) || i < len(cl); i++ {
+		var a, b string
+		if i < len(ol) {
+			a = ol[i]
+		}
+		if i < len(cl) {
+			b = cl[i]
+		}
+		if a != b {
+			return fmt.Sprintf("line %d: oracle %q, carrick %q", i+1, clip(a), clip(b))
 		}
 	}
 	return ""

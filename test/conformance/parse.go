@@ -31,7 +31,7 @@ type Run struct {
 	Stderr   []byte
 	Files    []byte // what /work and /tmp held after (oracle.Result.Files)
 	Status   int    // exit status, 128+N for signal N, -1 when none
-	TimedOut bool // the harness ended it
+	TimedOut bool   // the harness ended it
 }
 
 // A parser returns the outcome of every test it can name in r. Names of
@@ -99,7 +99,7 @@ func parseGoTest(r *Run) map[string]string {
 var (
 	pyCase   = regexp.MustCompile(`^(\w+) \(([\w.]+)\)`)
 	pyResult = regexp.MustCompile(`\.\.\. (ok|FAIL|ERROR|skipped|expected failure|unexpected success)\b`)
-	pyTotal  = regexp.MustCompile(`(?m)^Tests result: (.*)$`)
+	pyTotal  = regexp.MustCompile(`Tests result: ([A-Z][A-Z ,]*[A-Z])`)
 )
 
 // parseRegrtest reads `python3 -m test -v MODULE` output: the module's

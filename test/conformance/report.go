@@ -85,6 +85,8 @@ func (r *Report) add(o, c *UnitResult) {
 		switch {
 		case v == OracleFail && o.Notes[n] != "":
 			note += ": " + o.Notes[n]
+		case v == Diff && o.Excerpt != "" && firstDifference(o.Excerpt, c.Excerpt) != "":
+			note = firstDifference(o.Excerpt, c.Excerpt)
 		case v != Match && v != OracleFail && c.Notes[n] != "":
 			if note != "" {
 				note += ": "

@@ -49,6 +49,9 @@ type UnitResult struct {
 	Outcomes map[string]string `json:"outcomes"`
 	// Notes are short reasons per test that did not pass (from the output).
 	Notes map[string]string `json:"notes,omitempty"`
+	// Excerpt is the start of the output, kept for the "output" parser so
+	// that a DIFF can say where the two runs part.
+	Excerpt string `json:"excerpt,omitempty"`
 }
 
 func (h *Harness) logf(format string, args ...any) {
@@ -145,7 +148,8 @@ func (h *Harness) phase(ctx context.Context, s *Suite, units []unit, runner stri
 	var wg sync.WaitGroup
 	for i := range units {
 		path := h.resultPath(s, runner, units[i].name, keys[i])
-		if r := loadResult(path, keys[i]); r != nil && (runner == "oracle" || h.Resume) {
+		if r := loadResult(path, keys[i]); r != nil && (runner == "oracle" || h.Resume) &&
+			(s.Parser != "output" || r.Excerpt != "") {
 			res[i] = r
 			continue
 		}
@@ -249,6 +253,9 @@ func (h *Harness) runUnit(ctx context.Context, s *Suite, u *unit, runner string)
 	}
 	out.Outcomes = parsers[s.Parser](run)
 	out.Notes = notes(s.Parser, run, out.Outcomes)
+	if s.Parser == "output" {
+		out.Excerpt = excerpt(run)
+	}
 	if out.Err != "" {
 		// A harness error: the guest never ran as it should have.
 		out.Outcomes = map[string]string{u.name: Crash}
