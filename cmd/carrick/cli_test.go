@@ -5,6 +5,7 @@ import (
 	"debug/elf"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -511,5 +512,58 @@ func main() {
 	want := "out=\"child hi env=yes\" err=exit status 5 code=5\n"
 	if code != 0 || out != want {
 		t.Fatalf("exit %d, stdout %q, want %q; stderr %s", code, out, want, stderr)
+	}
+}
+
+// TestRunTag: CARRICK_RUN_TAG stays in the host environment of every host
+// process of the run (a forked guest child too, so a harness can find them
+// all) and never reaches the guest, whose environment is otherwise the
+// caller's.
+func TestRunTag(t *testing.T) {
+	bin := buildCarrick(t)
+	probe := cc(t, t.TempDir(), "tag", `#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/wait.h>
+int main(void) {
+	pid_t pid = fork();
+	if (pid == 0) {
+		const char *tag = getenv("CARRICK_RUN_TAG"), *other = getenv("OTHER_VAR");
+		printf("%d tag=%s other=%s\n", getpid(), tag ? tag : "(none)", other ? other : "(none)");
+		fflush(stdout);
+		sleep(2);
+		return 0;
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	return WEXITSTATUS(st);
+}`)
+	cmd := exec.Command(bin, "run-elf", probe)
+	cmd.Env = append(os.Environ(), "CARRICK_RUN_TAG=test/tag", "OTHER_VAR=kept")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	var pid int
+	var tag, other string
+	if _, err := fmt.Fscanf(stdout, "%d tag=%s other=%s\n", &pid, &tag, &other); err != nil {
+		t.Fatal(err)
+	}
+	if tag != "(none)" || other != "kept" {
+		t.Errorf("the guest child sees CARRICK_RUN_TAG=%s OTHER_VAR=%s, want (none) and kept", tag, other)
+	}
+	env, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(env, []byte("\x00CARRICK_RUN_TAG=test/tag\x00")) && !bytes.HasPrefix(env, []byte("CARRICK_RUN_TAG=test/tag\x00")) {
+		t.Errorf("the forked child's host process (pid %d) lacks the tag in its host environment", pid)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("carrick: %v", err)
 	}
 }

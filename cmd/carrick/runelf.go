@@ -160,10 +160,21 @@ func parseVolumes(vols []string) ([]rootfs.Mount, error) {
 	return out, nil
 }
 
+// RunTagVar names a label of the run's host processes: carrick keeps it
+// in its own environment, which every host process of the guest inherits
+// (so a harness can find and end exactly one run's processes), and never
+// passes it to the guest.
+const RunTagVar = "CARRICK_RUN_TAG"
+
 // guestEnv builds the guest environment: the caller's (as qemu-user passes
-// it), then --env-file lines, then -e values; later ones win.
+// it) but RunTagVar, then --env-file lines, then -e values; later ones win.
 func guestEnv(c *cli.Context) ([]string, error) {
-	env := os.Environ()
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, RunTagVar+"=") {
+			env = append(env, kv)
+		}
+	}
 	for _, path := range c.StringSlice("env-file") {
 		data, err := os.ReadFile(path)
 		if err != nil {

@@ -214,7 +214,7 @@ func TestKillTagged(t *testing.T) {
 		}
 		return cmd
 	}
-	tag := "CARRICK_CONFORMANCE_RUN=test-" + time.Now().Format("150405.000000")
+	tag := "CARRICK_RUN_TAG=conformance/test-" + time.Now().Format("150405.000000")
 	mine, other := start(tag), start(tag+"-other")
 	defer other.Process.Kill()
 	if n := oracle.KillTagged(tag); n != 1 {

@@ -226,7 +226,7 @@ func (h *Harness) runUnit(ctx context.Context, s *Suite, u *unit, runner string)
 	}
 	defer os.RemoveAll(dir)
 	spec.OutputDir = dir
-	tag := "CARRICK_CONFORMANCE_RUN=" + h.runID + "/" + s.Name + "/" + u.name
+	tag := "CARRICK_RUN_TAG=conformance/" + h.runID + "/" + s.Name + "/" + u.name
 	spec.HostEnv = []string{tag}
 	var r oracle.Result
 	if runner == "oracle" {

@@ -125,9 +125,10 @@ type Spec struct {
 	// guest that hands its stdout to a grandchild then never blocks the
 	// harness); the Result still holds their first MaxOutput bytes.
 	OutputDir string
-	// HostEnv is added to carrick's own (host) environment, not the
-	// guest's: every host process of the run inherits it, so a run's
-	// leftovers can be found by it (see KillTagged).
+	// HostEnv is carrick's own (host) environment. carrick hands its
+	// environment to the guest, as qemu-user does, except CARRICK_RUN_TAG,
+	// which every host process of the run inherits and the guest never
+	// sees: a run's leftovers are found by it (see KillTagged).
 	HostEnv []string
 }
 
