@@ -78,6 +78,27 @@ func Render(m *Manifest, baselines map[string]*Baseline) []byte {
 			}
 			fmt.Fprintln(&b)
 		}
+		if len(bl.Unimplemented) > 0 {
+			keys := make([]string, 0, len(bl.Unimplemented))
+			for k := range bl.Unimplemented {
+				keys = append(keys, k)
+			}
+			slices.SortFunc(keys, func(a, b string) int {
+				if d := bl.Unimplemented[b] - bl.Unimplemented[a]; d != 0 {
+					return d
+				}
+				return strings.Compare(a, b)
+			})
+			fmt.Fprintf(&b, "- what the guests used that carrick lacks (`--compat-report`; units):")
+			for i, k := range keys {
+				sep := ","
+				if i == 0 {
+					sep = ""
+				}
+				fmt.Fprintf(&b, "%s `%s` (%d)", sep, mdEscape(k), bl.Unimplemented[k])
+			}
+			fmt.Fprintln(&b)
+		}
 		var bad []Verdict
 		for _, v := range bl.list() {
 			if v.Verdict != Match && v.Verdict != OracleFail {

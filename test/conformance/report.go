@@ -38,6 +38,9 @@ type Report struct {
 	Verdicts []Verdict
 	// Elapsed runner time of the units, seconds.
 	OracleSeconds, CarrickSeconds float64
+	// Unimplemented: what the guests used that carrick lacks, and in how
+	// many units.
+	Unimplemented map[string]int
 }
 
 // classify gives the verdict of one test from the two outcomes and the
@@ -72,6 +75,12 @@ func (r *Report) add(o, c *UnitResult) {
 	}
 	r.OracleSeconds += o.Elapsed
 	r.CarrickSeconds += c.Elapsed
+	for what := range c.Unimplemented {
+		if r.Unimplemented == nil {
+			r.Unimplemented = map[string]int{}
+		}
+		r.Unimplemented[what]++
+	}
 	names := map[string]bool{}
 	for n := range o.Outcomes {
 		names[n] = true
@@ -136,9 +145,12 @@ func MatchRate(c map[string]int) float64 {
 // Baseline is the committed record of a suite's verdicts
 // (baseline/SUITE.json): "MATCH", or "VERDICT: note".
 type Baseline struct {
-	Suite    string            `json:"suite"`
-	Run      map[string]string `json:"run,omitempty"` // when and how the full tier was last blessed
-	Verdicts map[string]string `json:"verdicts"`
+	Suite string            `json:"suite"`
+	Run   map[string]string `json:"run,omitempty"` // when and how the full tier was last blessed
+	// Unimplemented: what the full tier's guests used that carrick lacks,
+	// with the number of units that did.
+	Unimplemented map[string]int    `json:"unimplemented,omitempty"`
+	Verdicts      map[string]string `json:"verdicts"`
 }
 
 // LoadBaseline reads a baseline; a missing file is an empty baseline.
@@ -203,6 +215,7 @@ func (b *Baseline) Bless(r *Report, full bool, run map[string]string) {
 	if full {
 		b.Verdicts = map[string]string{}
 		b.Run = run
+		b.Unimplemented = r.Unimplemented
 	}
 	for _, v := range r.Verdicts {
 		b.Verdicts[v.Test] = entry(v)

@@ -52,6 +52,9 @@ type UnitResult struct {
 	// Excerpt is the start of the output, kept for the "output" parser so
 	// that a DIFF can say where the two runs part.
 	Excerpt string `json:"excerpt,omitempty"`
+	// Unimplemented is what the guest used that carrick lacks (its
+	// --compat-report: syscalls answered ENOSYS, ...), with counts.
+	Unimplemented map[string]int `json:"unimplemented,omitempty"`
 }
 
 func (h *Harness) logf(format string, args ...any) {
@@ -232,7 +235,9 @@ func (h *Harness) runUnit(ctx context.Context, s *Suite, u *unit, runner string)
 	if runner == "oracle" {
 		r, err = h.oracle.Run(ctx, spec)
 	} else {
+		spec.CompatReport = filepath.Join(dir, "compat.json")
 		r, err = oracle.RunCarrick(ctx, h.Carrick, spec)
+		out.Unimplemented = readCompat(spec.CompatReport)
 		if n := oracle.KillTagged(tag); n > 0 {
 			h.logf("[%s] %s: killed %d leftover processes", s.Name, u.name, n)
 		}
@@ -275,4 +280,27 @@ func firstLine(s string) string {
 		s = s[:160] + "…"
 	}
 	return s
+}
+
+// readCompat reads a carrick --compat-report file (none when the guest was
+// killed before carrick could write it).
+func readCompat(path string) map[string]int {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var rep struct {
+		Unimplemented []struct {
+			What  string `json:"what"`
+			Count int    `json:"count"`
+		} `json:"unimplemented"`
+	}
+	if json.Unmarshal(b, &rep) != nil || len(rep.Unimplemented) == 0 {
+		return nil
+	}
+	m := map[string]int{}
+	for _, e := range rep.Unimplemented {
+		m[e.What] += e.Count
+	}
+	return m
 }

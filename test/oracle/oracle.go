@@ -130,6 +130,9 @@ type Spec struct {
 	// which every host process of the run inherits and the guest never
 	// sees: a run's leftovers are found by it (see KillTagged).
 	HostEnv []string
+	// CompatReport (carrick only): where carrick writes what the guest
+	// used that it lacks (run-elf --compat-report).
+	CompatReport string
 }
 
 // Volume is a bind mount of a host directory at Guest, a path under /work.
@@ -620,6 +623,9 @@ func RunCarrick(ctx context.Context, carrick string, spec Spec) (Result, error) 
 		args = append(args, "-v", m)
 	}
 	args = append(args, "-w", spec.guestDir())
+	if spec.CompatReport != "" {
+		args = append(args, "--compat-report", spec.CompatReport)
+	}
 	for _, kv := range spec.Env {
 		args = append(args, "-e", kv)
 	}
