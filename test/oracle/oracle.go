@@ -581,6 +581,7 @@ func (o *Oracle) Run(ctx context.Context, spec Spec) (Result, error) {
 	if spec.Trace {
 		res.Trace, _ = os.ReadFile(filepath.Join(run, "trace"))
 	}
+	res.Stderr = stripShellReport(res.Stderr, res.Status)
 	if err == nil {
 		res.Files, err = manifest(run)
 	}
@@ -893,6 +894,24 @@ func execute(ctx context.Context, cmd *exec.Cmd, spec *Spec) (Result, error) {
 		return r, fmt.Errorf("output exceeded %d bytes", MaxOutput)
 	}
 	return r, nil
+}
+
+// stripShellReport removes the line the oracle's shell writes to the
+// guest's stderr when the guest dies by a signal (dash reports "Segmentation
+// fault" through the command's own redirections): it is not the guest's
+// output, and carrick's run has no such shell.
+func stripShellReport(stderr []byte, status int) []byte {
+	if status <= 128 || status >= 128+65 {
+		return stderr
+	}
+	msg := syscall.Signal(status - 128).String()
+	body := bytes.TrimSuffix(stderr, []byte("\n"))
+	i := bytes.LastIndexByte(body, '\n') + 1
+	last := string(bytes.TrimSuffix(body[i:], []byte(" (core dumped)")))
+	if strings.EqualFold(last, msg) {
+		return stderr[:i]
+	}
+	return stderr
 }
 
 // outputFiles creates DIR/stdout and DIR/stderr.
