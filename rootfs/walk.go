@@ -42,6 +42,10 @@ func (d *Dir) Synthetic() bool { return d.mnt != nil && d.mnt.synth != nil }
 // ReadOnly reports whether the directory is on a read-only mount.
 func (d *Dir) ReadOnly() bool { return d.mnt != nil && d.mnt.ro }
 
+// Dup returns an owned copy of d (its own host descriptor), for a context
+// that may close it independently of d.
+func (d *Dir) Dup() (*Dir, abi.Errno) { return d.dup() }
+
 // dup returns an owned copy of d.
 func (d *Dir) dup() (*Dir, abi.Errno) {
 	nd := *d

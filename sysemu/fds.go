@@ -1,6 +1,7 @@
 package sysemu
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -93,6 +94,8 @@ type FDTable struct {
 	mu sync.Mutex
 	// fds maps guest fds to open files; guarded by mu.
 	fds map[int]*fdEntry
+	// rlim holds RLIMIT_NOFILE, the bound of new fds (nil: the default).
+	rlim *rlimits
 }
 
 type fdEntry struct {
@@ -103,14 +106,44 @@ type fdEntry struct {
 
 func newFDTable() *FDTable { return &FDTable{fds: map[int]*fdEntry{}} }
 
-// maxFDs is RLIMIT_NOFILE's default soft limit.
-const maxFDs = 1024
+// defaultNofile is RLIMIT_NOFILE's default soft limit, as a login shell
+// has it; fdCeiling bounds the hard one (Linux's default fs.nr_open).
+const (
+	defaultNofile = 1024
+	fdCeiling     = 1 << 20
+)
+
+// limit is the current RLIMIT_NOFILE: new fds are below it.
+func (t *FDTable) limit() int {
+	if t.rlim == nil {
+		return defaultNofile
+	}
+	t.rlim.mu.Lock()
+	defer t.rlim.mu.Unlock()
+	return int(min(t.rlim.lim[abi.RLIMIT_NOFILE].Cur, fdCeiling))
+}
+
+// Limit is the current RLIMIT_NOFILE of the table's process.
+func (t *FDTable) Limit() int { return t.limit() }
+
+// Fds lists the open fds in ascending order.
+func (t *FDTable) Fds() []int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]int, 0, len(t.fds))
+	for fd := range t.fds {
+		out = append(out, fd)
+	}
+	slices.Sort(out)
+	return out
+}
 
 // Install puts f at the lowest free fd >= min and returns it.
 func (t *FDTable) Install(f File, min int, cloexec bool) (int, abi.Errno) {
+	lim := t.limit()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for fd := min; fd < maxFDs; fd++ {
+	for fd := min; fd < lim; fd++ {
 		if _, used := t.fds[fd]; !used {
 			n := 1
 			t.fds[fd] = &fdEntry{file: f, cloexec: cloexec, refs: &n}
@@ -168,6 +201,7 @@ func (t *FDTable) SetCloseOnExec(fd int, on bool) {
 // Dup makes another fd for old's file: at exactly newfd when newfd >= 0
 // (closing what was there, as dup2/dup3), else at the lowest free fd >= min.
 func (t *FDTable) Dup(old, newfd, min int, cloexec bool) (int, abi.Errno) {
+	lim := t.limit()
 	t.mu.Lock()
 	e, ok := t.fds[old]
 	if !ok {
@@ -176,12 +210,12 @@ func (t *FDTable) Dup(old, newfd, min int, cloexec bool) (int, abi.Errno) {
 	}
 	fd := newfd
 	if fd < 0 {
-		for fd = min; fd < maxFDs; fd++ {
+		for fd = min; fd < lim; fd++ {
 			if _, used := t.fds[fd]; !used {
 				break
 			}
 		}
-		if fd >= maxFDs {
+		if fd >= lim {
 			t.mu.Unlock()
 			return -1, abi.EMFILE
 		}

@@ -36,6 +36,18 @@ func (s *fsState) root() *rootfs.FS {
 	return s.cur
 }
 
+// releaseCwd closes the working directory handle of a vfork child's copy
+// of its parent's context (clone), which shares the parent's view.
+func (s *fsState) releaseCwd() {
+	s.mu.Lock()
+	old := s.cwd
+	s.cwd = s.cur.Root()
+	s.mu.Unlock()
+	if old != s.view.Root() && old != s.cur.Root() {
+		old.Close()
+	}
+}
+
 // close releases the chroot views, then the view itself.
 func (s *fsState) close() {
 	s.mu.Lock()

@@ -90,7 +90,7 @@ func (t *Task) pollWait(timeout time.Duration, check func(subscribe func(pollabl
 // sysPpoll implements ppoll(2).
 func sysPpoll(t *Task, a [6]uint64) uint64 {
 	nfds := a[1]
-	if nfds > maxFDs {
+	if nfds > uint64(t.p.files.limit()) {
 		return errno(abi.EINVAL)
 	}
 	b := make([]byte, 8*nfds)
@@ -139,9 +139,10 @@ func sysPpoll(t *Task, a [6]uint64) uint64 {
 // sysPselect6 implements pselect6(2).
 func sysPselect6(t *Task, a [6]uint64) uint64 {
 	nfds := int(int32(a[0]))
-	if nfds < 0 || nfds > maxFDs {
+	if nfds < 0 {
 		return errno(abi.EINVAL)
 	}
+	nfds = min(nfds, fdCeiling) // Linux clips it to its table's size
 	words := (nfds + 63) / 64
 	var sets [3][]uint64
 	for i, addr := range a[1:4] {

@@ -230,7 +230,7 @@ func (v procView) Maps() []procfs.Mapping {
 
 func (v procView) FDs() []procfs.FD {
 	var out []procfs.FD
-	for fd := 0; fd < maxFDs; fd++ { // TODO(sysemu): an FDTable snapshot method
+	for _, fd := range v.p.files.Fds() {
 		f, ok := v.p.files.Get(fd)
 		if !ok {
 			continue

@@ -42,7 +42,10 @@ type Config struct {
 	Path string // the program: a guest path inside Root
 	// Files are more guest fds (a child process's inherited ones); Umask,
 	// Ignored (signals) and Mask carry over an exec.
-	Files   map[int]*os.File
+	Files map[int]*os.File
+	// Views are inherited files of the view: File is the host descriptor
+	// (nil: Path is opened again with Flags).
+	Views   map[int]InheritedView
 	Umask   *uint32
 	Ignored uint64
 	Mask    uint64
@@ -280,6 +283,7 @@ func newProcess(cfg Config, newMachine NewMachine) (*Process, error) {
 		done:    make(chan struct{}),
 		files:   newFDTable(),
 	}
+	p.files.rlim = p.rlim
 	p.hostPID = p.pid
 	if err := p.enterPidNS(cfg); err != nil {
 		p.fail(nil)
@@ -311,10 +315,47 @@ func newProcess(cfg Config, newMachine NewMachine) (*Process, error) {
 	for fd, f := range cfg.Files {
 		p.files.Dup2File(newHostFile(f, true), fd)
 	}
+	for fd, v := range cfg.Views {
+		if f := p.inheritView(v); f != nil {
+			p.files.Dup2File(f, fd)
+		}
+	}
 	if cfg.Umask != nil {
 		p.fs.umask = *cfg.Umask
 	}
 	return p, nil
+}
+
+// InheritedView is a file of the view a new program inherits.
+type InheritedView struct {
+	Path  string
+	Flags int
+	File  *os.File
+}
+
+// inheritView makes the file of an inherited view fd: the host descriptor
+// adopted into this view, or the path opened again (a synthetic file). A
+// file that cannot be had is left closed.
+func (p *Process) inheritView(v InheritedView) File {
+	view := p.fs.view
+	if v.File == nil {
+		rf, e := view.Open(view.Root(), v.Path, v.Flags&^(abi.O_CREAT|abi.O_EXCL|abi.O_TRUNC), 0)
+		if e != 0 {
+			return nil
+		}
+		return &osFile{rf: rf}
+	}
+	fd, err := dupCloexec(int(v.File.Fd()))
+	v.File.Close()
+	if err != nil {
+		return nil
+	}
+	rf, e := view.Adopt(fd, v.Path, v.Flags)
+	if e != 0 {
+		unix.Close(fd)
+		return nil
+	}
+	return &osFile{rf: rf}
 }
 
 // fail releases what newProcess made and returns err.

@@ -27,7 +27,7 @@ func sysFcntl(t *Task, a [6]uint64) uint64 {
 	}
 	switch cmd {
 	case abi.F_DUPFD, abi.F_DUPFD_CLOEXEC:
-		if int64(arg) < 0 || arg >= maxFDs {
+		if int64(arg) < 0 || arg >= uint64(t.p.files.limit()) {
 			return errno(abi.EINVAL)
 		}
 		nfd, e := t.p.files.Dup(fd, -1, int(arg), cmd == abi.F_DUPFD_CLOEXEC)
@@ -122,6 +122,19 @@ func sysPrctl(t *Task, a [6]uint64) uint64 {
 		if a[1] > 1 {
 			return errno(abi.EINVAL)
 		}
+		return 0
+	case abi.PR_GET_KEEPCAPS:
+		if t.keepCaps {
+			return 1
+		}
+		return 0
+	case abi.PR_SET_KEEPCAPS:
+		// Per thread; it matters only to a set*uid away from root, which
+		// the modelled root does not do, but it reads back as set.
+		if a[1] > 1 {
+			return errno(abi.EINVAL)
+		}
+		t.keepCaps = a[1] == 1
 		return 0
 	case abi.PR_SET_NO_NEW_PRIVS:
 		if a[1] != 1 {

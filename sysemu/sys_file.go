@@ -234,7 +234,7 @@ func sysDup3(t *Task, a [6]uint64) uint64 {
 	if flags&^uint64(abi.O_CLOEXEC) != 0 || old == nfd {
 		return errno(abi.EINVAL)
 	}
-	if nfd < 0 || nfd >= maxFDs {
+	if nfd < 0 || nfd >= t.p.files.limit() {
 		return errno(abi.EBADF)
 	}
 	fd, e := t.p.files.Dup(old, nfd, 0, flags&abi.O_CLOEXEC != 0)

@@ -2,6 +2,7 @@ package sysemu
 
 import (
 	"encoding/binary"
+	"io"
 	"runtime"
 
 	"golang.org/x/sys/unix"
@@ -80,7 +81,10 @@ func sysCloseRange(t *Task, a [6]uint64) uint64 {
 	if flags&^uint64(closeRangeCloexec|1<<1) != 0 || first > last {
 		return errno(abi.EINVAL)
 	}
-	for fd := first; fd <= last && fd < maxFDs; fd++ {
+	for _, fd := range t.p.files.Fds() {
+		if uint64(fd) < first || uint64(fd) > last {
+			continue
+		}
 		if flags&closeRangeCloexec != 0 {
 			t.p.files.SetCloseOnExec(int(fd), true)
 		} else {
@@ -165,13 +169,13 @@ func sysSendfile(t *Task, a [6]uint64) uint64 {
 // sysCopyFileRange implements copy_file_range(2) (output at its file
 // position unless an output offset is given).
 func sysCopyFileRange(t *Task, a [6]uint64) uint64 {
-	in, e := t.osFile(a[0])
+	in, e := t.regularFile(a[0])
 	if e != 0 {
-		return errno(abi.EBADF)
+		return errno(e)
 	}
-	out, e := t.osFile(a[2])
+	out, e := t.regularFile(a[2])
 	if e != 0 {
-		return errno(abi.EBADF)
+		return errno(e)
 	}
 	if a[5] != 0 {
 		return errno(abi.EINVAL)
@@ -189,6 +193,9 @@ func sysCopyFileRange(t *Task, a [6]uint64) uint64 {
 			o := int64(v)
 			*p.dst = &o
 		}
+	}
+	if sameFileOverlap(in, out, inOff, outOff, a[4]) {
+		return errno(abi.EINVAL) // as Linux: the caller falls back to copying
 	}
 	var n uint64
 	if outOff != nil {
@@ -228,6 +235,50 @@ func sysCopyFileRange(t *Task, a [6]uint64) uint64 {
 		return errno(abi.EFAULT)
 	}
 	return n
+}
+
+// regularFile is fd's file for copy_file_range: EBADF when fd is not open,
+// EISDIR for a directory, EINVAL for anything but a regular file (a pipe, a
+// socket), as Linux's generic_copy_file_checks says.
+func (t *Task) regularFile(fd uint64) (*osFile, abi.Errno) {
+	f, ok := t.p.files.Get(int(int32(fd)))
+	if !ok {
+		return nil, abi.EBADF
+	}
+	of, ok := f.(*osFile)
+	if !ok {
+		return nil, abi.EINVAL
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(of.rf.Fd(), &st); err != nil {
+		return nil, hostErrno(err)
+	}
+	switch st.Mode & unix.S_IFMT {
+	case unix.S_IFREG:
+		return of, 0
+	case unix.S_IFDIR:
+		return nil, abi.EISDIR
+	}
+	return nil, abi.EINVAL
+}
+
+// sameFileOverlap reports whether a copy of n bytes within one file would
+// read what it writes (Linux refuses it with EINVAL).
+func sameFileOverlap(in, out *osFile, inOff, outOff *int64, n uint64) bool {
+	var si, so unix.Stat_t
+	if unix.Fstat(in.rf.Fd(), &si) != nil || unix.Fstat(out.rf.Fd(), &so) != nil || si.Dev != so.Dev || si.Ino != so.Ino {
+		return false
+	}
+	pos := func(f *osFile, off *int64) int64 {
+		if off != nil {
+			return *off
+		}
+		p, _ := unix.Seek(f.rf.Fd(), 0, io.SeekCurrent)
+		return p
+	}
+	ip, op := pos(in, inOff), pos(out, outOff)
+	l := int64(min(n, 1<<62))
+	return ip < op+l && op < ip+l
 }
 
 // sysFallocate implements fallocate(2) mode 0 (and FALLOC_FL_KEEP_SIZE)

@@ -197,6 +197,16 @@ type rlimits struct {
 	lim [abi.RLIM_NLIMITS]abi.Rlimit
 }
 
+// nofileMax is the most RLIMIT_NOFILE can be: what the host lets carrick
+// hold (each guest fd may hold a host one), at most Linux's nr_open.
+func nofileMax() uint64 {
+	var r unix.Rlimit
+	if unix.Getrlimit(unix.RLIMIT_NOFILE, &r) != nil {
+		return defaultNofile
+	}
+	return min(uint64(r.Max), fdCeiling)
+}
+
 // defaultRlimits are Linux's defaults for a process started by a login
 // shell on a typical distribution.
 func defaultRlimits() *rlimits {
@@ -207,7 +217,7 @@ func defaultRlimits() *rlimits {
 	}
 	r.lim[abi.RLIMIT_STACK] = abi.Rlimit{Cur: 8 << 20, Max: inf}
 	r.lim[abi.RLIMIT_CORE] = abi.Rlimit{Cur: 0, Max: inf}
-	r.lim[abi.RLIMIT_NOFILE] = abi.Rlimit{Cur: maxFDs, Max: maxFDs}
+	r.lim[abi.RLIMIT_NOFILE] = abi.Rlimit{Cur: defaultNofile, Max: nofileMax()}
 	r.lim[abi.RLIMIT_MEMLOCK] = abi.Rlimit{Cur: 8 << 20, Max: 8 << 20}
 	r.lim[abi.RLIMIT_SIGPENDING] = abi.Rlimit{Cur: 63457, Max: 63457}
 	r.lim[abi.RLIMIT_NPROC] = abi.Rlimit{Cur: 63457, Max: 63457}
@@ -238,7 +248,7 @@ func sysPrlimit64(t *Task, a [6]uint64) uint64 {
 		if nl.Cur > nl.Max {
 			return errno(abi.EINVAL)
 		}
-		if res == abi.RLIMIT_NOFILE && nl.Max > maxFDs {
+		if res == abi.RLIMIT_NOFILE && nl.Max > nofileMax() {
 			return errno(abi.EPERM)
 		}
 	}

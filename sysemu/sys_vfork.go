@@ -30,8 +30,10 @@ type ChildSpec struct {
 	Argv     []string
 	Env      []string
 	Umask    uint32
-	// FDs maps guest fds to the child's inherited host fds (4, 5, …).
-	FDs map[int]int
+	// FDs maps guest fds to the child's inherited host fds (4, 5, …);
+	// Views are those that are files of the view.
+	FDs   map[int]int
+	Views map[int]ViewFile
 	// Ignored signals stay ignored across exec; Mask is the signal mask.
 	Ignored uint64
 	Mask    uint64
@@ -45,6 +47,14 @@ type ChildSpec struct {
 	// Fork, when set, makes the child a copy of its parent (fork) instead
 	// of a new program (vfork + exec).
 	Fork *ForkState
+}
+
+// ViewFile is an inherited file of the view: its global guest path, open
+// flags and the child's host fd (-1: open the path again).
+type ViewFile struct {
+	Path  string
+	Flags int
+	Host  int
 }
 
 // writeSpec sends spec to a child.
@@ -108,7 +118,7 @@ func (t *Task) vforkClone(flags, stack, tls uint64) uint64 {
 func (t *FDTable) clone() *FDTable {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	n := &FDTable{fds: map[int]*fdEntry{}}
+	n := &FDTable{fds: map[int]*fdEntry{}, rlim: t.rlim}
 	for fd, e := range t.fds {
 		*e.refs++
 		n.fds[fd] = &fdEntry{file: e.file, cloexec: e.cloexec, refs: e.refs}
@@ -116,11 +126,21 @@ func (t *FDTable) clone() *FDTable {
 	return n
 }
 
-// clone copies a file-system context (no CLONE_FS).
+// clone copies a file-system context (no CLONE_FS). The copy gets a
+// working directory handle of its own: a chdir in the vfork child closes
+// the copy's, which must not close the parent's.
 func (s *fsState) clone() *fsState {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return &fsState{view: s.view, cur: s.cur, cwd: s.cwd, umask: s.umask}
+	cwd := s.cwd
+	if cwd != s.view.Root() && cwd != s.cur.Root() {
+		if d, e := cwd.Dup(); e == 0 {
+			cwd = d
+		} else {
+			cwd = s.cur.Root() // no descriptor left: the root, as a failed chdir would leave it
+		}
+	}
+	return &fsState{view: s.view, cur: s.cur, cwd: cwd, umask: s.umask}
 }
 
 // spawnExec is execve in a vfork child: start the program as a host child
@@ -132,7 +152,7 @@ func (t *Task) spawnExec(path string, argv, env []string) abi.Errno {
 	spec := ChildSpec{
 		Root: cp.cfg.Root, Mounts: cp.cfg.Mounts, Metadata: cp.cfg.Metadata,
 		Dir: cp.fs.root().Getcwd(cp.fs.getCwd()), Path: path, Argv: argv, Env: env,
-		Umask: umask, FDs: map[int]int{}, Mask: t.sigmask,
+		Umask: umask, FDs: map[int]int{}, Views: map[int]ViewFile{}, Mask: t.sigmask,
 	}
 	cp.sig.mu.Lock()
 	for sig := 1; sig <= abi.NSIG; sig++ {
@@ -145,6 +165,22 @@ func (t *Task) spawnExec(path string, argv, env []string) abi.Errno {
 	var extra []*os.File
 	cp.files.mu.Lock()
 	for fd, e := range cp.files.fds {
+		if of, ok := e.file.(*osFile); ok {
+			// A file of the view stays one in the new program (its path
+			// and flags go along); a synthetic one (/dev/null) has no host
+			// descriptor and is opened again there.
+			v := ViewFile{Path: of.rf.GlobalPath(), Flags: of.rf.Flags(), Host: -1}
+			if of.rf.Fd() >= 0 {
+				dup, err := dupCloexec(of.rf.Fd())
+				if err != nil {
+					continue
+				}
+				v.Host = 4 + len(extra)
+				extra = append(extra, os.NewFile(uintptr(dup), fmt.Sprintf("guest-fd-%d", fd)))
+			}
+			spec.Views[fd] = v
+			continue
+		}
 		h, ok := e.file.(hostPollable)
 		if !ok || h.HostFD() < 0 {
 			continue // emulated objects do not cross processes yet
@@ -177,6 +213,7 @@ func (t *Task) spawnExec(path string, argv, env []string) abi.Errno {
 	}
 	cp.vfork.execed = true
 	cp.files.CloseAll() // the new process has its own copies
+	cp.fs.releaseCwd()
 	cp.vfork.done <- pid
 	cp.exit(ExitStatus{}) // the vfork child is gone from this host process
 	return 0
@@ -188,6 +225,7 @@ func (p *Process) vforkExit(st ExitStatus) {
 	// Its fds close as at any exit: a pipe the parent reads (Python's
 	// error pipe after a failed execve) must see EOF.
 	p.files.CloseAll()
+	p.fs.releaseCwd()
 	pp := p.parent
 	pp.kids.mu.Lock()
 	if pp.kids.zombies == nil {

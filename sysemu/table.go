@@ -92,7 +92,7 @@ func syscallTableRows() map[uint64]syscallEntry {
 		abi.SYS_STATX:      full(sysStatx),
 		abi.SYS_READLINKAT: full(sysReadlinkat),
 		abi.SYS_FACCESSAT:  full(sysFaccessat),
-		abi.SYS_FACCESSAT2: full(sysFaccessat),
+		abi.SYS_FACCESSAT2: full(sysFaccessat2),
 		abi.SYS_MKDIRAT:    full(sysMkdirat),
 		abi.SYS_MKNODAT:    full(sysMknodat),
 		abi.SYS_UNLINKAT:   full(sysUnlinkat),

@@ -44,6 +44,7 @@ type Task struct {
 	gone         bool      // the thread has exited
 	regsReplaced bool      // the handler replaced t.regs wholesale (rt_sigreturn)
 	name         [16]byte  // PR_SET_NAME
+	keepCaps     bool      // PR_SET_KEEPCAPS
 	// killed ends this thread alone (another thread's execve); ended is
 	// closed when its goroutine has stopped.
 	killed atomic.Bool

@@ -35,12 +35,20 @@ func runChild() {
 	for guest, host := range spec.FDs {
 		files[guest] = os.NewFile(uintptr(host), fmt.Sprintf("fd%d", guest))
 	}
+	views := map[int]sysemu.InheritedView{}
+	for guest, v := range spec.Views {
+		iv := sysemu.InheritedView{Path: v.Path, Flags: v.Flags}
+		if v.Host >= 0 {
+			iv.File = os.NewFile(uintptr(v.Host), fmt.Sprintf("fd%d", guest))
+		}
+		views[guest] = iv
+	}
 	newMachine, _ := backend("auto")
 	umask := spec.Umask
 	p, err := sysemu.Start(sysemu.Config{
 		Root: spec.Root, Mounts: spec.Mounts, Metadata: spec.Metadata, Dir: spec.Dir,
 		Path: spec.Path, Argv: spec.Argv, Env: spec.Env,
-		Files: files, Umask: &umask, Ignored: spec.Ignored, Mask: spec.Mask,
+		Files: files, Views: views, Umask: &umask, Ignored: spec.Ignored, Mask: spec.Mask,
 		Shm: spec.Shm, Registry: spec.Registry, PidNS: spec.PidNS, Pid: spec.Pid,
 	}, newMachine)
 	if err != nil {

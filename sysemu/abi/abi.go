@@ -239,6 +239,8 @@ const (
 	PR_GET_PDEATHSIG    = 2
 	PR_GET_DUMPABLE     = 3
 	PR_SET_DUMPABLE     = 4
+	PR_GET_KEEPCAPS     = 7
+	PR_SET_KEEPCAPS     = 8
 	PR_SET_NAME         = 15
 	PR_GET_NAME         = 16
 	PR_SET_NO_NEW_PRIVS = 38

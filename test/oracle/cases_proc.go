@@ -65,6 +65,10 @@ var processCases = []Case{
 		Out: "default limit: 1000 RecursionError\npython frames: 15000\nackermann(2, 300): 603\njson C recursion: 6002 6002 True\n__len__ through C: 4000\nraised at the raised limit: maximum recursion depth exceeded\n"},
 
 	// ---- Go: os/exec (a program of test/programs/go-rootfs, copied to /work) ----
+	{Name: "debian/spawn-fds", Root: Debian, Argv: []string{"/work/spawn_fds"}, Files: one(rootfsProgram("spawn_fds")), Forks: true,
+		Out: "child exit 7\noffset after the child read: 11\nparent opens data.txt again: ok\nparent stat(\".\"): ok\n",
+		ErrHas: []string{"child: write to /dev/null 10\n", "child: read 5 from fd 5: world\n", "child: fd 6 is a directory: 1\n",
+			"child: openat(fd 6, data.txt): ok\n", "child: cwd ends with /sub: 1\n"}},
 	{Name: "debian/go-exec-pipeline", Root: Debian, Argv: []string{"/work/execpipe"}, Files: one(rootfsProgram("execpipe")), Forks: true,
 		Out: "pipeline: 493 483 473 463 453 443 | statuses 0 0 0 0 0\ncombined: \"out\\nerr\\n\" <nil>\nstdin from a reader: f17a3c23230ea7d7 <nil>\nexit status: 42 true\nsignaled: signal: terminated true true -1\nSIGPIPE: \"carrick\\n\" signal: broken pipe\ncontext: signal: killed context deadline exceeded\ndir and env: \"/tmp\\n\" \"this\\nthat\\n\"\nlookpath: true true\nmissing: true\nchild 1: 1,2,3\nchild 2: 1,2,3,4,5,6\nchild 3: 1,2,3,4,5,6,7,8,9\nchild 4: 1,2,3,4,5,6,7,8,9,10,11,12\nProcessState: true 0 true\n"},
 }
@@ -90,6 +94,9 @@ func rootfsProgram(name string) File {
 		}
 	}
 	bin := filepath.Join(fixtures, "go-rootfs", name)
+	if _, err := os.Stat(bin); err != nil {
+		bin = filepath.Join(fixtures, "c-rootfs", name) // test/programs/c-rootfs
+	}
 	b, err := os.ReadFile(bin)
 	if err != nil || fixtures == "" {
 		f.Data = "#!/bin/sh\necho 'carrick-oracle: " + name + " is not built (" + bin +
