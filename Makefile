@@ -29,11 +29,12 @@ test: vet fixtures
 
 # Third-party test suites under carrick and the oracle (docs/conformance.md):
 # the full tier, hours; resumable (RESUME=1 reuses this carrick binary's
-# results), by suite (SUITES=go,cpython,probes), BLESS=1 records the verdicts
+# results), by suite (SUITES=go,cpython,probes), SLOW=1 adds the units marked
+# slow, BLESS=1 records the verdicts
 # in test/conformance/baseline. Fails on a regression. The smoke tier runs in
 # `make test` (test/conformance TestSmoke).
 SUITES ?=
-CONFORMANCE_FLAGS = -suites "$(SUITES)" $(if $(BLESS),-bless) $(if $(RESUME),-resume) $(if $(JOBS),-jobs $(JOBS))
+CONFORMANCE_FLAGS = -suites "$(SUITES)" $(if $(BLESS),-bless) $(if $(RESUME),-resume) $(if $(SLOW),-slow) $(if $(JOBS),-jobs $(JOBS))
 conformance: build fixtures
 	$(GO) run ./test/conformance/cmd/conformance $(CONFORMANCE_FLAGS)
 	$(MAKE) conformance-report

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -85,8 +86,12 @@ func (h *Harness) Check(ctx context.Context, m *Manifest, o Options) (*Outcome, 
 				run = map[string]string{
 					"blessed": time.Now().UTC().Format("2006-01-02"),
 					"command": "make conformance SUITES=" + s.Name + " BLESS=1",
-					"time": fmt.Sprintf("oracle %.0f s, carrick %.0f s of runner time",
-						rep.OracleSeconds, rep.CarrickSeconds),
+					"time": fmt.Sprintf("oracle %.0f s, carrick %.0f s of runner time (%d at a time)",
+						rep.OracleSeconds, rep.CarrickSeconds, h.Jobs),
+					"carrick": h.revision(),
+				}
+				if h.Slow {
+					run["slow units"] = "run"
 				}
 			}
 			bl.Bless(rep, full, run)
@@ -108,4 +113,18 @@ func SplitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// revision names the carrick under test: the repository's commit (and
+// whether the tree had changes) and the binary's digest.
+func (h *Harness) revision() string {
+	sum, _ := fileDigest(h.Carrick)
+	rev := "unknown commit"
+	if out, err := exec.Command("git", "-C", h.Top, "rev-parse", "--short", "HEAD").Output(); err == nil {
+		rev = "commit " + strings.TrimSpace(string(out))
+		if st, err := exec.Command("git", "-C", h.Top, "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
+			rev += " with local changes"
+		}
+	}
+	return rev + ", binary sha256 " + sum
 }

@@ -62,6 +62,22 @@ func Render(m *Manifest, baselines map[string]*Baseline) []byte {
 				fmt.Fprintf(&b, "- %s: %s\n", k, bl.Run[k])
 			}
 		}
+		if len(s.Slow) > 0 && bl.Run["slow units"] != "run" {
+			keys := make([]string, 0, len(s.Slow))
+			for k := range s.Slow {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			fmt.Fprintf(&b, "- slow units not in this run (%d; `-slow` runs them):", len(keys))
+			for i, k := range keys {
+				sep := ","
+				if i == 0 {
+					sep = ""
+				}
+				fmt.Fprintf(&b, "%s `%s`", sep, k)
+			}
+			fmt.Fprintln(&b)
+		}
 		if len(s.Exclude) > 0 {
 			fmt.Fprintf(&b, "- not run (%d):", len(s.Exclude))
 			keys := make([]string, 0, len(s.Exclude))

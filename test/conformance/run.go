@@ -30,6 +30,7 @@ type Harness struct {
 	Out      string // this run's results, one file per unit and runner
 	Jobs     int    // units run at a time within one runner's phase
 	Resume   bool   // reuse results in Out made by the same carrick binary
+	Slow     bool   // run the suites' slow units too
 	Log      io.Writer
 
 	oracle *oracle.Oracle

@@ -52,6 +52,9 @@ type Suite struct {
 	// Exclude lists units not run, with the reason (they are listed in the
 	// report, never counted as matching).
 	Exclude map[string]string `json:"exclude,omitempty"`
+	// Slow lists units of the full tier left out unless asked for (-slow):
+	// those whose oracle run alone takes minutes, with the reason.
+	Slow map[string]string `json:"slow,omitempty"`
 }
 
 // Manifest is suites.json.

@@ -37,6 +37,10 @@ var guestEnv = []string{"PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "HO
 // restricted to only when not empty, preparing what they need (test
 // binaries).
 func (h *Harness) units(s *Suite, tier string, only []string) ([]unit, error) {
+	return h.unitsOf(s, tier, only, h.Slow)
+}
+
+func (h *Harness) unitsOf(s *Suite, tier string, only []string, slow bool) ([]unit, error) {
 	names := s.Tests
 	if tier == "smoke" {
 		names = s.Smoke
@@ -63,6 +67,9 @@ func (h *Harness) units(s *Suite, tier string, only []string) ([]unit, error) {
 	var out []unit
 	for _, n := range names {
 		if _, ok := s.Exclude[n]; ok {
+			continue
+		}
+		if _, ok := s.Slow[n]; ok && !slow && !slices.Contains(only, n) {
 			continue
 		}
 		var u unit

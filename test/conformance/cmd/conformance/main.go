@@ -31,6 +31,7 @@ func main() {
 		only     = flag.String("only", "", "comma-separated units of the tier (default: all)")
 		bless    = flag.Bool("bless", false, "record this run's verdicts in the baselines")
 		resume   = flag.Bool("resume", false, "reuse carrick results of an earlier run of the same binary")
+		slow     = flag.Bool("slow", false, "run the units the manifest marks slow too")
 		jobs     = flag.Int("jobs", 2, "units run at a time (one runner at a time)")
 		carrick  = flag.String("carrick", "bin/carrick", "the carrick binary")
 		fixtures = flag.String("fixtures", "test/fixtures/out", "the fixtures (make fixtures)")
@@ -60,7 +61,7 @@ func main() {
 	}
 	abs := func(p string) string { a, _ := filepath.Abs(p); return a }
 	h := &conformance.Harness{Top: top, Fixtures: abs(*fixtures), Carrick: abs(*carrick), Cache: abs(*cache),
-		Out: abs(*out), Jobs: *jobs, Resume: *resume, Log: os.Stderr}
+		Out: abs(*out), Jobs: *jobs, Resume: *resume, Slow: *slow, Log: os.Stderr}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	res, err := h.Check(ctx, m, conformance.Options{Suites: conformance.SplitList(*suites), Tier: *tier,
