@@ -3,7 +3,6 @@
 package conformance
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/carrick-go/carrick/test/oracle"
+	"github.com/carrick-go/carrick/test/programs"
 )
 
 // unit is one process run of a suite: a Go package's test binary, a CPython
@@ -256,7 +256,7 @@ func (h *Harness) probeUnit(s *Suite, root, name string) (unit, error) {
 		}
 		spec := oracle.Spec{
 			Root:    root,
-			Argv:    append([]string{"/work/bin/" + filepath.Base(bin)}, argsOf(src)...),
+			Argv:    append([]string{"/work/bin/" + filepath.Base(bin)}, programs.ArgsOf(src)...),
 			Env:     slices.Clone(guestEnv),
 			Forks:   true,
 			Volumes: []oracle.Volume{{Host: filepath.Dir(bin), Guest: "/work/bin", ReadOnly: true}},
@@ -274,20 +274,4 @@ func (h *Harness) probeUnit(s *Suite, root, name string) (unit, error) {
 		}
 	}
 	return unit{}, fmt.Errorf("no probe %q", name)
-}
-
-// argsOf reads the guest arguments from a "// args: a b c" line of src.
-func argsOf(src string) []string {
-	f, err := os.Open(src)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "// args:"); ok {
-			return strings.Fields(rest)
-		}
-	}
-	return nil
 }

@@ -21,7 +21,6 @@
 package programs
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -96,22 +95,6 @@ func requireTools(t *testing.T) {
 	}
 }
 
-// argsOf reads the guest arguments from a "// args: a b c" line of src.
-func argsOf(src string) []string {
-	f, err := os.Open(src)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "// args:"); ok {
-			return strings.Fields(rest)
-		}
-	}
-	return nil
-}
-
 func discover(t *testing.T, top, fixtures string) []program {
 	t.Helper()
 	var progs []program
@@ -121,7 +104,7 @@ func discover(t *testing.T, top, fixtures string) []program {
 	}
 	for _, src := range csrc {
 		name := strings.TrimSuffix(filepath.Base(src), ".c")
-		args := argsOf(src)
+		args := ArgsOf(src)
 		for _, opt := range []string{"O0", "O2"} {
 			progs = append(progs, program{
 				name: "c/" + name + "-" + opt,
@@ -139,7 +122,7 @@ func discover(t *testing.T, top, fixtures string) []program {
 		progs = append(progs, program{
 			name: "go/" + name,
 			path: filepath.Join(fixtures, "go", name),
-			args: argsOf(src),
+			args: ArgsOf(src),
 		})
 	}
 	if only := os.Getenv("CARRICK_PROGRAMS"); only != "" {
