@@ -641,4 +641,3 @@ func RunCarrick(ctx context.Context, carrick string, spec Spec) (Result, error) 
 	}
 	return res, err
 }
-
