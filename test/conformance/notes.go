@@ -70,36 +70,47 @@ func lastLine(b []byte) string {
 	return string(b)
 }
 
-// goNote: the first line the test logged after its --- FAIL line, or
-// after the --- FAIL line of its first failed subtest.
+// goNote: the first message the test (or one of its subtests) logged,
+// "file.go:N: ..." under its "=== RUN/CONT/NAME" header (go test -v streams
+// a test's log there, before its --- FAIL line), else the first line after
+// its --- FAIL line.
 func goNote(r *Run, test, outcome string) string {
 	if outcome != Fail {
 		return ""
 	}
 	lines := strings.Split(string(r.Stdout), "\n")
-	after := func(prefix string) string {
-		for i, l := range lines {
-			if !strings.HasPrefix(strings.TrimSpace(l), prefix) {
-				continue
-			}
-			for _, next := range lines[i+1:] {
-				t := strings.TrimSpace(next)
-				switch {
-				case t == "":
-					continue
-				case strings.HasPrefix(t, "=== ") || strings.HasPrefix(t, "--- ") || t == "FAIL" || t == "PASS":
-					return ""
-				}
-				return t
-			}
+	cur := ""
+	for _, l := range lines {
+		if m := goHeader.FindStringSubmatch(l); m != nil {
+			cur = m[1]
+			continue
 		}
-		return ""
+		if (cur == test || strings.HasPrefix(cur, test+"/")) && goLogLine.MatchString(l) {
+			return strings.TrimSpace(l)
+		}
 	}
-	if n := after("--- FAIL: " + test + " "); n != "" {
-		return n
+	for i, l := range lines {
+		if !strings.HasPrefix(strings.TrimSpace(l), "--- FAIL: "+test+" ") {
+			continue
+		}
+		for _, next := range lines[i+1:] {
+			t := strings.TrimSpace(next)
+			switch {
+			case t == "":
+				continue
+			case strings.HasPrefix(t, "=== ") || strings.HasPrefix(t, "--- ") || t == "FAIL" || t == "PASS":
+				return ""
+			}
+			return t
+		}
 	}
-	return after("--- FAIL: " + test + "/")
+	return ""
 }
+
+var (
+	goHeader  = regexp.MustCompile(`^=== (?:RUN|CONT|NAME)\s+(\S+)`)
+	goLogLine = regexp.MustCompile(`^\s+\S+\.go:\d+: `)
+)
 
 // pyNote: the last line of the test's traceback (the exception).
 func pyNote(r *Run, test string) string {

@@ -26,6 +26,9 @@ func TestParseGoTest(t *testing.T) {
 			"p::TestD", "ran out of time"},
 		{"ordinary failure", Run{Unit: "p", Stdout: []byte("=== RUN   TestA\n--- FAIL: TestA (0.00s)\n    boom\nFAIL\n"), Status: 1},
 			map[string]string{"p": Fail, "p::TestA": Fail}, "p::TestA", "boom"},
+		{"streamed log", Run{Unit: "p", Stdout: []byte("=== RUN   TestE\n=== PAUSE TestE\n=== RUN   TestF\n--- PASS: TestF (0.00s)\n" +
+			"=== CONT  TestE\n    e_test.go:5: streamed\n--- FAIL: TestE (0.00s)\nFAIL\n"), Status: 1},
+			map[string]string{"p": Fail, "p::TestE": Fail, "p::TestF": Pass}, "p::TestE", "e_test.go:5: streamed"},
 		{"pass", Run{Unit: "p", Stdout: []byte("=== RUN   TestA\n--- PASS: TestA (0.00s)\nPASS\n")},
 			map[string]string{"p": Pass, "p::TestA": Pass}, "", ""},
 	}

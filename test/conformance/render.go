@@ -125,12 +125,54 @@ func Render(m *Manifest, baselines map[string]*Baseline) []byte {
 			fmt.Fprintf(&b, "\nEvery test the oracle passes matches.\n")
 			continue
 		}
-		fmt.Fprintf(&b, "\nNot matching (%d):\n\n| test | verdict | reason |\n|---|---|---|\n", len(bad))
-		for _, v := range bad {
-			fmt.Fprintf(&b, "| `%s` | %s | %s |\n", v.Test, v.Verdict, mdEscape(v.Note))
-		}
+		fmt.Fprintf(&b, "\nNot matching (%d; a unit with more than %d is one row, its tests are in the baseline):\n\n"+
+			"| test | verdict | reason |\n|---|---|---|\n", len(bad), groupOver)
+		writeBad(&b, bad)
 	}
 	return b.Bytes()
+}
+
+// groupOver: a unit with more non-matching tests than this is summed up in
+// one row (its most common reason), not listed test by test.
+const groupOver = 12
+
+func writeBad(b *bytes.Buffer, bad []Verdict) {
+	byUnit := map[string][]Verdict{}
+	for _, v := range bad {
+		u, _, _ := strings.Cut(v.Test, Sep)
+		byUnit[u] = append(byUnit[u], v)
+	}
+	done := map[string]bool{}
+	for _, v := range bad {
+		u, _, _ := strings.Cut(v.Test, Sep)
+		vs := byUnit[u]
+		if len(vs) <= groupOver {
+			fmt.Fprintf(b, "| `%s` | %s | %s |\n", v.Test, v.Verdict, mdEscape(v.Note))
+			continue
+		}
+		if done[u] {
+			continue
+		}
+		done[u] = true
+		verdicts, notes := map[string]int{}, map[string]int{}
+		for _, x := range vs {
+			verdicts[x.Verdict]++
+			notes[x.Note]++
+		}
+		var vparts []string
+		for _, k := range Verdicts {
+			if verdicts[k] > 0 {
+				vparts = append(vparts, fmt.Sprintf("%s %d", k, verdicts[k]))
+			}
+		}
+		top, n := "", 0
+		for k, c := range notes {
+			if c > n || c == n && k < top {
+				top, n = k, c
+			}
+		}
+		fmt.Fprintf(b, "| `%s` (%d tests) | %s | %d of them: %s |\n", u, len(vs), strings.Join(vparts, ", "), n, mdEscape(top))
+	}
 }
 
 func unitWord(kind string) string {
