@@ -166,7 +166,7 @@ func (h *Harness) phase(ctx context.Context, s *Suite, units []unit, runner stri
 		go func(i int) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			r := h.runUnit(ctx, s, &units[i], runner)
+			r := h.runUnit(ctx, s, &units[i], runner, strings.TrimSuffix(path, ".json"))
 			r.Key = keys[i]
 			res[i] = r
 			if ctx.Err() == nil {
@@ -216,7 +216,9 @@ func storeResult(path string, r *UnitResult) error {
 }
 
 // runUnit runs u once under runner, its output into files of its own.
-func (h *Harness) runUnit(ctx context.Context, s *Suite, u *unit, runner string) *UnitResult {
+// The guest's stdout and stderr are kept next to the result, as
+// LOG.stdout and LOG.stderr, to read why a test failed.
+func (h *Harness) runUnit(ctx context.Context, s *Suite, u *unit, runner, log string) *UnitResult {
 	spec := u.spec
 	spec.Timeout = time.Duration(s.Timeout)
 	if u.stdin != "" {
@@ -229,6 +231,7 @@ func (h *Harness) runUnit(ctx context.Context, s *Suite, u *unit, runner string)
 		return out
 	}
 	defer os.RemoveAll(dir)
+	defer keepLogs(dir, log)
 	spec.OutputDir = dir
 	tag := "CARRICK_RUN_TAG=conformance/" + h.runID + "/" + s.Name + "/" + u.name
 	spec.HostEnv = []string{tag}
@@ -304,4 +307,20 @@ func readCompat(path string) map[string]int {
 		m[e.What] += e.Count
 	}
 	return m
+}
+
+// keepLogs moves a run's stdout and stderr files to LOG.stdout and
+// LOG.stderr.
+func keepLogs(dir, log string) {
+	if os.MkdirAll(filepath.Dir(log), 0o755) != nil {
+		return
+	}
+	for _, name := range []string{"stdout", "stderr"} {
+		if os.Rename(filepath.Join(dir, name), log+"."+name) != nil {
+			// Another file system: copy.
+			if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
+				os.WriteFile(log+"."+name, b, 0o644)
+			}
+		}
+	}
 }
