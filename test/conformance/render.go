@@ -167,9 +167,12 @@ func writeBad(b *bytes.Buffer, bad []Verdict) {
 		}
 		top, n := "", 0
 		for k, c := range notes {
-			if c > n || c == n && k < top {
+			if k != "" && (c > n || c == n && k < top) {
 				top, n = k, c
 			}
+		}
+		if top == "" {
+			top, n = "no reason in the output (not reached before the unit ended)", notes[""]
 		}
 		fmt.Fprintf(b, "| `%s` (%d tests) | %s | %d of them: %s |\n", u, len(vs), strings.Join(vparts, ", "), n, mdEscape(top))
 	}
