@@ -239,7 +239,8 @@ func sysCopyFileRange(t *Task, a [6]uint64) uint64 {
 
 // regularFile is fd's file for copy_file_range: EBADF when fd is not open,
 // EISDIR for a directory, EINVAL for anything but a regular file (a pipe, a
-// socket), as Linux's generic_copy_file_checks says.
+// socket), as Linux's generic_copy_file_checks says; EXDEV for a synthetic
+// file, which is on a file system of its own (procfs).
 func (t *Task) regularFile(fd uint64) (*osFile, abi.Errno) {
 	f, ok := t.p.files.Get(int(int32(fd)))
 	if !ok {
@@ -248,6 +249,9 @@ func (t *Task) regularFile(fd uint64) (*osFile, abi.Errno) {
 	of, ok := f.(*osFile)
 	if !ok {
 		return nil, abi.EINVAL
+	}
+	if of.rf.Fd() < 0 {
+		return nil, abi.EXDEV // a synthetic file (/proc): another file system
 	}
 	var st unix.Stat_t
 	if err := unix.Fstat(of.rf.Fd(), &st); err != nil {

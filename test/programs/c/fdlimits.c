@@ -56,6 +56,8 @@ int main(void) {
 	in = 0, out = 0;
 	printf("copy_file_range to another file: %ld\n", (long)copy_file_range(f, &in, g, &out, 16, 0));
 	printf("copy_file_range bad flags: %s\n", err(copy_file_range(f, &in, g, &out, 1, 1)));
+	int pc = open("/proc/self/cmdline", O_RDONLY);
+	printf("copy_file_range from /proc: %s\n", err(copy_file_range(pc, NULL, g, NULL, 16, 0)));
 
 	printf("faccessat2 flags 2: %s\n", err(syscall(SYS_faccessat2, AT_FDCWD, "cfr.txt", R_OK, 2)));
 	printf("faccessat2 AT_EACCESS: %s\n", err(syscall(SYS_faccessat2, AT_FDCWD, "cfr.txt", R_OK, AT_EACCESS)));
