@@ -37,10 +37,6 @@ var guestEnv = []string{"PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "HO
 // restricted to only when not empty, preparing what they need (test
 // binaries).
 func (h *Harness) units(s *Suite, tier string, only []string) ([]unit, error) {
-	return h.unitsOf(s, tier, only, h.Slow)
-}
-
-func (h *Harness) unitsOf(s *Suite, tier string, only []string, slow bool) ([]unit, error) {
 	names := s.Tests
 	if tier == "smoke" {
 		names = s.Smoke
@@ -69,7 +65,7 @@ func (h *Harness) unitsOf(s *Suite, tier string, only []string, slow bool) ([]un
 		if _, ok := s.Exclude[n]; ok {
 			continue
 		}
-		if _, ok := s.Slow[n]; ok && !slow && !slices.Contains(only, n) {
+		if _, ok := s.Slow[n]; ok && !h.Slow && !slices.Contains(only, n) {
 			continue
 		}
 		var u unit
