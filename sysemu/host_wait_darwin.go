@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/carrick-go/carrick/sysemu/abi"
+	"github.com/carrick-go/carrick/sysemu/host"
 )
 
 // darwin hosts: no waitid in x/sys/unix, so children are reaped with wait4;
@@ -128,31 +129,18 @@ func hostWaitid(which, id int, opts uint64) (ev childEvent, found bool, err erro
 	}
 }
 
-// darwinSignals maps Linux signal numbers to darwin's; Linux's SIGSTKFLT,
-// SIGPWR and real-time signals have no darwin equivalent.
-var darwinSignals = map[int]unix.Signal{
-	abi.SIGHUP: unix.SIGHUP, abi.SIGINT: unix.SIGINT, abi.SIGQUIT: unix.SIGQUIT, abi.SIGILL: unix.SIGILL,
-	abi.SIGTRAP: unix.SIGTRAP, abi.SIGABRT: unix.SIGABRT, abi.SIGBUS: unix.SIGBUS, abi.SIGFPE: unix.SIGFPE,
-	abi.SIGKILL: unix.SIGKILL, abi.SIGUSR1: unix.SIGUSR1, abi.SIGSEGV: unix.SIGSEGV, abi.SIGUSR2: unix.SIGUSR2,
-	abi.SIGPIPE: unix.SIGPIPE, abi.SIGALRM: unix.SIGALRM, abi.SIGTERM: unix.SIGTERM, abi.SIGCHLD: unix.SIGCHLD,
-	abi.SIGCONT: unix.SIGCONT, abi.SIGSTOP: unix.SIGSTOP, abi.SIGTSTP: unix.SIGTSTP, abi.SIGTTIN: unix.SIGTTIN,
-	abi.SIGTTOU: unix.SIGTTOU, abi.SIGURG: unix.SIGURG, abi.SIGXCPU: unix.SIGXCPU, abi.SIGXFSZ: unix.SIGXFSZ,
-	abi.SIGVTALRM: unix.SIGVTALRM, abi.SIGPROF: unix.SIGPROF, abi.SIGWINCH: unix.SIGWINCH, abi.SIGIO: unix.SIGIO,
-	abi.SIGSYS: unix.SIGSYS,
-}
-
-// hostSignal converts a Linux signal number to darwin's.
+// hostSignal converts a Linux signal number to darwin's (sysemu/host's
+// table); Linux's SIGSTKFLT, SIGPWR and real-time signals have none.
 func hostSignal(sig int) (unix.Signal, bool) {
-	s, ok := darwinSignals[sig]
-	return s, ok
+	d, ok := host.SignalToDarwin(sig)
+	return unix.Signal(d), ok
 }
 
-// linuxSignal converts a darwin signal number to Linux's.
+// linuxSignal converts a darwin signal number to Linux's; darwin's own
+// SIGEMT and SIGINFO keep their numbers, as before.
 func linuxSignal(s unix.Signal) int {
-	for l, h := range darwinSignals {
-		if h == s {
-			return l
-		}
+	if l, ok := host.SignalFromDarwin(int(s)); ok {
+		return l
 	}
 	return int(s)
 }
