@@ -129,7 +129,7 @@ func (ep *epollFile) collect(max int) (out [][2]uint64, hasHost bool, subs []pol
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].order < items[j].order })
 	var hostItems []*epollItem
-	var pfds []unix.PollFd
+	var wants []hostWant
 	for _, it := range items {
 		switch f := it.file.(type) {
 		case pollable:
@@ -165,26 +165,26 @@ func (ep *epollFile) collect(max int) (out [][2]uint64, hasHost bool, subs []pol
 				want |= unix.POLLPRI
 			}
 			hostItems = append(hostItems, it)
-			pfds = append(pfds, unix.PollFd{Fd: int32(f.HostFD()), Events: want})
+			wants = append(wants, hostWant{fd: f.HostFD(), events: want})
 		}
 	}
-	if len(pfds) > 0 {
-		if n, err := unix.Poll(pfds, 0); err == nil && n > 0 {
-			for i, p := range pfds {
+	if len(wants) > 0 {
+		if revs, err := hostReady(wants, 0); err == nil {
+			for i, rev := range revs {
 				var ev uint32
-				if p.Revents&unix.POLLIN != 0 {
+				if rev&unix.POLLIN != 0 {
 					ev |= evIn
 				}
-				if p.Revents&unix.POLLOUT != 0 {
+				if rev&unix.POLLOUT != 0 {
 					ev |= evOut
 				}
-				if p.Revents&unix.POLLPRI != 0 {
+				if rev&unix.POLLPRI != 0 {
 					ev |= evPri
 				}
-				if p.Revents&unix.POLLERR != 0 {
+				if rev&unix.POLLERR != 0 {
 					ev |= evErr
 				}
-				if p.Revents&unix.POLLHUP != 0 {
+				if rev&unix.POLLHUP != 0 {
 					ev |= evHup
 				}
 				if ev == 0 || len(out) >= max {

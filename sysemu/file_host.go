@@ -3,6 +3,7 @@ package sysemu
 import (
 	"io"
 	"os"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -34,15 +35,15 @@ func newHostFile(f *os.File, owned bool) *hostFile {
 // pending for t or its process is exiting. A non-blocking fd never waits
 // (the host call then says EAGAIN).
 func (t *Task) waitFD(fd int, events int16) abi.Errno {
-	pfd := []unix.PollFd{{Fd: int32(fd), Events: events}}
-	if n, _ := unix.Poll(pfd, 0); n > 0 {
+	want := []hostWant{{fd: fd, events: events}}
+	if r, _ := hostReady(want, 0); r[0] != 0 {
 		return 0
 	}
 	if nonblocking(fd) {
 		return 0
 	}
 	for {
-		if n, err := unix.Poll(pfd, 20); n > 0 || (err != nil && err != unix.EINTR) {
+		if r, err := hostReady(want, 20*time.Millisecond); r[0] != 0 || (err != nil && err != unix.EINTR) {
 			return 0
 		}
 		if t.p.exiting() {

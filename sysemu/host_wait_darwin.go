@@ -222,8 +222,7 @@ func hostChildren(skip []int) []int {
 // (a zombie takes signals on Linux; darwin cannot tell zombie from reaped
 // here, so both are ESRCH).
 func hostPidfdSignal(hostfd, pid int, s unix.Signal) error {
-	pfd := []unix.PollFd{{Fd: int32(hostfd), Events: unix.POLLIN}}
-	if n, err := unix.Poll(pfd, 0); err == nil && n > 0 {
+	if r, err := hostReady([]hostWant{{fd: hostfd, events: unix.POLLIN}}, 0); err == nil && r[0] != 0 {
 		return unix.ESRCH
 	}
 	return unix.Kill(pid, s)

@@ -210,10 +210,10 @@ func (p *Process) watchInit() {
 	}
 	go func() {
 		defer unix.Close(fd)
-		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		want := []hostWant{{fd: fd, events: unix.POLLIN}}
 		for {
-			n, err := unix.Poll(pfd, -1)
-			if n > 0 {
+			rev, err := hostReady(want, -1)
+			if rev[0] != 0 {
 				// The whole namespace dies with its init: its shared
 				// directories can go now (pid 1 may have had no chance).
 				if r := p.registry(); r != nil {

@@ -28,11 +28,11 @@ func (t *Task) pollReady(fd int, want int16) (int16, pollable) {
 		if f.HostFD() < 0 {
 			return want & (unix.POLLIN | unix.POLLOUT), nil // synthetic files are always ready
 		}
-		pfd := []unix.PollFd{{Fd: int32(f.HostFD()), Events: hostPollEvents(want)}}
-		if n, err := unix.Poll(pfd, 0); err != nil || n == 0 {
+		r, err := hostReady([]hostWant{{fd: f.HostFD(), events: hostPollEvents(want)}}, 0)
+		if err != nil || r[0] == 0 {
 			return 0, nil
 		}
-		return guestPollEvents(pfd[0].Revents), nil
+		return guestPollEvents(r[0]), nil
 	}
 	return want & (unix.POLLIN | unix.POLLOUT), nil
 }

@@ -110,9 +110,8 @@ func (t *Task) pidfdFile(fd int) (*pidFile, abi.Errno) {
 // ended reports whether the process has ended (its host descriptor polls
 // readable).
 func (f *pidFile) ended() bool {
-	pfd := []unix.PollFd{{Fd: int32(f.host), Events: unix.POLLIN}}
-	n, err := unix.Poll(pfd, 0)
-	return err == nil && n > 0 && pfd[0].Revents&(unix.POLLIN|unix.POLLHUP) != 0
+	r, err := hostReady([]hostWant{{fd: f.host, events: unix.POLLIN}}, 0)
+	return err == nil && r[0]&(unix.POLLIN|unix.POLLHUP) != 0
 }
 
 // sysPidfdSendSignal implements pidfd_send_signal(2).
