@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/blacktop/go-macho v1.1.296
+	github.com/ebitengine/purego v0.11.3
 	github.com/urfave/cli/v2 v2.27.7
 	golang.org/x/arch v0.33.0
 	golang.org/x/sys v0.50.0

@@ -37,7 +37,7 @@ func fuzzProcess(t testing.TB, root string) *Task {
 		t.Fatal(err)
 	}
 	p, err := Start(Config{Root: root, Path: "/prog", Argv: []string{"prog"}, Stdin: null, Stdout: null, Stderr: null,
-		Log: &bytes.Buffer{}}, func(m *vcpu.Memory) vcpu.Machine { return interp.NewMachine(m) })
+		Log: &bytes.Buffer{}}, interp.New)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,9 +6,10 @@ import (
 	"github.com/carrick-go/carrick/sysemu/abi"
 )
 
-// errnoFromHost maps a host errno to Linux's by meaning, so the same code is
-// right on darwin, whose numbers differ.
-func errnoFromHost(e syscall.Errno) abi.Errno {
+// errnoByName maps a host errno to Linux's by meaning (the names of Go's
+// syscall package), for the errors carrick's own code expects. The darwin
+// build maps every darwin errno through the table in sysemu/host instead.
+func errnoByName(e syscall.Errno) abi.Errno {
 	switch e {
 	case syscall.EPERM:
 		return abi.EPERM

@@ -158,8 +158,9 @@ func metadataMode(m Metadata) rootfs.MetadataMode {
 	return rootfs.MetadataXattr
 }
 
-// NewMachine creates a guest address space for a backend.
-type NewMachine func(mem *vcpu.Memory) vcpu.Machine
+// NewMachine creates a guest address space, with its memory, for a
+// backend. The process closes both: the machine, then its memory.
+type NewMachine func() (vcpu.Machine, error)
 
 // Start loads the program and returns a process ready to Run.
 func Start(cfg Config, newMachine NewMachine) (*Process, error) {
@@ -239,11 +240,11 @@ func newProcess(cfg Config, newMachine NewMachine) (*Process, error) {
 	if root == "" {
 		root = "/"
 	}
-	mem, err := vcpu.NewMemory()
+	machine, err := newMachine()
 	if err != nil {
 		return nil, err
 	}
-	machine := newMachine(mem)
+	mem := machine.Memory()
 	feat := machine.Features()
 	// /dev/shm is one directory for a whole tree of guest processes: the
 	// first one makes it, children are told its path.

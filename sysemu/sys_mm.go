@@ -140,7 +140,7 @@ func (t *Task) mmapFile(addr, length uint64, prot vcpu.Prot, flags uint64, fd in
 // name backs it, so that fork children map the same pages (Linux names it
 // /dev/zero in /proc/self/maps).
 func (t *Task) mmapSharedAnon(addr, length uint64, prot vcpu.Prot, flags uint64) uint64 {
-	if length == 0 || mm.PageUp(length) == 0 || length > vcpu.GuestSpaceSize {
+	if length == 0 || mm.PageUp(length) == 0 || length > vcpu.UserSpaceSize {
 		return errno(abi.EINVAL)
 	}
 	f, err := anonFile("carrick-shared")

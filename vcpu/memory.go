@@ -3,6 +3,7 @@ package vcpu
 import (
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"sync"
 	"unsafe"
@@ -18,6 +19,15 @@ const GuestPageSize = 4096
 // GuestSpaceSize is the size of the guest address space: 1 TiB, the 40-bit
 // IPA limit of Hypervisor.framework, so both backends share one layout.
 const GuestSpaceSize = 1 << 40
+
+// KernelSize is the top of the guest space kept for the backend's own EL1
+// pages (vectors, page tables, save areas under hvf). Guests never map
+// there: for them the address space ends at UserSpaceSize, as a Linux
+// task's ends at TASK_SIZE.
+const KernelSize = 64 << 20
+
+// UserSpaceSize is where the guest's part of the address space ends.
+const UserSpaceSize = GuestSpaceSize - KernelSize
 
 // Prot is a guest page protection.
 type Prot uint8
@@ -64,32 +74,114 @@ type Memory struct {
 	base unsafe.Pointer
 	size uint64
 	host []byte
+	// fixed: the host backing is one shared mapping that is never replaced
+	// (see MemoryOptions); granule is the host page size it assumes.
+	fixed   bool
+	granule uint64
 
 	mu sync.RWMutex
 	// regions are the mapped ranges, sorted by start, non-overlapping; guarded by mu.
 	regions []region
 
+	// remapped are the host-granule ranges where a file replaced the fixed
+	// backing (MAP_SHARED file mappings); guarded by mu.
+	remapped []span
+
 	cmu sync.Mutex
 	// caches are the decoded-code caches to invalidate; guarded by cmu.
 	caches []CodeCache
+	// observers are told of every mapping change; guarded by cmu.
+	observers []MappingObserver
 }
+
+type span struct{ start, end uint64 }
 
 type region struct {
 	start, end uint64
 	prot       Prot
 }
 
-// NewMemory reserves a guest address space. Nothing is mapped.
-func NewMemory() (*Memory, error) {
-	return newMemory(GuestSpaceSize)
+// MemoryOptions choose how guest memory is backed on the host.
+type MemoryOptions struct {
+	// Fixed backs the whole space with one shared, readable and writable
+	// host mapping made once and never replaced: Hypervisor.framework maps
+	// it at stage 2 once, so mmap, mprotect and munmap must change only
+	// bookkeeping (and the backend's stage-1 tables, told through
+	// MappingObserver). Guest protections are then enforced by the backend,
+	// not by host page protections. Only MAP_SHARED file mappings replace
+	// host pages, a whole host granule at a time.
+	Fixed bool
+	// HostGranule is the host page size Fixed memory assumes (16 KiB on
+	// Apple Silicon); 0 means the real one. Tests set 16 KiB on Linux.
+	HostGranule uint64
 }
 
-func newMemory(size uint64) (*Memory, error) {
-	host, err := unix.Mmap(-1, 0, int(size), unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANON|unix.MAP_NORESERVE)
+// NewMemory reserves a guest address space. Nothing is mapped.
+func NewMemory() (*Memory, error) {
+	return newMemory(GuestSpaceSize, MemoryOptions{})
+}
+
+// NewMemoryWith reserves a guest address space backed as opts says.
+func NewMemoryWith(opts MemoryOptions) (*Memory, error) {
+	return newMemory(GuestSpaceSize, opts)
+}
+
+func newMemory(size uint64, opts MemoryOptions) (*Memory, error) {
+	prot, flags := unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANON|unix.MAP_NORESERVE
+	if opts.Fixed {
+		// Shared, so that the hypervisor's view and ours are one memory.
+		prot, flags = unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED|unix.MAP_ANON|unix.MAP_NORESERVE
+	}
+	host, err := unix.Mmap(-1, 0, int(size), prot, flags)
 	if err != nil {
 		return nil, fmt.Errorf("reserve %d GiB guest address space: %w", size>>30, err)
 	}
-	return &Memory{base: unsafe.Pointer(&host[0]), size: size, host: host}, nil
+	g := opts.HostGranule
+	if g == 0 {
+		g = uint64(os.Getpagesize())
+	}
+	if g%GuestPageSize != 0 || g&(g-1) != 0 {
+		unix.Munmap(host)
+		return nil, fmt.Errorf("host granule %d is not a power-of-two multiple of %d", g, GuestPageSize)
+	}
+	return &Memory{base: unsafe.Pointer(&host[0]), size: size, host: host, fixed: opts.Fixed, granule: g}, nil
+}
+
+// Fixed reports whether the memory is fixed-backed (MemoryOptions.Fixed).
+func (m *Memory) Fixed() bool { return m.fixed }
+
+// HostGranule is the host page size the memory assumes.
+func (m *Memory) HostGranule() uint64 { return m.granule }
+
+// ErrHostGranule is returned for a MAP_SHARED file mapping of fixed memory
+// that does not cover whole host pages: the host cannot map a file at a
+// finer grain than its page. Syscalls turn it into EINVAL.
+var ErrHostGranule = errors.New("shared file mapping not aligned to the host page size")
+
+// MappingObserver is told after every change of mappings or protections in
+// [addr, addr+length); it reads the new state back (ProtAt, Mappings). It
+// is how a backend that keeps its own page tables follows the guest.
+type MappingObserver interface {
+	MappingChanged(addr, length uint64)
+}
+
+// AddObserver registers o to be told of mapping changes.
+func (m *Memory) AddObserver(o MappingObserver) {
+	m.cmu.Lock()
+	m.observers = append(m.observers, o)
+	m.cmu.Unlock()
+}
+
+// notify tells the observers of a change. It runs after m.mu is released,
+// so observers may read the memory's state; each reads the state as it is
+// when it runs, so concurrent changes still end in the final state.
+func (m *Memory) notify(addr, length uint64) {
+	m.cmu.Lock()
+	obs := m.observers
+	m.cmu.Unlock()
+	for _, o := range obs {
+		o.MappingChanged(addr, length)
+	}
 }
 
 // Close releases the reservation. No VCPU may run on it afterwards.
@@ -150,6 +242,9 @@ func (m *Memory) mapAt(addr, length uint64, prot Prot, fd int, offset int64, sha
 	if err := m.checkRange(addr, length); err != nil {
 		return err
 	}
+	if m.fixed {
+		return m.mapFixed(addr, length, prot, fd, offset, shared)
+	}
 	flags := unix.MAP_FIXED
 	if shared {
 		flags |= unix.MAP_SHARED
@@ -160,12 +255,14 @@ func (m *Memory) mapAt(addr, length uint64, prot Prot, fd int, offset int64, sha
 		flags |= unix.MAP_ANON
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	if _, err := mmapFixed(unsafe.Add(m.base, addr), length, hostProt(prot), flags, fd, offset); err != nil {
+		m.mu.Unlock()
 		return fmt.Errorf("map guest %#x+%#x: %w", addr, length, err)
 	}
 	m.setRegion(addr, addr+length, prot, true)
 	m.invalidate(addr, length)
+	m.mu.Unlock()
+	m.notify(addr, length)
 	return nil
 }
 
@@ -175,15 +272,20 @@ func (m *Memory) Protect(addr, length uint64, prot Prot) error {
 		return err
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	if !m.mappedLocked(addr, addr+length) {
+		m.mu.Unlock()
 		return fmt.Errorf("protect guest %#x+%#x: %w", addr, length, ErrFault)
 	}
-	if err := unix.Mprotect(m.hostSlice(addr, length), hostProt(prot)); err != nil {
-		return fmt.Errorf("protect guest %#x+%#x: %w", addr, length, err)
+	if !m.fixed {
+		if err := unix.Mprotect(m.hostSlice(addr, length), hostProt(prot)); err != nil {
+			m.mu.Unlock()
+			return fmt.Errorf("protect guest %#x+%#x: %w", addr, length, err)
+		}
 	}
 	m.setRegion(addr, addr+length, prot, true)
 	m.invalidate(addr, length)
+	m.mu.Unlock()
+	m.notify(addr, length)
 	return nil
 }
 
@@ -193,15 +295,22 @@ func (m *Memory) Unmap(addr, length uint64) error {
 		return err
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	// Replace with a fresh inaccessible reservation: this frees the pages and
-	// keeps the range ours.
-	if _, err := mmapFixed(unsafe.Add(m.base, addr), length, unix.PROT_NONE,
+	if m.fixed {
+		if err := m.unmapFixed(addr, length); err != nil {
+			m.mu.Unlock()
+			return err
+		}
+	} else if _, err := mmapFixed(unsafe.Add(m.base, addr), length, unix.PROT_NONE,
 		unix.MAP_FIXED|unix.MAP_PRIVATE|unix.MAP_ANON|unix.MAP_NORESERVE, -1, 0); err != nil {
+		// Replacing with a fresh inaccessible reservation frees the pages
+		// and keeps the range ours.
+		m.mu.Unlock()
 		return fmt.Errorf("unmap guest %#x+%#x: %w", addr, length, err)
 	}
 	m.setRegion(addr, addr+length, 0, false)
 	m.invalidate(addr, length)
+	m.mu.Unlock()
+	m.notify(addr, length)
 	return nil
 }
 
@@ -372,7 +481,7 @@ func (m *Memory) force(addr, n uint64, write bool, fn func(host []byte)) error {
 			unix.Mprotect(m.hostSlice(r.lo, r.hi-r.lo), r.prot)
 		}
 	}()
-	for a := start; a < end; {
+	for a := start; a < end && !m.fixed; {
 		r := m.regions[m.find(a)]
 		hi := min(r.end, end)
 		if hp := hostProt(r.prot); hp&need != need {
@@ -394,6 +503,21 @@ func (m *Memory) Mappings(fn func(start, end uint64, prot Prot)) {
 	m.mu.RUnlock()
 	for _, r := range rs {
 		fn(r.start, r.end, r.prot)
+	}
+}
+
+// MappingsIn calls fn for each mapped range overlapping [lo, hi), in
+// address order, clipped to it.
+func (m *Memory) MappingsIn(lo, hi uint64, fn func(start, end uint64, prot Prot)) {
+	m.mu.RLock()
+	i := sort.Search(len(m.regions), func(i int) bool { return m.regions[i].end > lo })
+	var rs []region
+	for ; i < len(m.regions) && m.regions[i].start < hi; i++ {
+		rs = append(rs, m.regions[i])
+	}
+	m.mu.RUnlock()
+	for _, r := range rs {
+		fn(max(r.start, lo), min(r.end, hi), r.prot)
 	}
 }
 

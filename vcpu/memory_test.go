@@ -8,7 +8,7 @@ import (
 
 func newTestMem(t *testing.T) *Memory {
 	t.Helper()
-	m, err := newMemory(1 << 32)
+	m, err := newMemory(1<<32, MemoryOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

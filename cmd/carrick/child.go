@@ -23,7 +23,11 @@ func runChild() {
 		os.Exit(127)
 	}
 	if spec.Fork != nil {
-		newMachine, _ := backend("auto")
+		newMachine, err := childBackend()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "carrick:", err)
+			os.Exit(127)
+		}
 		p, err := sysemu.StartForked(&spec, newMachine)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "carrick:", err)
@@ -43,7 +47,11 @@ func runChild() {
 		}
 		views[guest] = iv
 	}
-	newMachine, _ := backend("auto")
+	newMachine, err := childBackend()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "carrick:", err)
+		os.Exit(127)
+	}
 	umask := spec.Umask
 	p, err := sysemu.Start(sysemu.Config{
 		Root: spec.Root, Mounts: spec.Mounts, Metadata: spec.Metadata, Dir: spec.Dir,

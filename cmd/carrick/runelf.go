@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -15,8 +16,9 @@ import (
 
 	"github.com/carrick-go/carrick/rootfs"
 	"github.com/carrick-go/carrick/sysemu"
+	"github.com/carrick-go/carrick/sysemu/host"
 	"github.com/carrick-go/carrick/sysemu/loader"
-	"github.com/carrick-go/carrick/vcpu"
+	"github.com/carrick-go/carrick/vcpu/hvf"
 	"github.com/carrick-go/carrick/vcpu/interp"
 )
 
@@ -40,14 +42,38 @@ var runELFCommand = &cli.Command{
 	Action:          runELF,
 }
 
+// CPUVar carries the chosen backend to the carrick processes a guest's
+// fork and execve start, like RunTagVar (never passed to the guest).
+const CPUVar = "CARRICK_CPU"
+
+// backend picks the CPU backend: hvf on Apple Silicon Macs, the
+// interpreter elsewhere (auto), or the one named.
 func backend(name string) (sysemu.NewMachine, error) {
+	if name == "auto" {
+		name = "interp"
+		if runtime.GOOS == "darwin" && runtime.GOARCH == "arm64" {
+			name = "hvf"
+		}
+	}
 	switch name {
-	case "auto", "interp":
-		return func(mem *vcpu.Memory) vcpu.Machine { return interp.NewMachine(mem) }, nil
+	case "interp":
+		return interp.New, nil
 	case "hvf":
-		return nil, errors.New("the hvf backend is not available in this build")
+		if runtime.GOOS != "darwin" || runtime.GOARCH != "arm64" {
+			return nil, errors.New("--cpu hvf needs macOS on Apple Silicon; use --cpu interp")
+		}
+		return hvf.New, nil
 	}
 	return nil, fmt.Errorf("unknown --cpu %q (auto, interp, hvf)", name)
+}
+
+// childBackend is the backend a child carrick process uses: its parent's.
+func childBackend() (sysemu.NewMachine, error) {
+	name := os.Getenv(CPUVar)
+	if name == "" {
+		name = "auto"
+	}
+	return backend(name)
 }
 
 func runELF(c *cli.Context) error {
@@ -58,6 +84,7 @@ func runELF(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), 125)
 	}
+	os.Setenv(CPUVar, c.String("cpu"))
 	prog := c.Args().First()
 	mounts, err := parseVolumes(c.StringSlice("volume"))
 	if err != nil {
@@ -86,6 +113,9 @@ func runELF(c *cli.Context) error {
 		return cli.Exit("--pid must be host or private", 125)
 	}
 	root := c.String("rootfs")
+	if err := checkRootCase(root); err != nil {
+		return cli.Exit("carrick: "+err.Error(), 125)
+	}
 	dir := c.String("workdir")
 	if root == "" && dir == "" {
 		// Without a rootfs the guest sees the host's files and starts
@@ -171,7 +201,7 @@ const RunTagVar = "CARRICK_RUN_TAG"
 func guestEnv(c *cli.Context) ([]string, error) {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, RunTagVar+"=") {
+		if !strings.HasPrefix(kv, RunTagVar+"=") && !strings.HasPrefix(kv, CPUVar+"=") {
 			env = append(env, kv)
 		}
 	}
@@ -233,4 +263,18 @@ func closeBounded(p *sysemu.Process) {
 	case <-done:
 	case <-time.After(2 * time.Second):
 	}
+}
+
+// checkRootCase refuses a container root on a case-insensitive file system
+// (macOS's default APFS volume): Linux programs there would see Makefile
+// and makefile as one file. A root carrick cannot write to is not checked
+// (the guest could not create such twins there either).
+func checkRootCase(root string) error {
+	if root == "" || runtime.GOOS != "darwin" {
+		return nil
+	}
+	if err := host.CheckCaseSensitive(root); errors.Is(err, host.ErrCaseInsensitive) {
+		return err
+	}
+	return nil
 }

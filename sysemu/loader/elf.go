@@ -89,7 +89,7 @@ func Load(m *mm.MM, r io.ReaderAt, base uint64) (*Image, error) {
 			}
 			lo := mm.PageDown(p.Vaddr + img.Bias)
 			hi := mm.PageUp(p.Vaddr + img.Bias + p.Memsz)
-			if lo < mm.NullGuardEnd || hi > vcpu.GuestSpaceSize || hi < lo {
+			if lo < mm.NullGuardEnd || hi > vcpu.UserSpaceSize || hi < lo {
 				return nil, fmt.Errorf("PT_LOAD segment %#x+%#x is outside the guest address space", p.Vaddr, p.Memsz)
 			}
 			var prot vcpu.Prot

@@ -3,6 +3,8 @@
 // mprotect) at 4 KiB guest pages on top of vcpu.Memory.
 package mm
 
+import "github.com/carrick-go/carrick/vcpu"
+
 // The guest address-space layout. One table for both backends, all of it
 // below the 1 TiB limit of Hypervisor.framework's 40-bit IPA space, so that
 // /proc/self/maps is the same on every host.
@@ -11,9 +13,12 @@ const (
 	NullGuardEnd = 0x1_0000
 	// PIEBase is where an ET_DYN main program (static-pie or PIE) is loaded.
 	PIEBase = 0x55_5555_0000
+	// TaskSize is where the guest's address space ends: above it the
+	// backend keeps its own EL1 pages (vcpu.KernelSize).
+	TaskSize = vcpu.UserSpaceSize
 	// StackTop is the top of the main thread's stack; StackSize is its
 	// reservation (RLIMIT_STACK's default, 8 MiB).
-	StackTop  = 0xff_ffff_0000
+	StackTop  = TaskSize - 0x1_0000
 	StackSize = 8 << 20
 	// MmapTop is where top-down mmap placement starts: below the stack and a
 	// gap for stack growth, as Linux's mmap_base.

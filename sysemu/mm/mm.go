@@ -1,6 +1,7 @@
 package mm
 
 import (
+	"errors"
 	"os"
 	"sort"
 	"sync"
@@ -148,6 +149,22 @@ func (m *MM) Mmap(addr, length uint64, prot vcpu.Prot, flags uint64) (uint64, ab
 // MmapFile implements a shared mapping of the host file f at offset; the
 // VMA keeps f (the caller's own descriptor, not closed here).
 func (m *MM) MmapFile(addr, length uint64, prot vcpu.Prot, flags uint64, f *os.File, offset int64, name string) (uint64, abi.Errno) {
+	if g := m.mem.HostGranule(); m.mem.Fixed() && g > PageSize {
+		// The host maps files in whole host pages: place the mapping on one,
+		// with its host pages to itself (see vcpu.ErrHostGranule).
+		if uint64(offset)%g != 0 {
+			return 0, abi.EINVAL
+		}
+		if flags&(abi.MAP_FIXED|abi.MAP_FIXED_NOREPLACE) == 0 {
+			m.mu.Lock()
+			a, ok := m.findGap((PageUp(length)+g-1)&^(g-1)+g, MmapTop)
+			m.mu.Unlock()
+			if ok {
+				addr = (a + g - 1) &^ (g - 1)
+				flags |= abi.MAP_FIXED_NOREPLACE
+			}
+		}
+	}
 	return m.mmap(addr, length, flags, func(a, n uint64) error {
 		if err := m.mem.MapFile(a, n, prot, int(f.Fd()), offset, true); err != nil {
 			return err
@@ -198,7 +215,7 @@ func (m *MM) mmap(addr, length uint64, flags uint64, do func(addr, length uint64
 		return 0, abi.EINVAL
 	}
 	length = PageUp(length)
-	if length == 0 || length > vcpu.GuestSpaceSize {
+	if length == 0 || length > vcpu.UserSpaceSize {
 		return 0, abi.ENOMEM
 	}
 	m.mu.Lock()
@@ -208,7 +225,7 @@ func (m *MM) mmap(addr, length uint64, flags uint64, do func(addr, length uint64
 		if addr%PageSize != 0 {
 			return 0, abi.EINVAL
 		}
-		if addr < NullGuardEnd || addr+length > vcpu.GuestSpaceSize || addr+length < addr {
+		if addr < NullGuardEnd || addr+length > vcpu.UserSpaceSize || addr+length < addr {
 			return 0, abi.ENOMEM
 		}
 		if flags&abi.MAP_FIXED == 0 && m.overlaps(addr, addr+length) {
@@ -226,6 +243,9 @@ func (m *MM) mmap(addr, length uint64, flags uint64, do func(addr, length uint64
 		}
 	}
 	if err := do(addr, length); err != nil {
+		if errors.Is(err, vcpu.ErrHostGranule) {
+			return 0, abi.EINVAL
+		}
 		return 0, abi.ENOMEM
 	}
 	return addr, 0
@@ -249,7 +269,7 @@ func (m *MM) Munmap(addr, length uint64) abi.Errno {
 		return abi.EINVAL
 	}
 	length = PageUp(length)
-	if addr+length > vcpu.GuestSpaceSize || addr+length < addr {
+	if addr+length > vcpu.UserSpaceSize || addr+length < addr {
 		return abi.EINVAL
 	}
 	m.mu.Lock()
