@@ -48,6 +48,9 @@ func opNoPage(c *CPU, in *Inst) {
 // switchPage makes the page holding pc current. It returns false after
 // recording a Fault exit when pc may not be executed.
 func (c *CPU) switchPage(pc uint64) bool {
+	if c.el1 != nil {
+		return c.el1SwitchPage(pc)
+	}
 	if pc&3 != 0 {
 		c.setExit(vcpu.Exit{Kind: vcpu.ExitFault, Addr: pc, Access: vcpu.AccessExec,
 			Cause: vcpu.FaultPCAlignment, ESR: ecPCAlign<<26 | esrIL})

@@ -49,7 +49,9 @@ type CPU struct {
 	TPIDR uint64
 
 	base  unsafe.Pointer // host address of guest 0
-	limit uint64         // highest guest address a 16-byte access may start at
+	limit uint64         // highest guest address a 16-byte access may start at; all ones in EL1 mode (see ea)
+	// el1 is the EL1 model's state (el1.go); nil for a plain EL0 vCPU.
+	el1 *el1State
 
 	stop atomic.Uint32
 	exit vcpu.Exit
@@ -120,6 +122,9 @@ func (m *Machine) newCPU() *CPU {
 
 // Close unregisters the vCPU from its memory's code caches.
 func (c *CPU) Close() error {
+	if c.el1 != nil {
+		c.el1Close()
+	}
 	c.mem.RemoveCodeCache(c)
 	return nil
 }

@@ -16,12 +16,28 @@ func (c *CPU) hostAddr(va uint64) unsafe.Pointer { return unsafe.Add(c.base, va)
 // ea returns the host address for a data access of at most 16 bytes at va.
 // Addresses outside the guest space fault; inside it, the host's page
 // protection does the rest (a host fault becomes a guest Fault exit).
+//
+// The comparison is signed so that EL1 mode can send every access to eaSlow
+// (which translates through the stage-1 tables) by setting limit to -1: a
+// top-byte-masked address is never negative, so for plain CPUs the signed
+// comparison is the unsigned one and costs nothing extra.
 func (c *CPU) ea(va uint64, acc vcpu.Access) unsafe.Pointer {
-	va &= tbiMask
-	if va > c.limit {
-		badAddr(va, acc)
+	if int64(va&tbiMask) > int64(c.limit) {
+		return c.eaSlow(va, acc)
 	}
-	return unsafe.Add(c.base, va)
+	return unsafe.Add(c.base, va&tbiMask)
+}
+
+// eaSlow handles the accesses ea does not: EL1-mode translation, and
+// addresses outside the guest space.
+//
+//go:noinline
+func (c *CPU) eaSlow(va uint64, acc vcpu.Access) unsafe.Pointer {
+	if c.el1 != nil {
+		return c.el1EA(va, acc)
+	}
+	badAddr(va&tbiMask, acc)
+	return nil
 }
 
 //go:noinline
