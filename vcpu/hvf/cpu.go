@@ -233,6 +233,8 @@ func (c *cpu) canceled() (vcpu.Exit, bool) {
 	if c.midSave {
 		return vcpu.Exit{}, false
 	}
+	// This exit answers the Interrupt that caused it (and any made since).
+	c.kicked.Store(false)
 	return vcpu.Exit{Kind: vcpu.ExitInterrupted}, true
 }
 
