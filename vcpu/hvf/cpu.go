@@ -1,7 +1,9 @@
 package hvf
 
 import (
+	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/carrick-go/carrick/vcpu"
 )
@@ -15,10 +17,14 @@ import (
 // directly), the live registers are first copied into the save area and
 // the vCPU is pointed at the return path: every resume is the same eret.
 type cpu struct {
-	m    *Machine
+	m *Machine
+	// hw is the hardware vCPU, nil until the first Run made it; slot is
+	// its save area (-1 until then). hwMu guards hw for Interrupt, which
+	// may come from any goroutine.
+	hwMu sync.Mutex
 	hw   hardware
 	slot int
-	save []uint64 // the save area, as words
+	save []uint64 // the save area, as words (a private buffer until the first Run)
 
 	tlbGen, icGen uint64 // the machine's counts this vCPU's TLB and I-cache reflect
 	vDirty        bool   // the save area's Q0–Q31/FPCR/FPSR are newer than the hardware's
@@ -30,15 +36,13 @@ type cpu struct {
 func (c *cpu) word(off int) *uint64 { return &c.save[off/8] }
 
 // boot programs the system registers and leaves the vCPU at the return
-// path with an empty EL0 state.
+// path, with the EL0 state in the save area.
 func (c *cpu) boot() error {
 	for _, r := range bootRegs(c.slot, c.m.tables.Root()) {
 		if err := c.hw.setSysReg(r.Reg, r.Val); err != nil {
 			return err
 		}
 	}
-	*c.word(saveSPSR) = spsrEL0
-	c.vDirty = true // zero vector registers, as execve leaves them
 	return c.enterRestore()
 }
 
@@ -76,8 +80,40 @@ func (c *cpu) pullLive() error {
 	return c.enterRestore()
 }
 
+// start makes the hardware vCPU on this thread: it waits for a free slot,
+// programs the registers and moves the state set so far into the slot's
+// save area. false means an Interrupt came first.
+func (c *cpu) start() (bool, error) {
+	slot, ok := c.m.acquire(func() bool { return c.kicked.Load() })
+	if !ok {
+		return false, nil
+	}
+	hw, err := c.m.hv.newCPU()
+	if err != nil {
+		c.m.freeSlot(slot)
+		return false, err
+	}
+	save := unsafe.Slice((*uint64)(unsafe.Add(c.m.mem.Base(), SlotBase+uint64(slot)*SlotSize)), SlotSize/8)
+	copy(save, c.save)
+	c.hwMu.Lock()
+	c.hw, c.slot, c.save = hw, slot, save
+	c.hwMu.Unlock()
+	return true, c.boot()
+}
+
 // Run executes guest code until an exit.
 func (c *cpu) Run() vcpu.Exit {
+	if c.hw == nil {
+		ok, err := c.start()
+		if err != nil {
+			e, _ := errorExit(err)
+			return e
+		}
+		if !ok {
+			c.kicked.Store(false)
+			return vcpu.Exit{Kind: vcpu.ExitInterrupted}
+		}
+	}
 	for {
 		// A kick ends Run before it runs again, unless the vCPU was caught
 		// mid-save: its state is then half in the save area, and the trap a
@@ -300,6 +336,9 @@ func (c *cpu) FPRegs(f *vcpu.FPRegs) {
 		f.FPCR, f.FPSR = uint32(*c.word(saveFPCR)), uint32(*c.word(saveFPSR))
 		return
 	}
+	if c.hw == nil {
+		return // not started: vDirty was set, so this is not reached
+	}
 	for i := range f.V {
 		f.V[i], _ = c.hw.simd(i)
 	}
@@ -321,12 +360,20 @@ func (c *cpu) SetFPRegs(f *vcpu.FPRegs) {
 // from any goroutine.
 func (c *cpu) Interrupt() {
 	c.kicked.Store(true)
-	c.hw.cancel()
+	c.hwMu.Lock()
+	hw := c.hw
+	c.hwMu.Unlock()
+	if hw != nil {
+		hw.cancel()
+	} else {
+		c.m.wake() // it may be waiting for a slot
+	}
 }
 
 // Close destroys the hardware vCPU (on its own thread) and frees its slot.
 func (c *cpu) Close() error {
-	if c.closed {
+	if c.closed || c.hw == nil {
+		c.closed = true
 		return nil
 	}
 	c.closed = true

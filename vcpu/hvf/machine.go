@@ -84,6 +84,18 @@ func newMachine(mem *vcpu.Memory, hv hypervisor) (*Machine, error) {
 	if err := t.Sync(mem, 0, KernelBase); err != nil {
 		return nil, err
 	}
+	// The features must be known before the first thread runs (they go
+	// into the auxiliary vector): read the ID registers on a scratch vCPU,
+	// as QEMU does.
+	hw, err := hv.newCPU()
+	if err != nil {
+		return nil, fmt.Errorf("hvf: scratch vCPU: %w", err)
+	}
+	err = m.setIDs(hw.sysReg)
+	hw.destroy()
+	if err != nil {
+		return nil, err
+	}
 	mem.AddObserver(m)
 	mem.AddCodeCache(m)
 	return m, nil
@@ -133,50 +145,48 @@ func (m *Machine) Close() error {
 	return m.hv.unmapMemory(0, m.mem.Size())
 }
 
-// NewVCPU creates a vCPU on the calling goroutine, which must stay locked
-// to its thread until Close (the caller does runtime.LockOSThread). Beyond
-// the hardware's vCPU cap it waits for a slot: clone has already returned
-// to the guest, and Linux has no such cap for a join to fail on.
+// NewVCPU returns a vCPU for the calling goroutine. The hardware vCPU is
+// made by its first Run, on that goroutine's thread, once one of the
+// hardware's vCPUs is free: beyond the cap a new guest thread waits there,
+// after clone has returned to the guest (Linux has no such cap, and a
+// clone that blocked until another thread exits could deadlock a join).
+// Registers set before then are kept and loaded by the first run.
 func (m *Machine) NewVCPU() (vcpu.VCPU, error) {
+	c := &cpu{m: m, slot: -1, save: make([]uint64, SlotSize/8)}
+	*c.word(saveSPSR) = spsrEL0
+	c.vDirty = true // zero vector registers, as a new thread of execve has
+	return c, nil
+}
+
+// acquire waits for a free hardware vCPU slot; it gives up (false) when
+// stop says so, checked whenever the wait is woken.
+func (m *Machine) acquire(stop func() bool) (int, bool) {
 	m.mu.Lock()
-	slot := -1
-	for slot < 0 {
+	defer m.mu.Unlock()
+	for {
 		for i, used := range m.slots {
 			if !used {
-				slot = i
-				break
+				m.slots[i] = true
+				return i, true
 			}
 		}
-		if slot < 0 {
-			m.cond.Wait()
+		if stop() {
+			return -1, false
 		}
+		m.cond.Wait()
 	}
-	m.slots[slot] = true
+}
+
+// wake wakes the threads waiting in acquire (to see an Interrupt).
+func (m *Machine) wake() {
+	m.mu.Lock()
+	m.cond.Broadcast()
 	m.mu.Unlock()
-	hw, err := m.hv.newCPU()
-	if err == nil && m.ids == nil {
-		err = m.setIDs(hw.sysReg)
-	}
-	if err != nil {
-		if hw != nil {
-			hw.destroy()
-		}
-		m.freeSlot(slot)
-		return nil, err
-	}
-	c := &cpu{m: m, hw: hw, slot: slot,
-		save: unsafe.Slice((*uint64)(unsafe.Add(m.mem.Base(), SlotBase+uint64(slot)*SlotSize)), SlotSize/8)}
-	clear(c.save)
-	if err := c.boot(); err != nil {
-		c.Close()
-		return nil, err
-	}
-	return c, nil
 }
 
 func (m *Machine) freeSlot(slot int) {
 	m.mu.Lock()
 	m.slots[slot] = false
 	m.mu.Unlock()
-	m.cond.Signal()
+	m.cond.Broadcast()
 }

@@ -144,4 +144,15 @@ func TestHWCAPsFromID(t *testing.T) {
 	if got != m.Features() {
 		t.Fatalf("HWCAP from ID registers %#x, interpreter advertises %#x", got.HWCAP, m.Features().HWCAP)
 	}
+	// A machine knows them before its first vCPU: they go into the
+	// auxiliary vector of the first thread.
+	hm, err := newModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hm.Memory().Close()
+	defer hm.Close()
+	if hm.Features() != m.Features() {
+		t.Fatalf("a new hvf machine advertises %#x, want %#x", hm.Features().HWCAP, m.Features().HWCAP)
+	}
 }
