@@ -259,10 +259,7 @@ func (m *Memory) mapAt(addr, length uint64, prot Prot, fd int, offset int64, sha
 		m.mu.Unlock()
 		return fmt.Errorf("map guest %#x+%#x: %w", addr, length, err)
 	}
-	m.setRegion(addr, addr+length, prot, true)
-	m.invalidate(addr, length)
-	m.mu.Unlock()
-	m.notify(addr, length)
+	m.commitLocked(addr, addr+length, prot, true, length)
 	return nil
 }
 
@@ -282,10 +279,7 @@ func (m *Memory) Protect(addr, length uint64, prot Prot) error {
 			return fmt.Errorf("protect guest %#x+%#x: %w", addr, length, err)
 		}
 	}
-	m.setRegion(addr, addr+length, prot, true)
-	m.invalidate(addr, length)
-	m.mu.Unlock()
-	m.notify(addr, length)
+	m.commitLocked(addr, addr+length, prot, true, length)
 	return nil
 }
 
@@ -307,11 +301,19 @@ func (m *Memory) Unmap(addr, length uint64) error {
 		m.mu.Unlock()
 		return fmt.Errorf("unmap guest %#x+%#x: %w", addr, length, err)
 	}
-	m.setRegion(addr, addr+length, 0, false)
-	m.invalidate(addr, length)
-	m.mu.Unlock()
-	m.notify(addr, length)
+	m.commitLocked(addr, addr+length, 0, false, length)
 	return nil
+}
+
+// commitLocked records [start, end) as mapped with prot (or unmapped),
+// drops decoded code over the n bytes from start that changed, releases
+// m.mu and tells the observers.
+// Preconditions: m.mu is held for writing; it is released.
+func (m *Memory) commitLocked(start, end uint64, prot Prot, mapped bool, n uint64) {
+	m.setRegion(start, end, prot, mapped)
+	m.invalidate(start, n)
+	m.mu.Unlock()
+	m.notify(start, n)
 }
 
 // setRegion records [start,end) as mapped with prot, or as unmapped.

@@ -42,10 +42,7 @@ func (m *Memory) mapFixed(addr, length uint64, prot Prot, fd int, offset int64, 
 		m.mu.Unlock()
 		return fmt.Errorf("map guest %#x+%#x: %w", addr, length, err)
 	}
-	m.setRegion(addr, addr+length, prot, true)
-	m.invalidate(addr, length)
-	m.mu.Unlock()
-	m.notify(addr, length)
+	m.commitLocked(addr, addr+length, prot, true, length)
 	return nil
 }
 
@@ -69,10 +66,7 @@ func (m *Memory) mapSharedFile(addr, length uint64, prot Prot, fd int, offset in
 		return fmt.Errorf("map guest %#x+%#x: %w", addr, length, err)
 	}
 	m.remapped = addSpan(m.remapped, span{addr, addr + hostLen})
-	m.setRegion(addr, addr+length, prot, true)
-	m.invalidate(addr, hostLen)
-	m.mu.Unlock()
-	m.notify(addr, hostLen)
+	m.commitLocked(addr, addr+length, prot, true, hostLen)
 	return nil
 }
 
