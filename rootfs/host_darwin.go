@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"github.com/carrick-go/carrick/sysemu/abi"
+	"github.com/carrick-go/carrick/sysemu/host"
 	"golang.org/x/sys/unix"
 )
 
@@ -84,20 +85,12 @@ func hostOpenFlags(f int) (int, abi.Errno) {
 }
 
 // linuxDevFromHost converts darwin's dev_t (major<<24 | minor) to Linux's.
-func linuxDevFromHost(d int32) uint64 {
-	major := uint64(uint32(d) >> 24)
-	minor := uint64(uint32(d) & 0xffffff)
-	return (major&0xfffff000)<<32 | (major&0xfff)<<8 | (minor&0xffffff00)<<12 | minor&0xff
-}
+func linuxDevFromHost(d int32) uint64 { return host.DevFromDarwin(d) }
 
 // hostDevFromLinux converts a Linux dev_t to darwin's, if it fits.
 func hostDevFromLinux(dev uint64) (int, bool) {
-	major := (dev>>8)&0xfff | (dev>>32)&^0xfff
-	minor := dev&0xff | (dev>>12)&^0xff
-	if major > 0xff || minor > 0xffffff {
-		return 0, false
-	}
-	return int(major<<24 | minor), true
+	d, ok := host.DevToDarwin(dev)
+	return int(d), ok
 }
 
 func statFromHost(s *unix.Stat_t) Stat {
