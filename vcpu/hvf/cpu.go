@@ -142,6 +142,7 @@ func (c *cpu) prepareResume() {
 	if g := c.m.tlbGen.Load(); g != c.tlbGen {
 		c.tlbGen, flags = g, flags|flagTLBI
 	}
+	c.m.codeChanged()
 	if g := c.m.icGen.Load(); g != c.icGen {
 		c.icGen, flags = g, flags|flagIC
 	}

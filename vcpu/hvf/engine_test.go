@@ -360,3 +360,26 @@ func TestEngineSyscallCost(t *testing.T) {
 		t.Fatalf("100 syscalls: %d runs, %d register calls; want 100 and 0", h.runs, h.regCalls)
 	}
 }
+
+// TestEngineICOnlyForCode: the return path empties the instruction caches
+// (ic ialluis) only after a change to executable memory, not for the
+// guest's ordinary data mappings.
+func TestEngineICOnlyForCode(t *testing.T) {
+	m, _ := modelCPU0(t, insSVC)
+	m.codeChanged()
+	gen := m.icGen.Load()
+	const a = 0x600000
+	mem := m.Memory()
+	mem.Map(a, 0x4000, vcpu.ProtRead|vcpu.ProtWrite)
+	mem.Protect(a, 0x1000, vcpu.ProtRead)
+	mem.Unmap(a+0x2000, 0x1000)
+	m.codeChanged()
+	if g := m.icGen.Load(); g != gen {
+		t.Fatalf("data mappings asked for %d instruction-cache flushes", g-gen)
+	}
+	mem.Protect(a, 0x1000, vcpu.ProtRead|vcpu.ProtExec)
+	m.codeChanged()
+	if g := m.icGen.Load(); g != gen+1 {
+		t.Fatalf("an executable mapping asked for %d flushes, want 1", g-gen)
+	}
+}

@@ -54,6 +54,10 @@ type Machine struct {
 	tlbGen atomic.Uint64
 	icGen  atomic.Uint64
 
+	icMu sync.Mutex
+	// icPending are code ranges InvalidateCode queued; guarded by icMu.
+	icPending [][2]uint64
+
 	mu sync.Mutex
 	// slots[i] is set while save area i is in use; cond signals a free
 	// slot. Guarded by mu.
@@ -135,9 +139,41 @@ func (m *Machine) MappingChanged(addr, length uint64) {
 	m.tlbGen.Add(1)
 }
 
-// InvalidateCode notes that code may have changed (a loader or fork wrote
-// it, or the guest ran ic ivau, which the hardware already honoured).
-func (m *Machine) InvalidateCode(addr, length uint64) { m.icGen.Add(1) }
+// InvalidateCode notes that code may have changed in [addr, addr+length):
+// a mapping change, a host write (loader, fork, private file copy), or
+// the guest's own ic ivau (which the hardware already honoured). Memory
+// calls it with its lock held, so the range is only queued here;
+// codeChanged looks at it.
+func (m *Machine) InvalidateCode(addr, length uint64) {
+	m.icMu.Lock()
+	if len(m.icPending) < 64 {
+		m.icPending = append(m.icPending, [2]uint64{addr, addr + length})
+	} else {
+		m.icPending[63] = [2]uint64{0, KernelBase} // too many: look at everything
+	}
+	m.icMu.Unlock()
+}
+
+// codeChanged moves the queued ranges into icGen: only a range that is
+// executable now can hold code the guest will run, so only then does the
+// next return to EL0 run ic ialluis, which empties every core's
+// instruction cache; the guest's plain mmap and munmap must not pay that.
+func (m *Machine) codeChanged() {
+	m.icMu.Lock()
+	pending := m.icPending
+	m.icPending = nil
+	m.icMu.Unlock()
+	for _, r := range pending {
+		exec := false
+		m.mem.MappingsIn(r[0], r[1], func(_, _ uint64, p vcpu.Prot) {
+			exec = exec || p&vcpu.ProtExec != 0
+		})
+		if exec {
+			m.icGen.Add(1)
+			return
+		}
+	}
+}
 
 // Close releases stage 2. The vCPUs must be closed.
 func (m *Machine) Close() error {

@@ -87,6 +87,17 @@ func (c *CPU) el1BroadcastTLBI() {
 	el1Peers.mu.Unlock()
 }
 
+// el1BroadcastIC drops the decoded code of every EL1-mode CPU on this
+// memory, this one included (IC IALLUIS).
+func (c *CPU) el1BroadcastIC() {
+	el1Peers.mu.Lock()
+	peers := append([]*CPU(nil), el1Peers.m[c.mem]...)
+	el1Peers.mu.Unlock()
+	for _, p := range peers {
+		p.InvalidateCode(0, c.mem.Size())
+	}
+}
+
 // ipsBits is the output size TCR_EL1.IPS selects (52 is not implemented).
 var ipsBits = [8]uint{32, 36, 40, 42, 44, 48, 48, 48}
 

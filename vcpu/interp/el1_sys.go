@@ -279,7 +279,10 @@ func opSysEL1(c *CPU, in *Inst) {
 		case enc == icIALLU:
 			c.flushCode()
 		case enc == icIALLUS:
-			c.mem.InvalidateCode(0, c.mem.Size())
+			// Every core's instruction cache: the EL1 CPUs of this memory,
+			// not every code cache the memory knows (a backend that keeps
+			// one would take this as new code and ask for another ic).
+			c.el1BroadcastIC()
 		case enc == dcIVAC || enc == dcISW || enc == dcCSW || enc == dcCISW:
 			// Coherent host memory: nothing to clean or invalidate.
 		case enc>>7 == 8 && (enc>>3&15 == 3 || enc>>3&15 == 7) && isTLBIOp2(enc&7):
