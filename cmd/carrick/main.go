@@ -9,12 +9,13 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	carrickrt "github.com/carrick-go/carrick/runtime"
 	"github.com/carrick-go/carrick/sysemu"
 )
 
 func main() {
 	if len(os.Args) == 2 && os.Args[1] == sysemu.ChildCommand {
-		runChild()
+		carrickrt.RunChild()
 		return
 	}
 	// CARRICK_CPUPROFILE=FILE profiles carrick itself (docs/performance.md).

@@ -15,11 +15,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/carrick-go/carrick/rootfs"
+	carrickrt "github.com/carrick-go/carrick/runtime"
 	"github.com/carrick-go/carrick/sysemu"
 	"github.com/carrick-go/carrick/sysemu/host"
 	"github.com/carrick-go/carrick/sysemu/loader"
-	"github.com/carrick-go/carrick/vcpu/hvf"
-	"github.com/carrick-go/carrick/vcpu/interp"
 )
 
 var runELFCommand = &cli.Command{
@@ -42,49 +41,15 @@ var runELFCommand = &cli.Command{
 	Action:          runELF,
 }
 
-// CPUVar carries the chosen backend to the carrick processes a guest's
-// fork and execve start, like RunTagVar (never passed to the guest).
-const CPUVar = "CARRICK_CPU"
-
-// backend picks the CPU backend: hvf on Apple Silicon Macs, the
-// interpreter elsewhere (auto), or the one named.
-func backend(name string) (sysemu.NewMachine, error) {
-	if name == "auto" {
-		name = "interp"
-		if runtime.GOOS == "darwin" && runtime.GOARCH == "arm64" {
-			name = "hvf"
-		}
-	}
-	switch name {
-	case "interp":
-		return interp.New, nil
-	case "hvf":
-		if runtime.GOOS != "darwin" || runtime.GOARCH != "arm64" {
-			return nil, errors.New("--cpu hvf needs macOS on Apple Silicon; use --cpu interp")
-		}
-		return hvf.New, nil
-	}
-	return nil, fmt.Errorf("unknown --cpu %q (auto, interp, hvf)", name)
-}
-
-// childBackend is the backend a child carrick process uses: its parent's.
-func childBackend() (sysemu.NewMachine, error) {
-	name := os.Getenv(CPUVar)
-	if name == "" {
-		name = "auto"
-	}
-	return backend(name)
-}
-
 func runELF(c *cli.Context) error {
 	if c.NArg() < 1 {
 		return cli.Exit("run-elf: missing PROGRAM", 125)
 	}
-	newMachine, err := backend(c.String("cpu"))
+	newMachine, err := carrickrt.Backend(c.String("cpu"))
 	if err != nil {
 		return cli.Exit(err.Error(), 125)
 	}
-	os.Setenv(CPUVar, c.String("cpu"))
+	os.Setenv(carrickrt.CPUVar, c.String("cpu"))
 	prog := c.Args().First()
 	mounts, err := parseVolumes(c.StringSlice("volume"))
 	if err != nil {
@@ -201,7 +166,7 @@ const RunTagVar = "CARRICK_RUN_TAG"
 func guestEnv(c *cli.Context) ([]string, error) {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, RunTagVar+"=") && !strings.HasPrefix(kv, CPUVar+"=") {
+		if !strings.HasPrefix(kv, RunTagVar+"=") && !strings.HasPrefix(kv, carrickrt.CPUVar+"=") {
 			env = append(env, kv)
 		}
 	}

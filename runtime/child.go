@@ -1,4 +1,4 @@
-package main
+package runtime
 
 import (
 	"encoding/json"
@@ -11,19 +11,19 @@ import (
 	"github.com/carrick-go/carrick/sysemu"
 )
 
-// runChild is carrick's internal child mode: a guest process started by a
+// RunChild is carrick's internal child mode: a guest process started by a
 // guest's vfork + execve or fork in another carrick process. The spec arrives as
 // JSON on fd 3, the guest's fds as fds 4 and up. The exit status is the
 // guest's; a guest killed by a signal kills this process with that signal,
 // so the guest parent's wait4 sees WIFSIGNALED.
-func runChild() {
+func RunChild() {
 	var spec sysemu.ChildSpec
 	if err := json.NewDecoder(os.NewFile(3, "spec")).Decode(&spec); err != nil {
 		fmt.Fprintln(os.Stderr, "carrick: child: bad spec:", err)
 		os.Exit(127)
 	}
 	if spec.Fork != nil {
-		newMachine, err := childBackend()
+		newMachine, err := ChildBackend()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "carrick:", err)
 			os.Exit(127)
@@ -33,7 +33,7 @@ func runChild() {
 			fmt.Fprintln(os.Stderr, "carrick:", err)
 			os.Exit(127)
 		}
-		exitLike(p)
+		ExitLike(p)
 	}
 	files := map[int]*os.File{}
 	for guest, host := range spec.FDs {
@@ -47,7 +47,7 @@ func runChild() {
 		}
 		views[guest] = iv
 	}
-	newMachine, err := childBackend()
+	newMachine, err := ChildBackend()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "carrick:", err)
 		os.Exit(127)
@@ -68,11 +68,11 @@ func runChild() {
 		}
 		os.Exit(126)
 	}
-	exitLike(p)
+	ExitLike(p)
 }
 
-// exitLike runs the guest and ends this process the way the guest ended.
-func exitLike(p *sysemu.Process) {
+// ExitLike runs the guest and ends this process the way the guest ended.
+func ExitLike(p *sysemu.Process) {
 	p.ForwardHostSignals()
 	st := p.Run()
 	if st.Signal != 0 {
