@@ -9,6 +9,7 @@ all: build
 
 build:
 	$(GO) build -o $(BIN)/carrick ./cmd/carrick
+	$(GO) build -o $(BIN)/carrick-runtime ./cmd/carrick-runtime
 
 vet:
 	test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)

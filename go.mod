@@ -5,6 +5,8 @@ go 1.26.0
 require (
 	github.com/blacktop/go-macho v1.1.296
 	github.com/ebitengine/purego v0.11.3
+	github.com/opencontainers/runtime-spec v1.2.1
+	github.com/sirupsen/logrus v1.9.3
 	github.com/urfave/cli/v2 v2.27.7
 	golang.org/x/arch v0.33.0
 	golang.org/x/sys v0.50.0

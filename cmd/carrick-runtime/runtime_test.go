@@ -1,0 +1,278 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// The runc contract, driven through the binary as containerd's shim and
+// runtime-tools drive runc: a busybox bundle from the fixtures.
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "carrick-runtime-test-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "carrick-runtime")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		panic(string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type rt struct {
+	t    *testing.T
+	root string
+	log  string
+}
+
+func newRT(t *testing.T) *rt {
+	d := t.TempDir()
+	r := &rt{t: t, root: filepath.Join(d, "state"), log: filepath.Join(d, "log.json")}
+	// However a test ends, no container process outlives it.
+	t.Cleanup(func() {
+		ids, _, _ := r.run("list", "-q")
+		for _, id := range strings.Fields(ids) {
+			r.run("delete", "--force", id)
+		}
+	})
+	return r
+}
+
+// run runs carrick-runtime with the global flags containerd's shim uses.
+func (r *rt) run(args ...string) (stdout, stderr string, code int) {
+	cmd := exec.Command(binary, append([]string{"--root", r.root, "--log", r.log, "--log-format", "json"}, args...)...)
+	// Files, not pipes Go copies from: a created container keeps the
+	// caller's stdio (runc's pass-through), as it keeps containerd's.
+	dir := r.t.TempDir()
+	o, _ := os.Create(filepath.Join(dir, "stdout"))
+	e, _ := os.Create(filepath.Join(dir, "stderr"))
+	defer o.Close()
+	defer e.Close()
+	cmd.Stdout, cmd.Stderr = o, e
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		r.t.Fatal(err)
+	}
+	ob, _ := os.ReadFile(o.Name())
+	eb, _ := os.ReadFile(e.Name())
+	return string(ob), string(eb), code
+}
+
+func (r *rt) ok(args ...string) string {
+	r.t.Helper()
+	out, errOut, code := r.run(args...)
+	if code != 0 {
+		r.t.Fatalf("%v: exit %d: %s", args, code, errOut)
+	}
+	return out
+}
+
+func (r *rt) state(id string) specs.State {
+	r.t.Helper()
+	var st specs.State
+	if err := json.Unmarshal([]byte(r.ok("state", id)), &st); err != nil {
+		r.t.Fatalf("state %s: %v", id, err)
+	}
+	return st
+}
+
+func busybox(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("CARRICK_FIXTURES")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "test", "fixtures", "out")
+	}
+	root, _ := filepath.Abs(filepath.Join(dir, "rootfs", "busybox"))
+	if _, err := os.Stat(root + ".stamp"); err != nil {
+		t.Fatalf("fixtures missing (%v): run `make fixtures`", err)
+	}
+	return root
+}
+
+// bundle makes a bundle running args in the busybox root, with a host
+// directory bound at /out.
+func bundle(t *testing.T, args ...string) (dir, out string) {
+	t.Helper()
+	dir, out = t.TempDir(), t.TempDir()
+	spec := specs.Spec{Version: specs.Version, Root: &specs.Root{Path: busybox(t)},
+		Process: &specs.Process{Args: args, Cwd: "/", Env: []string{"PATH=/bin:/usr/bin"}},
+		Mounts:  []specs.Mount{{Destination: "/out", Type: "bind", Source: out, Options: []string{"rbind", "rw"}}}}
+	data, _ := json.Marshal(spec)
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, out
+}
+
+func waitStatus(t *testing.T, r *rt, id, want string) specs.State {
+	t.Helper()
+	for i := 0; i < 500; i++ {
+		if st := r.state(id); string(st.Status) == want {
+			return st
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s never became %s", id, want)
+	return specs.State{}
+}
+
+// TestLifecycle: create → created (the program has not run, the pid file
+// names the init) → start → it runs → stopped (pid 0) → delete → gone.
+func TestLifecycle(t *testing.T) {
+	r := newRT(t)
+	b, out := bundle(t, "sh", "-c", "echo ran as $$ > /out/ran")
+	pidFile := filepath.Join(t.TempDir(), "init.pid")
+	r.ok("create", "--bundle", b, "--pid-file", pidFile, "c1")
+	st := r.state("c1")
+	pid, _ := os.ReadFile(pidFile)
+	if st.Status != specs.StateCreated || st.Pid <= 0 || string(pid) != strconv.Itoa(st.Pid) || st.Bundle != b || st.ID != "c1" {
+		t.Fatalf("after create: %+v, pid file %q", st, pid)
+	}
+	if _, err := os.Stat(filepath.Join(out, "ran")); err == nil {
+		t.Fatal("the program ran before start")
+	}
+	r.ok("start", "c1")
+	waitStatus(t, r, "c1", "stopped")
+	if got, _ := os.ReadFile(filepath.Join(out, "ran")); string(got) != "ran as 1\n" {
+		t.Fatalf("the program wrote %q, want it to run as pid 1", got)
+	}
+	if st := r.state("c1"); st.Pid != 0 {
+		t.Fatalf("stopped with pid %d", st.Pid)
+	}
+	if _, e, code := r.run("start", "c1"); code == 0 || !strings.Contains(e, "cannot start a container that has stopped") {
+		t.Fatalf("start of a stopped container: %d %s", code, e)
+	}
+	r.ok("delete", "c1")
+	if _, e, code := r.run("state", "c1"); code == 0 || !strings.Contains(e, "does not exist") {
+		t.Fatalf("state after delete: %d %s", code, e)
+	}
+	// containerd reads the last error line of the JSON log.
+	data, _ := os.ReadFile(r.log)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	var last struct{ Level, Msg, Time string }
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.Level != "error" || !strings.Contains(last.Msg, "does not exist") {
+		t.Fatalf("log's last line %q: %v", lines[len(lines)-1], err)
+	}
+}
+
+// TestKillAndDelete: kill reaches a created container's init and a running
+// one's; delete refuses a running container unless forced.
+func TestKillAndDelete(t *testing.T) {
+	r := newRT(t)
+	b, _ := bundle(t, "sleep", "60")
+	r.ok("create", "--bundle", b, "created")
+	r.ok("kill", "created", "KILL")
+	waitStatus(t, r, "created", "stopped")
+	r.ok("delete", "created")
+
+	r.ok("create", "--bundle", b, "running")
+	r.ok("start", "running")
+	waitStatus(t, r, "running", "running")
+	if _, e, code := r.run("delete", "running"); code == 0 || !strings.Contains(e, "not stopped") {
+		t.Fatalf("delete of a running container: %d %s", code, e)
+	}
+	r.ok("kill", "running", "SIGTERM")
+	waitStatus(t, r, "running", "stopped")
+	if _, e, code := r.run("kill", "running", "9"); code == 0 || !strings.Contains(e, "not running") {
+		t.Fatalf("kill of a stopped container: %d %s", code, e)
+	}
+	r.ok("delete", "running")
+
+	r.ok("create", "--bundle", b, "forced")
+	r.ok("start", "forced")
+	r.ok("delete", "--force", "forced")
+	r.ok("delete", "--force", "never-existed")
+}
+
+// TestRunExitCode: run in the foreground exits with the container's code,
+// and the container's stdout is the caller's.
+func TestRunExitCode(t *testing.T) {
+	r := newRT(t)
+	b, _ := bundle(t, "sh", "-c", "echo out; echo err >&2; exit 3")
+	o, e, code := r.run("run", "--bundle", b, "r1")
+	if code != 3 || o != "out\n" || !strings.Contains(e, "err") {
+		t.Fatalf("run: exit %d, stdout %q, stderr %q", code, o, e)
+	}
+	if list := r.ok("list", "--format", "json"); strings.TrimSpace(list) != "[]" {
+		t.Fatalf("run left %s", list)
+	}
+}
+
+// TestBadBundles: runc-like errors, and nothing left behind.
+func TestBadBundles(t *testing.T) {
+	r := newRT(t)
+	good, _ := bundle(t, "true")
+	write := func(content string) string {
+		d := t.TempDir()
+		os.WriteFile(filepath.Join(d, "config.json"), []byte(content), 0o644)
+		return d
+	}
+	spec := func(version, root string) string {
+		data, _ := json.Marshal(specs.Spec{Version: version, Root: &specs.Root{Path: root},
+			Process: &specs.Process{Args: []string{"true"}, Cwd: "/"}})
+		return string(data)
+	}
+	for _, c := range []struct {
+		name, bundle, want string
+	}{
+		{"no config.json", t.TempDir(), "config.json not found"},
+		{"invalid JSON", write("{"), "parse"},
+		{"missing rootfs", write(spec(specs.Version, "/nonexistent/rootfs")), "rootfs (/nonexistent/rootfs) does not exist"},
+		{"wrong ociVersion", write(spec("2.0.0", busybox(t))), "unsupported spec version"},
+		{"bad id", good, "invalid container ID"},
+	} {
+		id := "bad"
+		if c.name == "bad id" {
+			id = "../escape"
+		}
+		if _, e, code := r.run("create", "--bundle", c.bundle, id); code != 1 || !strings.Contains(e, c.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 1 and %q", c.name, code, e, c.want)
+		}
+	}
+	if list := r.ok("list", "-q"); list != "" {
+		t.Fatalf("failed creates left %q", list)
+	}
+	r.ok("create", "--bundle", good, "dup")
+	if _, e, code := r.run("create", "--bundle", good, "dup"); code == 0 || !strings.Contains(e, "already exists") {
+		t.Fatalf("duplicate id: %d %s", code, e)
+	}
+	r.ok("delete", "dup")
+}
+
+// TestSpecAndFeatures: spec writes a config carrick runs; features is the
+// runtime-spec document.
+func TestSpecAndFeatures(t *testing.T) {
+	r := newRT(t)
+	d := t.TempDir()
+	r.ok("spec", "--bundle", d)
+	var s specs.Spec
+	data, _ := os.ReadFile(filepath.Join(d, "config.json"))
+	if err := json.Unmarshal(data, &s); err != nil || s.Version != specs.Version || s.Process.Args[0] != "sh" || s.Root.Path != "rootfs" {
+		t.Fatalf("spec wrote %s: %v", data, err)
+	}
+	if _, e, code := r.run("spec", "--bundle", d); code == 0 || !strings.Contains(e, "exists") {
+		t.Fatalf("spec over an existing config: %d %s", code, e)
+	}
+	var f struct {
+		OCIVersionMin string `json:"ociVersionMin"`
+		OCIVersionMax string `json:"ociVersionMax"`
+	}
+	if err := json.Unmarshal([]byte(r.ok("features")), &f); err != nil || f.OCIVersionMin != "1.0.0" || f.OCIVersionMax != specs.Version {
+		t.Fatalf("features: %+v %v", f, err)
+	}
+}

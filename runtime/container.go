@@ -1,0 +1,234 @@
+package runtime
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// InitCommand is the hidden subcommand a carrick program runs as a
+// container's init: `PROGRAM internal-init STATEDIR` (RunInit).
+const InitCommand = "internal-init"
+
+// CreateOpts are create's options (runc's flags).
+type CreateOpts struct {
+	Bundle  string
+	PidFile string
+	// Log and LogFormat are the global --log/--log-format: the init writes
+	// its diagnostics there, never to the container's stdio.
+	Log, LogFormat string
+	// Stdin, Stdout and Stderr become the container's (runc's detached
+	// pass-through: the caller's own fds, untouched).
+	Stdin, Stdout, Stderr *os.File
+}
+
+// Create makes the container: its state directory and its init process,
+// which has loaded the program and waits for Start before running it.
+// The returned command is the init (already started), for a caller that
+// waits for it (run).
+func (r Root) Create(id string, o CreateOpts) (*exec.Cmd, error) {
+	if err := checkID(id); err != nil {
+		return nil, err
+	}
+	b, err := LoadBundle(o.Bundle)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(r.Dir, 0o711); err != nil {
+		return nil, err
+	}
+	if err := os.Mkdir(r.dir(id), 0o711); errors.Is(err, os.ErrExist) {
+		return nil, fmt.Errorf("%w: %s", ErrExist, id)
+	} else if err != nil {
+		return nil, err
+	}
+	cmd, err := r.create(id, b, o)
+	if err != nil {
+		os.RemoveAll(r.dir(id))
+		return nil, err
+	}
+	return cmd, nil
+}
+
+func (r Root) create(id string, b *Bundle, o CreateOpts) (*exec.Cmd, error) {
+	if err := unix.Mkfifo(r.fifo(id), 0o600); err != nil {
+		return nil, fmt.Errorf("exec fifo: %w", err)
+	}
+	rec := &record{State: State{OCIVersion: b.Spec.Version, ID: id, Status: StatusCreated,
+		Bundle: b.Dir, Rootfs: b.Rootfs, Created: time.Now().UTC(), Annotations: b.Spec.Annotations},
+		Log: o.Log, LogFormat: o.LogFormat}
+	if err := r.save(rec); err != nil {
+		return nil, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	ready, readyW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	defer ready.Close()
+	cmd := exec.Command(self, InitCommand, r.dir(id))
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
+	cmd.ExtraFiles = []*os.File{readyW}
+	// Its own session: the container's processes are one group that
+	// kill --all reaches, and the caller's terminal signals do not.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	err = cmd.Start()
+	readyW.Close()
+	if err != nil {
+		return nil, fmt.Errorf("start container init: %w", err)
+	}
+	msg, _ := io.ReadAll(ready)
+	if !bytes.Equal(msg, []byte(initReady)) {
+		cmd.Process.Kill()
+		cmd.Wait()
+		reason := strings.TrimSpace(string(msg))
+		if reason == "" {
+			reason = "the container's init exited before it was ready"
+		}
+		return nil, errors.New(reason)
+	}
+	rec.Pid = cmd.Process.Pid
+	rec.InitStart, _ = processStart(rec.Pid)
+	if err := r.save(rec); err != nil {
+		cmd.Process.Kill()
+		return nil, err
+	}
+	if o.PidFile != "" {
+		if err := writePidFile(o.PidFile, rec.Pid); err != nil {
+			cmd.Process.Kill()
+			return nil, err
+		}
+	}
+	return cmd, nil
+}
+
+// initReady is what the init writes on its ready pipe once the program is
+// loaded; anything else is the reason it failed.
+const initReady = "ready"
+
+// writePidFile writes pid as decimal, no newline, atomically (runc's way:
+// runtime-tools and containerd parse the whole file with Atoi).
+func writePidFile(path string, pid int) error {
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path))
+	if err := os.WriteFile(tmp, []byte(strconv.Itoa(pid)), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// Start lets a created container's init run the program.
+func (r Root) Start(id string) error {
+	rec, err := r.load(id)
+	if err != nil {
+		return err
+	}
+	switch r.status(rec) {
+	case StatusStopped:
+		return errors.New("cannot start a container that has stopped")
+	case StatusRunning:
+		return errors.New("cannot start an already running container")
+	}
+	// Non-blocking, so a dead init cannot hang us: wait for its byte.
+	f, err := os.OpenFile(r.fifo(id), os.O_RDONLY|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return fmt.Errorf("open exec fifo: %w", err)
+	}
+	defer f.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	buf := make([]byte, 1)
+	for {
+		if n, _ := f.Read(buf); n == 1 {
+			break
+		}
+		if r.status(rec) == StatusStopped {
+			return errors.New("cannot start a container that has stopped")
+		}
+		if time.Now().After(deadline) {
+			return errors.New("the container's init did not take the start")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	return os.Remove(r.fifo(id))
+}
+
+// Kill signals the container's init, or with all every process of it.
+func (r Root) Kill(id string, sig syscall.Signal, all bool) error {
+	rec, err := r.load(id)
+	if err != nil {
+		return err
+	}
+	if r.status(rec) == StatusStopped {
+		if all {
+			return nil
+		}
+		return errors.New("container not running")
+	}
+	if all {
+		// The init leads a session and group of its own (create).
+		syscall.Kill(-rec.Pid, sig)
+	}
+	if err := syscall.Kill(rec.Pid, sig); err != nil && !all {
+		return fmt.Errorf("kill container %s: %w", id, err)
+	}
+	return nil
+}
+
+// Delete removes a stopped container; a created one is killed first; a
+// running one only with force.
+func (r Root) Delete(id string, force bool) error {
+	rec, err := r.load(id)
+	if errors.Is(err, ErrNotExist) && force {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch st := r.status(rec); {
+	case st == StatusRunning && !force:
+		return fmt.Errorf("cannot delete container %s that is not stopped: %s", id, st)
+	case st != StatusStopped:
+		syscall.Kill(-rec.Pid, syscall.SIGKILL)
+		syscall.Kill(rec.Pid, syscall.SIGKILL)
+		for i := 0; i < 500 && r.status(rec) != StatusStopped; i++ {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	return os.RemoveAll(r.dir(id))
+}
+
+// ParseSignal reads a signal as runc does: a number, or a name with or
+// without SIG, in any case. Names and numbers are the host's: carrick
+// turns host signals into the guest's numbers when it delivers them.
+func ParseSignal(s string) (syscall.Signal, error) {
+	if n, err := strconv.Atoi(s); err == nil {
+		if n <= 0 || n > 64 {
+			return 0, fmt.Errorf("invalid signal %q", s)
+		}
+		return syscall.Signal(n), nil
+	}
+	name := strings.ToUpper(s)
+	if !strings.HasPrefix(name, "SIG") {
+		name = "SIG" + name
+	}
+	if sig := unix.SignalNum(name); sig != 0 {
+		return sig, nil
+	}
+	return 0, fmt.Errorf("unknown signal %q", s)
+}

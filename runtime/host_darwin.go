@@ -1,0 +1,14 @@
+package runtime
+
+import "golang.org/x/sys/unix"
+
+// processStart returns the start time of host process pid and whether it
+// exists and is not a zombie.
+func processStart(pid int) (uint64, bool) {
+	kp, err := unix.SysctlKinfoProc("kern.proc.pid", pid)
+	if err != nil || kp.Proc.P_pid != int32(pid) || kp.Proc.P_stat == 5 /* SZOMB */ {
+		return 0, false
+	}
+	t := kp.Proc.P_starttime
+	return uint64(t.Sec)*1_000_000 + uint64(t.Usec), true
+}

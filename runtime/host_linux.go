@@ -1,0 +1,28 @@
+package runtime
+
+import (
+	"os"
+	"strconv"
+	"strings"
+)
+
+// processStart returns the start time of host process pid (clock ticks
+// since boot, /proc/PID/stat field 22) and whether it exists and is not a
+// zombie.
+func processStart(pid int) (uint64, bool) {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, false
+	}
+	s := string(data)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 20 || f[0] == "Z" || f[0] == "X" {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(f[19], 10, 64)
+	return v, err == nil
+}

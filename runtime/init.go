@@ -1,0 +1,160 @@
+package runtime
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/carrick-go/carrick/rootfs"
+	"github.com/carrick-go/carrick/sysemu"
+)
+
+// RunInit is a container's init (`internal-init STATEDIR`, started by
+// Create): it loads the program, tells create it is ready on fd 3, waits
+// until Start opens the exec fifo, then runs the guest and exits as it
+// did. It never returns.
+func RunInit(dir string) {
+	ready := os.NewFile(3, "ready")
+	fail := func(err error) {
+		fmt.Fprint(ready, err.Error())
+		os.Exit(1)
+	}
+	r := Root{Dir: filepath.Dir(dir)}
+	rec, err := r.load(filepath.Base(dir))
+	if err != nil {
+		fail(err)
+	}
+	b, err := LoadBundle(rec.Bundle)
+	if err != nil {
+		fail(err)
+	}
+	diag := diagnostics(rec.Log, rec.LogFormat)
+	newMachine, err := ChildBackend()
+	if err != nil {
+		fail(err)
+	}
+	cfg, err := guestConfig(b)
+	if err != nil {
+		fail(err)
+	}
+	cfg.Stdin, cfg.Stdout, cfg.Stderr, cfg.Log = os.Stdin, os.Stdout, os.Stderr, diag
+	for _, u := range Unsupported(b.Spec) {
+		fmt.Fprintf(diag, "carrick-runtime: config.json: %s is not applied\n", u)
+	}
+	p, err := sysemu.Start(cfg, newMachine)
+	if err != nil {
+		fail(fmt.Errorf("container init: %w", err))
+	}
+	fmt.Fprint(ready, initReady)
+	ready.Close()
+	// Blocks until Start opens the fifo to read.
+	f, err := os.OpenFile(r.fifo(rec.ID), os.O_WRONLY, 0)
+	if err != nil {
+		fmt.Fprintf(diag, "carrick-runtime: exec fifo: %v\n", err)
+		os.Exit(1)
+	}
+	f.Write([]byte{0})
+	f.Close()
+	ExitLike(p)
+}
+
+// guestConfig turns the bundle's process and mounts into the guest's
+// configuration. The container gets a private pid namespace: its init is
+// pid 1.
+func guestConfig(b *Bundle) (sysemu.Config, error) {
+	s := b.Spec
+	cfg := sysemu.Config{Root: b.Rootfs, Dir: s.Process.Cwd, Argv: s.Process.Args, Env: s.Process.Env,
+		PidPrivate: true}
+	prog := s.Process.Args[0]
+	if !strings.Contains(prog, "/") {
+		found, ok := lookPath(b.Rootfs, prog, s.Process.Env)
+		if !ok {
+			return cfg, fmt.Errorf("exec: %q: executable file not found in $PATH", prog)
+		}
+		prog = found
+	}
+	cfg.Path = prog
+	for _, m := range s.Mounts {
+		if bm, ok := bindMount(b, m); ok {
+			cfg.Mounts = append(cfg.Mounts, bm)
+		}
+	}
+	return cfg, nil
+}
+
+// lookPath finds name in the container's PATH, as runc does before exec.
+func lookPath(root, name string, env []string) (string, bool) {
+	pathVar := "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			pathVar = v
+		}
+	}
+	for _, d := range strings.Split(pathVar, ":") {
+		if !path.IsAbs(d) {
+			continue
+		}
+		p := path.Join(d, name)
+		// Lstat: links inside the root may be absolute (to the root's own
+		// paths); the guest resolves them confined.
+		if _, err := os.Lstat(filepath.Join(root, p)); err == nil {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// bindMount returns the carrick mount for a bind mount of config.json;
+// proc, sysfs, devpts, tmpfs and the like are synthetic in carrick.
+func bindMount(b *Bundle, m specs.Mount) (rootfs.Mount, bool) {
+	if m.Type != "bind" && m.Type != "rbind" && !slices.Contains(m.Options, "bind") && !slices.Contains(m.Options, "rbind") {
+		return rootfs.Mount{}, false
+	}
+	src := m.Source
+	if !filepath.IsAbs(src) {
+		src = filepath.Join(b.Dir, src)
+	}
+	return rootfs.Mount{Guest: m.Destination, Host: src, ReadOnly: slices.Contains(m.Options, "ro")}, true
+}
+
+// diagnostics is where carrick's own messages from inside a container go:
+// the --log file, as JSON lines in json mode (containerd decodes it), and
+// never the container's stdio.
+func diagnostics(logPath, format string) io.Writer {
+	if logPath == "" {
+		return io.Discard
+	}
+	f, err := os.OpenFile(logPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return io.Discard
+	}
+	if format != "json" {
+		return f
+	}
+	return &jsonLines{w: f}
+}
+
+// jsonLines writes each line as one logrus-shaped JSON object.
+type jsonLines struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (j *jsonLines) Write(p []byte) (int, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
+		b, _ := json.Marshal(map[string]string{"level": "warning", "msg": line, "time": time.Now().Format(time.RFC3339)})
+		j.w.Write(append(b, '\n'))
+	}
+	return len(p), nil
+}

@@ -1,0 +1,85 @@
+package runtime
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+func TestParseSignal(t *testing.T) {
+	for in, want := range map[string]syscall.Signal{
+		"9": syscall.SIGKILL, "KILL": syscall.SIGKILL, "SIGKILL": syscall.SIGKILL, "kill": syscall.SIGKILL,
+		"TERM": syscall.SIGTERM, "usr1": unix.SIGUSR1, "SIGHUP": syscall.SIGHUP,
+	} {
+		if got, err := ParseSignal(in); err != nil || got != want {
+			t.Errorf("%q: %v %v, want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "0", "-1", "65", "NOPE", "SIG"} {
+		if _, err := ParseSignal(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestCheckID(t *testing.T) {
+	for _, ok := range []string{"a", "c1", "a.b-c_d+e", "x..y"} {
+		if err := checkID(ok); err != nil {
+			t.Errorf("%q refused: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", ".", "..", "a/b", "../x", "a b", "é"} {
+		if err := checkID(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestPidFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "init.pid")
+	if err := writePidFile(p, 4242); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "4242" {
+		t.Fatalf("pid file %q, want 4242 with no newline", b)
+	}
+}
+
+func TestLookPathAndMounts(t *testing.T) {
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "usr", "bin"), 0o755)
+	os.Symlink("/bin/busybox", filepath.Join(root, "usr", "bin", "env"))
+	if p, ok := lookPath(root, "env", []string{"PATH=/bin:/usr/bin"}); !ok || p != "/usr/bin/env" {
+		t.Fatalf("lookPath: %q %v", p, ok)
+	}
+	if _, ok := lookPath(root, "missing", nil); ok {
+		t.Fatal("found a missing program")
+	}
+	b := &Bundle{Dir: "/b", Rootfs: root, Spec: &specs.Spec{Version: specs.Version,
+		Process: &specs.Process{Args: []string{"env"}, Cwd: "/", Env: []string{"PATH=/usr/bin"}},
+		Mounts: []specs.Mount{
+			{Destination: "/proc", Type: "proc", Source: "proc"},
+			{Destination: "/data", Type: "bind", Source: "data", Options: []string{"rbind", "ro"}},
+			{Destination: "/cache", Type: "none", Source: "/host/cache", Options: []string{"bind"}},
+		}}}
+	cfg, err := guestConfig(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Path != "/usr/bin/env" || !cfg.PidPrivate || len(cfg.Mounts) != 2 {
+		t.Fatalf("config %+v", cfg)
+	}
+	if m := cfg.Mounts[0]; m.Guest != "/data" || m.Host != "/b/data" || !m.ReadOnly {
+		t.Fatalf("bind mount %+v", m)
+	}
+	if m := cfg.Mounts[1]; m.Guest != "/cache" || m.Host != "/host/cache" || m.ReadOnly {
+		t.Fatalf("bind mount %+v", m)
+	}
+	if u := Unsupported(&specs.Spec{Process: &specs.Process{Rlimits: []specs.POSIXRlimit{{}}}, Hooks: &specs.Hooks{}}); len(u) != 2 {
+		t.Fatalf("unsupported: %v", u)
+	}
+}
