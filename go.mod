@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/blacktop/go-macho v1.1.296
+	github.com/creack/pty v1.1.24
 	github.com/ebitengine/purego v0.11.3
 	github.com/opencontainers/runtime-spec v1.2.1
 	github.com/sirupsen/logrus v1.9.3

@@ -30,6 +30,13 @@ type CreateOpts struct {
 	// Stdin, Stdout and Stderr become the container's (runc's detached
 	// pass-through: the caller's own fds, untouched).
 	Stdin, Stdout, Stderr *os.File
+	// ConsoleSocket, for a process with terminal: true, is where the pty
+	// master goes (runc's protocol, console.go); the container's stdio is
+	// then the pty, never the caller's fds.
+	ConsoleSocket string
+	// Detached says the caller will not wait (create, run -d): a terminal
+	// then needs a console socket, as runc requires.
+	Detached bool
 }
 
 // Create makes the container: its state directory and its init process,
@@ -74,6 +81,11 @@ func (r Root) create(id string, b *Bundle, o CreateOpts) (*exec.Cmd, error) {
 	if err != nil {
 		return nil, err
 	}
+	con, err := newConsole(b.Spec, o)
+	if err != nil {
+		return nil, err
+	}
+	defer con.close()
 	ready, readyW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -85,6 +97,11 @@ func (r Root) create(id string, b *Bundle, o CreateOpts) (*exec.Cmd, error) {
 	// Its own session: the container's processes are one group that
 	// kill --all reaches, and the caller's terminal signals do not.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if con != nil {
+		// The pty is the container's stdio and controlling terminal.
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = con.tty, con.tty, con.tty
+		cmd.SysProcAttr.Setctty, cmd.SysProcAttr.Ctty = true, 0
+	}
 	err = cmd.Start()
 	readyW.Close()
 	if err != nil {
@@ -99,6 +116,14 @@ func (r Root) create(id string, b *Bundle, o CreateOpts) (*exec.Cmd, error) {
 			reason = "the container's init exited before it was ready"
 		}
 		return nil, errors.New(reason)
+	}
+	if con != nil {
+		// Before create returns: the caller accepts only after we exit.
+		if err := con.send(o.ConsoleSocket); err != nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+			return nil, err
+		}
 	}
 	rec.Pid = cmd.Process.Pid
 	rec.InitStart, _ = processStart(rec.Pid)

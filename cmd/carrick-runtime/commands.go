@@ -63,16 +63,14 @@ var commands = []*cli.Command{
 	{Name: "features", Usage: "print what this runtime recognizes (JSON)", Action: features},
 }
 
-func createOpts(c *cli.Context) (carrickrt.CreateOpts, error) {
-	if c.String("console-socket") != "" {
-		return carrickrt.CreateOpts{}, errors.New("--console-socket: terminals are not implemented yet")
-	}
+func createOpts(c *cli.Context, detached bool) (carrickrt.CreateOpts, error) {
 	if c.Int("preserve-fds") != 0 {
 		return carrickrt.CreateOpts{}, errors.New("--preserve-fds: not implemented yet")
 	}
 	return carrickrt.CreateOpts{Bundle: c.String("bundle"), PidFile: c.String("pid-file"),
 		Log: c.String("log"), LogFormat: c.String("log-format"),
-		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}, nil
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		ConsoleSocket: c.String("console-socket"), Detached: detached}, nil
 }
 
 func create(c *cli.Context) error {
@@ -80,7 +78,7 @@ func create(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	o, err := createOpts(c)
+	o, err := createOpts(c, true)
 	if err != nil {
 		return fail(err)
 	}
@@ -110,7 +108,7 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	o, err := createOpts(c)
+	o, err := createOpts(c, c.Bool("detach"))
 	if err != nil {
 		return fail(err)
 	}

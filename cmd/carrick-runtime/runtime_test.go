@@ -2,15 +2,18 @@ package main
 
 import (
 	"encoding/json"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 // The runc contract, driven through the binary as containerd's shim and
@@ -275,4 +278,88 @@ func TestSpecAndFeatures(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.ok("features")), &f); err != nil || f.OCIVersionMin != "1.0.0" || f.OCIVersionMax != specs.Version {
 		t.Fatalf("features: %+v %v", f, err)
 	}
+}
+
+// TestConsoleSocket: with terminal: true, create sends the pty master to
+// the console socket before it exits (one message, one SCM_RIGHTS fd),
+// and a shell in the container talks through it.
+func TestConsoleSocket(t *testing.T) {
+	r := newRT(t)
+	// Not an interactive shell: busybox ash's job control needs
+	// TIOCSPGRP, which the emulation does not have yet (issue 8's ttys).
+	b, _ := bundle(t, "sh", "-c", `printf 'ready> '; read x; echo got-$x-$((6*7)); exit 7`)
+	var s specs.Spec
+	data, _ := os.ReadFile(filepath.Join(b, "config.json"))
+	json.Unmarshal(data, &s)
+	s.Process.Terminal = true
+	data, _ = json.Marshal(s)
+	os.WriteFile(filepath.Join(b, "config.json"), data, 0o644)
+
+	sock := filepath.Join(t.TempDir(), "pty.sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if _, e, code := r.run("create", "--bundle", b, "tty"); code == 0 || !strings.Contains(e, "console socket") {
+		t.Fatalf("a terminal without a console socket: %d %s", code, e)
+	}
+	r.ok("create", "--bundle", b, "--console-socket", sock, "tty")
+	conn, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf, oob := make([]byte, 4096), make([]byte, unix.CmsgSpace(4))
+	n, oobn, _, _, err := conn.(*net.UnixConn).ReadMsgUnix(buf, oob)
+	conn.Close()
+	if err != nil || oobn != unix.CmsgSpace(4) {
+		t.Fatalf("console message: %v, %d bytes of control data", err, oobn)
+	}
+	msgs, _ := unix.ParseSocketControlMessage(oob[:oobn])
+	fds, err := unix.ParseUnixRights(&msgs[0])
+	if err != nil || len(fds) != 1 || !strings.HasPrefix(string(buf[:n]), "/dev/") {
+		t.Fatalf("rights %v %v, name %q", fds, err, buf[:n])
+	}
+	master := os.NewFile(uintptr(fds[0]), "master")
+	defer master.Close()
+	if _, err := unix.IoctlGetWinsize(fds[0], unix.TIOCGWINSZ); err != nil {
+		t.Fatalf("the fd is not a terminal: %v", err)
+	}
+	r.ok("start", "tty")
+	var mu sync.Mutex
+	var all []byte
+	go func() {
+		b := make([]byte, 1024)
+		for {
+			n, err := master.Read(b)
+			mu.Lock()
+			all = append(all, b[:n]...)
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	waitFor := func(want string) {
+		t.Helper()
+		for i := 0; i < 3000; i++ {
+			mu.Lock()
+			ok := strings.Contains(string(all), want)
+			mu.Unlock()
+			if ok {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		t.Fatalf("no %q through the pty; read %q", want, all)
+	}
+	waitFor("ready> ")
+	master.Write([]byte("abc\n"))
+	// The line comes back as the terminal echoes it (ICRNL, ONLCR), then
+	// the program's answer.
+	waitFor("abc\r\ngot-abc-42\r\n")
+	waitStatus(t, r, "tty", "stopped")
+	r.ok("delete", "tty")
 }
