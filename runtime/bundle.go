@@ -105,8 +105,5 @@ func Unsupported(s *specs.Spec) []string {
 			out = append(out, "linux.sysctl")
 		}
 	}
-	if s.Hooks != nil {
-		out = append(out, "hooks")
-	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
 
@@ -131,6 +132,15 @@ func (r Root) create(id string, b *Bundle, o CreateOpts) (*exec.Cmd, error) {
 		cmd.Process.Kill()
 		return nil, err
 	}
+	creating := rec.State
+	creating.Status = "creating"
+	for _, point := range []string{hookCreateRuntime, hookCreateContainer} {
+		if err := runHooks(b.Spec.Hooks, point, creating); err != nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+			return nil, err
+		}
+	}
 	if o.PidFile != "" {
 		if err := writePidFile(o.PidFile, rec.Pid); err != nil {
 			cmd.Process.Kill()
@@ -138,6 +148,14 @@ func (r Root) create(id string, b *Bundle, o CreateOpts) (*exec.Cmd, error) {
 		}
 	}
 	return cmd, nil
+}
+
+// hooks reads the hooks of the container's bundle (nil if it is gone).
+func hooksOf(rec *record) *specs.Hooks {
+	if b, err := LoadBundle(rec.Bundle); err == nil {
+		return b.Spec.Hooks
+	}
+	return nil
 }
 
 // initReady is what the init writes on its ready pipe once the program is
@@ -170,6 +188,12 @@ func (r Root) Start(id string) error {
 	case StatusRunning:
 		return errors.New("cannot start an already running container")
 	}
+	hooks := hooksOf(rec)
+	st := rec.State
+	st.Status = StatusCreated
+	if err := runHooks(hooks, hookStartContainer, st); err != nil {
+		return err
+	}
 	// Non-blocking, so a dead init cannot hang us: wait for its byte.
 	f, err := os.OpenFile(r.fifo(id), os.O_RDONLY|unix.O_NONBLOCK, 0)
 	if err != nil {
@@ -190,7 +214,15 @@ func (r Root) Start(id string) error {
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
-	return os.Remove(r.fifo(id))
+	if err := os.Remove(r.fifo(id)); err != nil {
+		return err
+	}
+	// A failed poststart hook is a warning, not a failed start.
+	st.Status = StatusRunning
+	if err := runHooks(hooks, hookPoststart, st); err != nil {
+		warn(rec, err)
+	}
+	return nil
 }
 
 // Kill signals the container's init, or with all every process of it.
@@ -235,7 +267,21 @@ func (r Root) Delete(id string, force bool) error {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
-	return os.RemoveAll(r.dir(id))
+	if err := os.RemoveAll(r.dir(id)); err != nil {
+		return err
+	}
+	st := rec.State
+	st.Status, st.Pid = StatusStopped, 0
+	if err := runHooks(hooksOf(rec), hookPoststop, st); err != nil {
+		warn(rec, err)
+	}
+	return nil
+}
+
+// warn records a failure that does not fail the operation in the
+// container's log.
+func warn(rec *record, err error) {
+	fmt.Fprintf(diagnostics(rec.Log, rec.LogFormat), "carrick-runtime: %v\n", err)
 }
 
 // ParseSignal reads a signal as runc does: a number, or a name with or

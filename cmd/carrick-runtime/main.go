@@ -27,6 +27,10 @@ func main() {
 		carrickrt.RunInit(os.Args[2])
 		return
 	}
+	for _, c := range commands {
+		// A container may be called "h" or "help": never a help topic.
+		c.HideHelpCommand = true
+	}
 	app := &cli.App{
 		Name:    "carrick-runtime",
 		Usage:   "run OCI containers of Linux ARM64 programs as native host processes (runc's contract)",

@@ -363,3 +363,59 @@ func TestConsoleSocket(t *testing.T) {
 	waitStatus(t, r, "tty", "stopped")
 	r.ok("delete", "tty")
 }
+
+// TestHooks: every hook point runs on the host, in order, with the
+// container's state on stdin (creating, creating, created, running,
+// stopped); a failing or timed-out createRuntime hook fails create and
+// leaves nothing.
+func TestHooks(t *testing.T) {
+	r := newRT(t)
+	b, _ := bundle(t, "true")
+	log := filepath.Join(t.TempDir(), "hooks.log")
+	hook := func(name string) specs.Hook {
+		return specs.Hook{Path: "/bin/sh", Args: []string{"sh", "-c", `printf '%s ' "$0" >> ` + log + `; cat >> ` + log + `; echo >> ` + log, name},
+			Env: []string{"HOOKVAR=1"}}
+	}
+	var s specs.Spec
+	data, _ := os.ReadFile(filepath.Join(b, "config.json"))
+	json.Unmarshal(data, &s)
+	s.Hooks = &specs.Hooks{CreateRuntime: []specs.Hook{hook("createRuntime")}, CreateContainer: []specs.Hook{hook("createContainer")},
+		StartContainer: []specs.Hook{hook("startContainer")}, Poststart: []specs.Hook{hook("poststart")}, Poststop: []specs.Hook{hook("poststop")}}
+	data, _ = json.Marshal(s)
+	os.WriteFile(filepath.Join(b, "config.json"), data, 0o644)
+
+	r.ok("create", "--bundle", b, "h")
+	r.ok("start", "h")
+	waitStatus(t, r, "h", "stopped")
+	r.ok("delete", "h")
+	got, _ := os.ReadFile(log)
+	lines := strings.Split(strings.TrimSpace(string(got)), "\n")
+	want := [][2]string{{"createRuntime", "creating"}, {"createContainer", "creating"}, {"startContainer", "created"}, {"poststart", "running"}, {"poststop", "stopped"}}
+	if len(lines) != len(want) {
+		t.Fatalf("hooks ran %d times:\n%s", len(lines), got)
+	}
+	for i, l := range lines {
+		name, js, _ := strings.Cut(l, " ")
+		var st specs.State
+		if err := json.Unmarshal([]byte(js), &st); err != nil || name != want[i][0] || string(st.Status) != want[i][1] || st.ID != "h" || st.Bundle != b {
+			t.Fatalf("hook %d: %s %+v %v, want %v", i, name, st, err, want[i])
+		}
+	}
+
+	one := 1
+	for _, bad := range []specs.Hook{
+		{Path: "/bin/sh", Args: []string{"sh", "-c", "echo no >&2; exit 2"}},
+		{Path: "/bin/sh", Args: []string{"sh", "-c", "sleep 30"}, Timeout: &one},
+	} {
+		s.Hooks = &specs.Hooks{CreateRuntime: []specs.Hook{bad}}
+		data, _ = json.Marshal(s)
+		os.WriteFile(filepath.Join(b, "config.json"), data, 0o644)
+		t0 := time.Now()
+		if _, e, code := r.run("create", "--bundle", b, "bad"); code == 0 || !strings.Contains(e, "createRuntime hook") || time.Since(t0) > 20*time.Second {
+			t.Fatalf("failing hook: exit %d after %v: %s", code, time.Since(t0), e)
+		}
+		if list := r.ok("list", "-q"); list != "" {
+			t.Fatalf("a failed create left %q", list)
+		}
+	}
+}
