@@ -50,9 +50,22 @@ func RunInit(dir string) {
 	for _, u := range Unsupported(b.Spec) {
 		fmt.Fprintf(diag, "carrick-runtime: config.json: %s is not applied\n", u)
 	}
+	// The tree's shared directories are made here, not by the engine, so
+	// that exec can join them (shared.json); the namespace's init removes
+	// them when it exits.
+	sh, err := newShared()
+	if err != nil {
+		fail(err)
+	}
+	cfg.Shm, cfg.Registry = sh.Shm, sh.Registry
 	p, err := sysemu.Start(cfg, newMachine)
 	if err != nil {
+		sh.remove()
 		fail(fmt.Errorf("container init: %w", err))
+	}
+	sh.PidNS = p.PidNSDir()
+	if err := sh.save(dir); err != nil {
+		fail(err)
 	}
 	fmt.Fprint(ready, initReady)
 	ready.Close()

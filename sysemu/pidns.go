@@ -318,3 +318,18 @@ func (p *Process) initIgnores(sig int) bool {
 	defer p.sig.mu.Unlock()
 	return p.sig.actions[sig][0] == abi.SIG_DFL
 }
+
+// PidNSDir is the directory of the process's pid namespace ("" without
+// one): another carrick process joins it with Config.PidNS and a pid from
+// AllocPid (a container's exec).
+func (p *Process) PidNSDir() string { return p.nsPath() }
+
+// AllocPid takes the next pid of the namespace at dir, for a process that
+// joins it from outside (Config.PidNS, Config.Pid).
+func AllocPid(dir string) (int, error) {
+	n, err := openPidNS(dir)
+	if err != nil {
+		return 0, err
+	}
+	return n.alloc()
+}

@@ -27,6 +27,10 @@ func main() {
 		carrickrt.RunInit(os.Args[2])
 		return
 	}
+	if len(os.Args) == 4 && os.Args[1] == carrickrt.ExecCommand {
+		carrickrt.RunExec(os.Args[2], os.Args[3])
+		return
+	}
 	for _, c := range commands {
 		// A container may be called "h" or "help": never a help topic.
 		c.HideHelpCommand = true

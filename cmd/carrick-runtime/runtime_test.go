@@ -419,3 +419,45 @@ func TestHooks(t *testing.T) {
 		}
 	}
 }
+
+// TestExec: a process exec'd into a running container joins its pid
+// namespace (pid 2, the init is pid 1), sees its file view and mounts, and
+// its exit code is exec's; -d writes the host pid; exec into a stopped
+// container fails with 255, as runc's.
+func TestExec(t *testing.T) {
+	r := newRT(t)
+	b, out := bundle(t, "sleep", "60")
+	os.WriteFile(filepath.Join(out, "marker"), []byte("from the host\n"), 0o644)
+	r.ok("create", "--bundle", b, "x")
+	r.ok("start", "x")
+	o := r.ok("exec", "x", "sh", "-c", `echo pid=$$; cat /out/marker; tr '\0' ' ' < /proc/1/cmdline`)
+	if o != "pid=2\nfrom the host\nsleep 60 " {
+		t.Fatalf("exec printed %q", o)
+	}
+	if _, _, code := r.run("exec", "--env", "CODE=4", "x", "sh", "-c", "exit $CODE"); code != 4 {
+		t.Fatalf("exec exit code %d, want 4", code)
+	}
+	proc := filepath.Join(t.TempDir(), "process.json")
+	data, _ := json.Marshal(specs.Process{Args: []string{"sh", "-c", "echo detached > /out/detached"}, Cwd: "/", Env: []string{"PATH=/bin"}})
+	os.WriteFile(proc, data, 0o644)
+	pidFile := filepath.Join(t.TempDir(), "exec.pid")
+	r.ok("exec", "--process", proc, "--detach", "--pid-file", pidFile, "x")
+	if pid, err := os.ReadFile(pidFile); err != nil || len(pid) == 0 {
+		t.Fatalf("exec pid file %q %v", pid, err)
+	}
+	for i := 0; i < 500; i++ {
+		if got, _ := os.ReadFile(filepath.Join(out, "detached")); string(got) == "detached\n" {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got, _ := os.ReadFile(filepath.Join(out, "detached")); string(got) != "detached\n" {
+		t.Fatalf("the detached exec wrote %q", got)
+	}
+	r.ok("kill", "x", "KILL")
+	waitStatus(t, r, "x", "stopped")
+	if _, e, code := r.run("exec", "x", "true"); code != 255 || !strings.Contains(e, "stopped") {
+		t.Fatalf("exec into a stopped container: %d %s", code, e)
+	}
+	r.ok("delete", "x")
+}
