@@ -238,7 +238,8 @@ func (r Root) Kill(id string, sig syscall.Signal, all bool) error {
 		return errors.New("container not running")
 	}
 	if all {
-		// The init leads a session and group of its own (create).
+		// Every member of its pid namespace, and the init's group.
+		r.signalAll(id, sig)
 		syscall.Kill(-rec.Pid, sig)
 	}
 	if err := syscall.Kill(rec.Pid, sig); err != nil && !all {
@@ -260,7 +261,10 @@ func (r Root) Delete(id string, force bool) error {
 	switch st := r.status(rec); {
 	case st == StatusRunning && !force:
 		return fmt.Errorf("cannot delete container %s that is not stopped: %s", id, st)
+	case st == StatusPaused && !force:
+		return fmt.Errorf("cannot delete container %s that is not stopped: %s", id, st)
 	case st != StatusStopped:
+		r.signalAll(id, syscall.SIGKILL)
 		syscall.Kill(-rec.Pid, syscall.SIGKILL)
 		syscall.Kill(rec.Pid, syscall.SIGKILL)
 		for i := 0; i < 500 && r.status(rec) != StatusStopped; i++ {

@@ -16,6 +16,7 @@ const (
 	StatusCreated = "created"
 	StatusRunning = "running"
 	StatusStopped = "stopped"
+	StatusPaused  = "paused"
 )
 
 // State is what `state` prints: runtime-spec's state with runc's extra
@@ -111,6 +112,9 @@ func (r Root) status(rec *record) string {
 	}
 	if _, err := os.Lstat(r.fifo(rec.ID)); err == nil {
 		return StatusCreated
+	}
+	if _, err := os.Lstat(r.pausedFile(rec.ID)); err == nil {
+		return StatusPaused
 	}
 	return StatusRunning
 }

@@ -333,3 +333,7 @@ func AllocPid(dir string) (int, error) {
 	}
 	return n.alloc()
 }
+
+// NSMembers lists the live processes of the pid namespace at dir as guest
+// pid → host pid (a container's ps and kill --all).
+func NSMembers(dir string) map[int]int { return (&pidNS{dir: dir}).members() }

@@ -461,3 +461,59 @@ func TestExec(t *testing.T) {
 	}
 	r.ok("delete", "x")
 }
+
+// TestPsPauseResume: ps lists the host pids of every process of the
+// container (init first, exec'd ones too); pause stops them all, resume
+// continues them; kill --all reaches every one.
+func TestPsPauseResume(t *testing.T) {
+	r := newRT(t)
+	b, out := bundle(t, "sh", "-c", "while true; do date +%s%N > /out/tick; sleep 0.05; done")
+	r.ok("create", "--bundle", b, "p")
+	r.ok("start", "p")
+	r.ok("exec", "--detach", "p", "sleep", "60")
+	var pids []int
+	for i := 0; i < 200; i++ {
+		pids = nil
+		json.Unmarshal([]byte(r.ok("ps", "--format", "json", "p")), &pids)
+		if len(pids) >= 3 { // init, its sleep, the exec'd sleep
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	st := r.state("p")
+	if len(pids) < 3 || pids[0] != st.Pid {
+		t.Fatalf("ps: %v (init %d)", pids, st.Pid)
+	}
+	r.ok("pause", "p")
+	if st := r.state("p"); st.Status != "paused" {
+		t.Fatalf("after pause: %s", st.Status)
+	}
+	time.Sleep(200 * time.Millisecond)
+	t1, _ := os.ReadFile(filepath.Join(out, "tick"))
+	time.Sleep(300 * time.Millisecond)
+	t2, _ := os.ReadFile(filepath.Join(out, "tick"))
+	if string(t1) != string(t2) {
+		t.Fatalf("the container ran while paused: %q then %q", t1, t2)
+	}
+	r.ok("resume", "p")
+	waitStatus(t, r, "p", "running")
+	for i := 0; i < 250; i++ {
+		if t3, _ := os.ReadFile(filepath.Join(out, "tick")); string(t3) != string(t2) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if t3, _ := os.ReadFile(filepath.Join(out, "tick")); string(t3) == string(t2) {
+		t.Fatal("the container did not continue after resume")
+	}
+	r.ok("kill", "--all", "p", "KILL")
+	waitStatus(t, r, "p", "stopped")
+	for _, pid := range pids {
+		if _, err := os.Stat(filepath.Join("/proc", strconv.Itoa(pid))); err == nil {
+			if data, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat")); !strings.Contains(string(data), ") Z") {
+				t.Errorf("process %d outlived kill --all", pid)
+			}
+		}
+	}
+	r.ok("delete", "p")
+}
