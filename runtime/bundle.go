@@ -87,8 +87,8 @@ func Unsupported(s *specs.Spec) []string {
 		if s.Process.SelinuxLabel != "" {
 			out = append(out, "process.selinuxLabel")
 		}
-		if len(s.Process.Rlimits) > 0 {
-			out = append(out, "process.rlimits")
+		if s.Process.User.UID != 0 || s.Process.User.GID != 0 || len(s.Process.User.AdditionalGids) > 0 {
+			out = append(out, "process.user (the guest runs as root)")
 		}
 	}
 	if s.Linux != nil {

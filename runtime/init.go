@@ -16,6 +16,7 @@ import (
 
 	"github.com/carrick-go/carrick/rootfs"
 	"github.com/carrick-go/carrick/sysemu"
+	"github.com/carrick-go/carrick/sysemu/abi"
 )
 
 // RunInit is a container's init (`internal-init STATEDIR`, started by
@@ -86,7 +87,14 @@ func RunInit(dir string) {
 func guestConfig(b *Bundle) (sysemu.Config, error) {
 	s := b.Spec
 	cfg := sysemu.Config{Root: b.Rootfs, Dir: s.Process.Cwd, Argv: s.Process.Args, Env: s.Process.Env,
-		PidPrivate: true}
+		PidPrivate: true, Hostname: s.Hostname, NoNewPrivs: s.Process.NoNewPrivileges}
+	if len(s.Process.Rlimits) > 0 {
+		lim, err := rlimits(s.Process.Rlimits)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Rlimits = lim
+	}
 	prog := s.Process.Args[0]
 	if !strings.Contains(prog, "/") {
 		found, ok := lookPath(b.Rootfs, prog, s.Process.Env)
@@ -170,4 +178,30 @@ func (j *jsonLines) Write(p []byte) (int, error) {
 		j.w.Write(append(b, '\n'))
 	}
 	return len(p), nil
+}
+
+// rlimits turns config.json's rlimits into the guest's limits, on top of
+// the defaults a process starts with.
+func rlimits(rs []specs.POSIXRlimit) (*[abi.RLIM_NLIMITS]abi.Rlimit, error) {
+	lim := sysemu.DefaultRlimits()
+	for _, r := range rs {
+		i, ok := rlimitNames[r.Type]
+		if !ok {
+			return nil, fmt.Errorf("config.json: unknown rlimit type %q", r.Type)
+		}
+		if r.Soft > r.Hard {
+			return nil, fmt.Errorf("config.json: %s: soft limit %d above hard limit %d", r.Type, r.Soft, r.Hard)
+		}
+		lim[i] = abi.Rlimit{Cur: r.Soft, Max: r.Hard}
+	}
+	return &lim, nil
+}
+
+var rlimitNames = map[string]int{
+	"RLIMIT_CPU": abi.RLIMIT_CPU, "RLIMIT_FSIZE": abi.RLIMIT_FSIZE, "RLIMIT_DATA": abi.RLIMIT_DATA,
+	"RLIMIT_STACK": abi.RLIMIT_STACK, "RLIMIT_CORE": abi.RLIMIT_CORE, "RLIMIT_RSS": abi.RLIMIT_RSS,
+	"RLIMIT_NPROC": abi.RLIMIT_NPROC, "RLIMIT_NOFILE": abi.RLIMIT_NOFILE, "RLIMIT_MEMLOCK": abi.RLIMIT_MEMLOCK,
+	"RLIMIT_AS": abi.RLIMIT_AS, "RLIMIT_LOCKS": abi.RLIMIT_LOCKS, "RLIMIT_SIGPENDING": abi.RLIMIT_SIGPENDING,
+	"RLIMIT_MSGQUEUE": abi.RLIMIT_MSGQUEUE, "RLIMIT_NICE": abi.RLIMIT_NICE, "RLIMIT_RTPRIO": abi.RLIMIT_RTPRIO,
+	"RLIMIT_RTTIME": abi.RLIMIT_RTTIME,
 }

@@ -67,6 +67,15 @@ type Config struct {
 	PidNS      string
 	Pid        int
 	Log        io.Writer // carrick's own diagnostics (stderr when nil)
+	// Hostname is the guest's uname nodename ("" means the host's): a
+	// container's own (config.json hostname), kept by its children.
+	Hostname string
+	// Rlimits, when set, are the process's resource limits instead of the
+	// defaults (a container's; an exec keeps its parent's, as Linux does).
+	Rlimits *[abi.RLIM_NLIMITS]abi.Rlimit
+	// NoNewPrivs starts the process with PR_SET_NO_NEW_PRIVS set (kept
+	// across exec and fork, as Linux does).
+	NoNewPrivs bool
 }
 
 // ExitStatus is how a guest process ended.
@@ -284,6 +293,10 @@ func newProcess(cfg Config, newMachine NewMachine) (*Process, error) {
 		done:    make(chan struct{}),
 		files:   newFDTable(),
 	}
+	if cfg.Rlimits != nil {
+		p.rlim.lim = *cfg.Rlimits
+	}
+	p.noNewPrivs.Store(cfg.NoNewPrivs)
 	p.files.rlim = p.rlim
 	p.hostPID = p.pid
 	if err := p.enterPidNS(cfg); err != nil {

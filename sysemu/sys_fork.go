@@ -143,7 +143,8 @@ func (t *Task) forkClone(flags, stack, ptid, tls, ctid uint64) uint64 {
 	umask := p.fs.umask
 	p.fs.mu.Unlock()
 	spec := ChildSpec{Root: p.cfg.Root, Mounts: p.cfg.Mounts, Metadata: p.cfg.Metadata,
-		Dir: p.fs.view.Getcwd(cwd), Umask: umask, Shm: p.shm, Registry: p.registryPath(), Fork: fs}
+		Dir: p.fs.view.Getcwd(cwd), Umask: umask, Shm: p.shm, Registry: p.registryPath(), Fork: fs,
+		Hostname: p.cfg.Hostname}
 	if p.ns != nil {
 		if spec.Pid, err = p.ns.alloc(); err != nil {
 			return errno(abi.EAGAIN)
@@ -297,7 +298,7 @@ func StartForked(spec *ChildSpec, newMachine NewMachine) (*Process, error) {
 	umask := spec.Umask
 	p, err := newProcess(Config{Root: spec.Root, Mounts: spec.Mounts, Metadata: spec.Metadata,
 		Dir: spec.Dir, Umask: &umask, Shm: spec.Shm, Registry: spec.Registry,
-		PidNS: spec.PidNS, Pid: spec.Pid}, newMachine)
+		PidNS: spec.PidNS, Pid: spec.Pid, Hostname: spec.Hostname}, newMachine)
 	if err != nil {
 		return nil, err
 	}

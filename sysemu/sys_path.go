@@ -476,7 +476,10 @@ func errnoOr0(e abi.Errno) uint64 {
 // and /proc/version.
 func sysUname(t *Task, a [6]uint64) uint64 {
 	var u abi.Utsname
-	host, _ := os.Hostname()
+	host := t.p.cfg.Hostname
+	if host == "" {
+		host, _ = os.Hostname()
+	}
 	copy(u.Sysname[:64], "Linux")
 	copy(u.Nodename[:64], host)
 	copy(u.Release[:64], KernelRelease)

@@ -512,3 +512,7 @@ func sysFremovexattr(t *Task, a [6]uint64) uint64 {
 	}
 	return errnoOr0(of.rf.Removexattr(name))
 }
+
+// DefaultRlimits are the limits a process starts with (a container's
+// config.json changes some of them: Config.Rlimits).
+func DefaultRlimits() [abi.RLIM_NLIMITS]abi.Rlimit { return defaultRlimits().lim }

@@ -44,6 +44,10 @@ type ChildSpec struct {
 	// PidNS and Pid place the child in the parent's pid namespace.
 	PidNS string
 	Pid   int
+	// Hostname, Rlimits and NoNewPrivs carry over an exec (Config's).
+	Hostname   string
+	Rlimits    *[abi.RLIM_NLIMITS]abi.Rlimit
+	NoNewPrivs bool
 	// Fork, when set, makes the child a copy of its parent (fork) instead
 	// of a new program (vfork + exec).
 	Fork *ForkState
@@ -153,7 +157,10 @@ func (t *Task) spawnExec(path string, argv, env []string) abi.Errno {
 		Root: cp.cfg.Root, Mounts: cp.cfg.Mounts, Metadata: cp.cfg.Metadata,
 		Dir: cp.fs.root().Getcwd(cp.fs.getCwd()), Path: path, Argv: argv, Env: env,
 		Umask: umask, FDs: map[int]int{}, Views: map[int]ViewFile{}, Mask: t.sigmask,
+		Hostname: cp.cfg.Hostname, NoNewPrivs: cp.noNewPrivs.Load(),
 	}
+	lim := cp.rlim.lim
+	spec.Rlimits = &lim
 	cp.sig.mu.Lock()
 	for sig := 1; sig <= abi.NSIG; sig++ {
 		if cp.sig.actions[sig][0] == abi.SIG_IGN {

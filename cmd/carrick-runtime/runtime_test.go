@@ -517,3 +517,28 @@ func TestPsPauseResume(t *testing.T) {
 	}
 	r.ok("delete", "p")
 }
+
+// TestProcessConfig: hostname, rlimits and noNewPrivileges of config.json
+// reach the container's process and survive its shell's exec of a child.
+func TestProcessConfig(t *testing.T) {
+	r := newRT(t)
+	b, _ := bundle(t, "sh", "-c", `hostname; ulimit -n; sh -c 'ulimit -n; grep NoNewPrivs /proc/self/status'`)
+	var s specs.Spec
+	data, _ := os.ReadFile(filepath.Join(b, "config.json"))
+	json.Unmarshal(data, &s)
+	s.Hostname = "box"
+	s.Process.Rlimits = []specs.POSIXRlimit{{Type: "RLIMIT_NOFILE", Soft: 256, Hard: 512}}
+	s.Process.NoNewPrivileges = true
+	data, _ = json.Marshal(s)
+	os.WriteFile(filepath.Join(b, "config.json"), data, 0o644)
+	o, e, code := r.run("run", "--bundle", b, "cfg")
+	if code != 0 || o != "box\n256\n256\nNoNewPrivs:\t1\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, o, e)
+	}
+	s.Process.Rlimits = []specs.POSIXRlimit{{Type: "RLIMIT_BOGUS", Soft: 1, Hard: 1}}
+	data, _ = json.Marshal(s)
+	os.WriteFile(filepath.Join(b, "config.json"), data, 0o644)
+	if _, e, code := r.run("create", "--bundle", b, "cfg2"); code == 0 || !strings.Contains(e, "RLIMIT_BOGUS") {
+		t.Fatalf("unknown rlimit: %d %s", code, e)
+	}
+}
