@@ -47,6 +47,9 @@ type Options struct {
 	// Mounts are applied in order on top of the root, like config.json's
 	// mounts: a later mount at the same guest path hides an earlier one.
 	Mounts []Mount
+	// ReadOnly makes the root itself read-only (config.json's
+	// root.readonly): writes fail with EROFS except through mounts.
+	ReadOnly bool
 	// AllowCaseInsensitive accepts a root on a case-insensitive host file
 	// system (two guest names differing only in case then name one file).
 	AllowCaseInsensitive bool
@@ -116,7 +119,7 @@ func New(root string, opts Options) (*FS, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rootfs: open root %q: %w", abs, err)
 	}
-	rm := &mount{guest: "/", host: abs, fd: rfd}
+	rm := &mount{guest: "/", host: abs, fd: rfd, ro: opts.ReadOnly}
 	fs := &FS{
 		mounts:   map[string]*mount{"/": rm},
 		rootMnt:  rm,

@@ -104,6 +104,7 @@ func guestConfig(b *Bundle) (sysemu.Config, error) {
 		prog = found
 	}
 	cfg.Path = prog
+	cfg.ReadOnlyRoot = s.Root.Readonly
 	for _, m := range s.Mounts {
 		if bm, ok := bindMount(b, m); ok {
 			cfg.Mounts = append(cfg.Mounts, bm)

@@ -35,6 +35,8 @@ type Config struct {
 	// own /. Mounts are bind mounts on top of it.
 	Root   string
 	Mounts []rootfs.Mount
+	// ReadOnlyRoot makes Root read-only (mounts keep their own mode).
+	ReadOnlyRoot bool
 	// Metadata selects where Linux metadata the host cannot hold lives.
 	Metadata Metadata
 	// Dir is the guest's initial working directory ("" means /).
@@ -303,7 +305,7 @@ func newProcess(cfg Config, newMachine NewMachine) (*Process, error) {
 		p.fail(nil)
 		return nil, err
 	}
-	view, err := rootfs.New(root, rootfs.Options{Mounts: mounts, Metadata: metadataMode(cfg.Metadata)})
+	view, err := rootfs.New(root, rootfs.Options{Mounts: mounts, Metadata: metadataMode(cfg.Metadata), ReadOnly: cfg.ReadOnlyRoot})
 	if err != nil {
 		p.fail(nil)
 		return nil, err

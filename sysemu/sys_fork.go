@@ -142,7 +142,7 @@ func (t *Task) forkClone(flags, stack, ptid, tls, ctid uint64) uint64 {
 	}
 	umask := p.fs.umask
 	p.fs.mu.Unlock()
-	spec := ChildSpec{Root: p.cfg.Root, Mounts: p.cfg.Mounts, Metadata: p.cfg.Metadata,
+	spec := ChildSpec{Root: p.cfg.Root, Mounts: p.cfg.Mounts, Metadata: p.cfg.Metadata, ReadOnlyRoot: p.cfg.ReadOnlyRoot,
 		Dir: p.fs.view.Getcwd(cwd), Umask: umask, Shm: p.shm, Registry: p.registryPath(), Fork: fs,
 		Hostname: p.cfg.Hostname}
 	if p.ns != nil {
@@ -296,7 +296,7 @@ func startChild(spec *ChildSpec, extra []*os.File, attr *syscall.SysProcAttr) (i
 func StartForked(spec *ChildSpec, newMachine NewMachine) (*Process, error) {
 	fs := spec.Fork
 	umask := spec.Umask
-	p, err := newProcess(Config{Root: spec.Root, Mounts: spec.Mounts, Metadata: spec.Metadata,
+	p, err := newProcess(Config{Root: spec.Root, Mounts: spec.Mounts, Metadata: spec.Metadata, ReadOnlyRoot: spec.ReadOnlyRoot,
 		Dir: spec.Dir, Umask: &umask, Shm: spec.Shm, Registry: spec.Registry,
 		PidNS: spec.PidNS, Pid: spec.Pid, Hostname: spec.Hostname}, newMachine)
 	if err != nil {

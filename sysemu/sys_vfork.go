@@ -22,14 +22,15 @@ import (
 // ChildSpec is what a child-mode carrick needs to start a guest program:
 // sent by the parent as JSON on the child's fd 3.
 type ChildSpec struct {
-	Root     string
-	Mounts   []rootfs.Mount
-	Metadata Metadata
-	Dir      string
-	Path     string
-	Argv     []string
-	Env      []string
-	Umask    uint32
+	Root         string
+	Mounts       []rootfs.Mount
+	ReadOnlyRoot bool
+	Metadata     Metadata
+	Dir          string
+	Path         string
+	Argv         []string
+	Env          []string
+	Umask        uint32
 	// FDs maps guest fds to the child's inherited host fds (4, 5, …);
 	// Views are those that are files of the view.
 	FDs   map[int]int
@@ -154,7 +155,7 @@ func (t *Task) spawnExec(path string, argv, env []string) abi.Errno {
 	cp := t.p
 	umask := cp.fs.getUmask()
 	spec := ChildSpec{
-		Root: cp.cfg.Root, Mounts: cp.cfg.Mounts, Metadata: cp.cfg.Metadata,
+		Root: cp.cfg.Root, Mounts: cp.cfg.Mounts, Metadata: cp.cfg.Metadata, ReadOnlyRoot: cp.cfg.ReadOnlyRoot,
 		Dir: cp.fs.root().Getcwd(cp.fs.getCwd()), Path: path, Argv: argv, Env: env,
 		Umask: umask, FDs: map[int]int{}, Views: map[int]ViewFile{}, Mask: t.sigmask,
 		Hostname: cp.cfg.Hostname, NoNewPrivs: cp.noNewPrivs.Load(),

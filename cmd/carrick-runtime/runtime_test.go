@@ -542,3 +542,24 @@ func TestProcessConfig(t *testing.T) {
 		t.Fatalf("unknown rlimit: %d %s", code, e)
 	}
 }
+
+// TestReadonlyRoot: root.readonly makes writes to the root fail with
+// EROFS, while a read-write bind mount stays writable, for the container's
+// children too.
+func TestReadonlyRoot(t *testing.T) {
+	r := newRT(t)
+	b, out := bundle(t, "sh", "-c", `echo x > /x; sh -c 'echo y > /out/y'`)
+	var s specs.Spec
+	data, _ := os.ReadFile(filepath.Join(b, "config.json"))
+	json.Unmarshal(data, &s)
+	s.Root.Readonly = true
+	data, _ = json.Marshal(s)
+	os.WriteFile(filepath.Join(b, "config.json"), data, 0o644)
+	_, e, code := r.run("run", "--bundle", b, "ro")
+	if code != 0 || !strings.Contains(e, "Read-only file system") {
+		t.Fatalf("exit %d, stderr %q", code, e)
+	}
+	if got, _ := os.ReadFile(filepath.Join(out, "y")); string(got) != "y\n" {
+		t.Fatalf("the bind mount got %q", got)
+	}
+}
