@@ -38,7 +38,14 @@ type CreateOpts struct {
 	// Detached says the caller will not wait (create, run -d): a terminal
 	// then needs a console socket, as runc requires.
 	Detached bool
+	// PreserveFDs passes the caller's fds 3 … 3+N-1 to the container as
+	// the same numbers (--preserve-fds).
+	PreserveFDs int
 }
+
+// PreservedVar tells an init how many fds it carries for the container
+// (--preserve-fds); its ready pipe is the fd after them.
+const PreservedVar = "CARRICK_PRESERVED_FDS"
 
 // Create makes the container: its state directory and its init process,
 // which has loaded the program and waits for Start before running it.
@@ -94,7 +101,11 @@ func (r Root) create(id string, b *Bundle, o CreateOpts) (*exec.Cmd, error) {
 	defer ready.Close()
 	cmd := exec.Command(self, InitCommand, r.dir(id))
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
-	cmd.ExtraFiles = []*os.File{readyW}
+	for i := 0; i < o.PreserveFDs; i++ {
+		cmd.ExtraFiles = append(cmd.ExtraFiles, os.NewFile(uintptr(3+i), fmt.Sprintf("fd%d", 3+i)))
+	}
+	cmd.ExtraFiles = append(cmd.ExtraFiles, readyW)
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d", PreservedVar, o.PreserveFDs))
 	// Its own session: the container's processes are one group that
 	// kill --all reaches, and the caller's terminal signals do not.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}

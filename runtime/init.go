@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -24,7 +25,9 @@ import (
 // until Start opens the exec fifo, then runs the guest and exits as it
 // did. It never returns.
 func RunInit(dir string) {
-	ready := os.NewFile(3, "ready")
+	preserved, _ := strconv.Atoi(os.Getenv(PreservedVar))
+	os.Unsetenv(PreservedVar)
+	ready := os.NewFile(uintptr(3+preserved), "ready")
 	fail := func(err error) {
 		fmt.Fprint(ready, err.Error())
 		os.Exit(1)
@@ -48,6 +51,12 @@ func RunInit(dir string) {
 		fail(err)
 	}
 	cfg.Stdin, cfg.Stdout, cfg.Stderr, cfg.Log = os.Stdin, os.Stdout, os.Stderr, diag
+	if preserved > 0 {
+		cfg.Files = map[int]*os.File{}
+		for i := 3; i < 3+preserved; i++ {
+			cfg.Files[i] = os.NewFile(uintptr(i), fmt.Sprintf("fd%d", i))
+		}
+	}
 	for _, u := range Unsupported(b.Spec) {
 		fmt.Fprintf(diag, "carrick-runtime: config.json: %s is not applied\n", u)
 	}

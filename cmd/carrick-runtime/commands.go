@@ -64,13 +64,13 @@ var commands = []*cli.Command{
 }
 
 func createOpts(c *cli.Context, detached bool) (carrickrt.CreateOpts, error) {
-	if c.Int("preserve-fds") != 0 {
-		return carrickrt.CreateOpts{}, errors.New("--preserve-fds: not implemented yet")
+	if n := c.Int("preserve-fds"); n < 0 || n > 1000 {
+		return carrickrt.CreateOpts{}, fmt.Errorf("--preserve-fds: bad count %d", n)
 	}
 	return carrickrt.CreateOpts{Bundle: c.String("bundle"), PidFile: c.String("pid-file"),
 		Log: c.String("log"), LogFormat: c.String("log-format"),
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
-		ConsoleSocket: c.String("console-socket"), Detached: detached}, nil
+		ConsoleSocket: c.String("console-socket"), Detached: detached, PreserveFDs: c.Int("preserve-fds")}, nil
 }
 
 func create(c *cli.Context) error {

@@ -563,3 +563,23 @@ func TestReadonlyRoot(t *testing.T) {
 		t.Fatalf("the bind mount got %q", got)
 	}
 }
+
+// TestPreserveFds: --preserve-fds 1 hands the caller's fd 3 to the
+// container as its fd 3.
+func TestPreserveFds(t *testing.T) {
+	r := newRT(t)
+	b, _ := bundle(t, "sh", "-c", "echo via-fd3 >&3")
+	f, err := os.Create(filepath.Join(t.TempDir(), "fd3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cmd := exec.Command(binary, "--root", r.root, "run", "--preserve-fds", "1", "--bundle", b, "pf")
+	cmd.ExtraFiles = []*os.File{f}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if got, _ := os.ReadFile(f.Name()); string(got) != "via-fd3\n" {
+		t.Fatalf("fd 3 got %q", got)
+	}
+}
