@@ -85,49 +85,14 @@ func (r Root) create(id string, b *Bundle, o CreateOpts) (*exec.Cmd, error) {
 	if err := r.save(rec); err != nil {
 		return nil, err
 	}
-	self, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
 	con, err := newConsole(b.Spec, o)
 	if err != nil {
 		return nil, err
 	}
 	defer con.close()
-	ready, readyW, err := os.Pipe()
+	cmd, err := startCarrier([]string{InitCommand, r.dir(id)}, o.PreserveFDs, o.Stdin, o.Stdout, o.Stderr, con)
 	if err != nil {
 		return nil, err
-	}
-	defer ready.Close()
-	cmd := exec.Command(self, InitCommand, r.dir(id))
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
-	for i := 0; i < o.PreserveFDs; i++ {
-		cmd.ExtraFiles = append(cmd.ExtraFiles, os.NewFile(uintptr(3+i), fmt.Sprintf("fd%d", 3+i)))
-	}
-	cmd.ExtraFiles = append(cmd.ExtraFiles, readyW)
-	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d", PreservedVar, o.PreserveFDs))
-	// Its own session: the container's processes are one group that
-	// kill --all reaches, and the caller's terminal signals do not.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if con != nil {
-		// The pty is the container's stdio and controlling terminal.
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = con.tty, con.tty, con.tty
-		cmd.SysProcAttr.Setctty, cmd.SysProcAttr.Ctty = true, 0
-	}
-	err = cmd.Start()
-	readyW.Close()
-	if err != nil {
-		return nil, fmt.Errorf("start container init: %w", err)
-	}
-	msg, _ := io.ReadAll(ready)
-	if !bytes.Equal(msg, []byte(initReady)) {
-		cmd.Process.Kill()
-		cmd.Wait()
-		reason := strings.TrimSpace(string(msg))
-		if reason == "" {
-			reason = "the container's init exited before it was ready"
-		}
-		return nil, errors.New(reason)
 	}
 	if con != nil {
 		// Before create returns: the caller accepts only after we exit.
@@ -169,9 +134,81 @@ func hooksOf(rec *record) *specs.Hooks {
 	return nil
 }
 
-// initReady is what the init writes on its ready pipe once the program is
-// loaded; anything else is the reason it failed.
+// initReady is what a carrier writes on its ready pipe once the program
+// is loaded; anything else is the reason it failed.
 const initReady = "ready"
+
+// startCarrier starts this binary in a carrier mode (args: internal-init
+// or internal-exec and theirs): a host process that will carry a guest
+// of the container. It gets the caller's fds 3 … 3+preserve-1, stdio (or
+// the console's pty as stdio and controlling terminal), a session of its
+// own (the container's processes are one group that kill --all reaches,
+// and the caller's terminal signals do not), and a ready pipe after the
+// preserved fds. It returns once the carrier has loaded the program, or
+// with the reason it could not.
+func startCarrier(args []string, preserve int, stdin, stdout, stderr *os.File, con *console) (*exec.Cmd, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	ready, readyW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	defer ready.Close()
+	cmd := exec.Command(self, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	for i := 0; i < preserve; i++ {
+		cmd.ExtraFiles = append(cmd.ExtraFiles, os.NewFile(uintptr(3+i), fmt.Sprintf("fd%d", 3+i)))
+	}
+	cmd.ExtraFiles = append(cmd.ExtraFiles, readyW)
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d", PreservedVar, preserve))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if con != nil {
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = con.tty, con.tty, con.tty
+		cmd.SysProcAttr.Setctty, cmd.SysProcAttr.Ctty = true, 0
+	}
+	err = cmd.Start()
+	readyW.Close()
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", args[0], err)
+	}
+	msg, _ := io.ReadAll(ready)
+	if !bytes.Equal(msg, []byte(initReady)) {
+		cmd.Process.Kill()
+		cmd.Wait()
+		reason := strings.TrimSpace(string(msg))
+		if reason == "" {
+			reason = "the container's process exited before it was ready"
+		}
+		return nil, errors.New(reason)
+	}
+	return cmd, nil
+}
+
+// carrierReady is the carrier's side: its preserved fd count and its
+// ready pipe, and fail, which reports a reason there and exits.
+func carrierReady() (preserved int, ready *os.File, fail func(error)) {
+	preserved, _ = strconv.Atoi(os.Getenv(PreservedVar))
+	os.Unsetenv(PreservedVar)
+	ready = os.NewFile(uintptr(3+preserved), "ready")
+	return preserved, ready, func(err error) {
+		fmt.Fprint(ready, err.Error())
+		os.Exit(1)
+	}
+}
+
+// loadContainer is a carrier's view of its container: the record and the
+// bundle.
+func loadContainer(dir string) (*record, *Bundle, error) {
+	r := Root{Dir: filepath.Dir(dir)}
+	rec, err := r.load(filepath.Base(dir))
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := LoadBundle(rec.Bundle)
+	return rec, b, err
+}
 
 // writePidFile writes pid as decimal, no newline, atomically (runc's way:
 // runtime-tools and containerd parse the whole file with Atoi).

@@ -1,16 +1,12 @@
 package runtime
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"syscall"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
@@ -113,39 +109,10 @@ func (r Root) Exec(id string, o ExecOpts) (*exec.Cmd, error) {
 	}
 	json.NewEncoder(pf).Encode(o.Process)
 	pf.Close()
-	self, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
-	ready, readyW, err := os.Pipe()
-	if err != nil {
-		return nil, err
-	}
-	defer ready.Close()
-	cmd := exec.Command(self, ExecCommand, r.dir(id), pf.Name())
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
-	cmd.ExtraFiles = []*os.File{readyW}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if con != nil {
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = con.tty, con.tty, con.tty
-		cmd.SysProcAttr.Setctty, cmd.SysProcAttr.Ctty = true, 0
-	}
-	err = cmd.Start()
-	readyW.Close()
-	if err != nil {
-		os.Remove(pf.Name())
-		return nil, fmt.Errorf("start exec process: %w", err)
-	}
-	msg, _ := io.ReadAll(ready)
+	cmd, err := startCarrier([]string{ExecCommand, r.dir(id), pf.Name()}, 0, o.Stdin, o.Stdout, o.Stderr, con)
 	os.Remove(pf.Name())
-	if !bytes.Equal(msg, []byte(initReady)) {
-		cmd.Process.Kill()
-		cmd.Wait()
-		reason := strings.TrimSpace(string(msg))
-		if reason == "" {
-			reason = "the exec'd process exited before it was ready"
-		}
-		return nil, errors.New(reason)
+	if err != nil {
+		return nil, err
 	}
 	if con != nil {
 		if err := con.send(o.ConsoleSocket); err != nil {
@@ -165,17 +132,8 @@ func (r Root) Exec(id string, o ExecOpts) (*exec.Cmd, error) {
 // RunExec is an exec'd process (`internal-exec STATEDIR PROCESS.json`):
 // it joins the container and runs the program at once. It never returns.
 func RunExec(dir, processFile string) {
-	ready := os.NewFile(3, "ready")
-	fail := func(err error) {
-		fmt.Fprint(ready, err.Error())
-		os.Exit(1)
-	}
-	r := Root{Dir: filepath.Dir(dir)}
-	rec, err := r.load(filepath.Base(dir))
-	if err != nil {
-		fail(err)
-	}
-	b, err := LoadBundle(rec.Bundle)
+	_, ready, fail := carrierReady()
+	rec, b, err := loadContainer(dir)
 	if err != nil {
 		fail(err)
 	}

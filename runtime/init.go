@@ -8,7 +8,6 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -25,19 +24,9 @@ import (
 // until Start opens the exec fifo, then runs the guest and exits as it
 // did. It never returns.
 func RunInit(dir string) {
-	preserved, _ := strconv.Atoi(os.Getenv(PreservedVar))
-	os.Unsetenv(PreservedVar)
-	ready := os.NewFile(uintptr(3+preserved), "ready")
-	fail := func(err error) {
-		fmt.Fprint(ready, err.Error())
-		os.Exit(1)
-	}
+	preserved, ready, fail := carrierReady()
 	r := Root{Dir: filepath.Dir(dir)}
-	rec, err := r.load(filepath.Base(dir))
-	if err != nil {
-		fail(err)
-	}
-	b, err := LoadBundle(rec.Bundle)
+	rec, b, err := loadContainer(dir)
 	if err != nil {
 		fail(err)
 	}
@@ -113,7 +102,7 @@ func guestConfig(b *Bundle) (sysemu.Config, error) {
 		prog = found
 	}
 	cfg.Path = prog
-	cfg.ReadOnlyRoot = s.Root.Readonly
+	cfg.ReadOnlyRoot = s.Root != nil && s.Root.Readonly
 	for _, m := range s.Mounts {
 		if bm, ok := bindMount(b, m); ok {
 			cfg.Mounts = append(cfg.Mounts, bm)
