@@ -84,3 +84,18 @@ func ExitLike(p *sysemu.Process) {
 	}
 	os.Exit(st.Code)
 }
+
+// RunHiddenMode runs the hidden mode args name, if any, and then never
+// returns: a guest's child (internal-child), a container's init
+// (internal-init) or an exec'd process (internal-exec). Every carrick
+// program calls it first, so any of them can carry a guest.
+func RunHiddenMode(args []string) {
+	switch {
+	case len(args) == 2 && args[1] == sysemu.ChildCommand:
+		RunChild()
+	case len(args) == 3 && args[1] == InitCommand:
+		RunInit(args[2])
+	case len(args) == 4 && args[1] == ExecCommand:
+		RunExec(args[2], args[3])
+	}
+}

@@ -15,22 +15,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	carrickrt "github.com/carrick-go/carrick/runtime"
-	"github.com/carrick-go/carrick/sysemu"
 )
 
 func main() {
-	if len(os.Args) == 2 && os.Args[1] == sysemu.ChildCommand {
-		carrickrt.RunChild()
-		return
-	}
-	if len(os.Args) == 3 && os.Args[1] == carrickrt.InitCommand {
-		carrickrt.RunInit(os.Args[2])
-		return
-	}
-	if len(os.Args) == 4 && os.Args[1] == carrickrt.ExecCommand {
-		carrickrt.RunExec(os.Args[2], os.Args[3])
-		return
-	}
+	carrickrt.RunHiddenMode(os.Args)
 	for _, c := range commands {
 		// A container may be called "h" or "help": never a help topic.
 		c.HideHelpCommand = true

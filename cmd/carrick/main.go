@@ -10,14 +10,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	carrickrt "github.com/carrick-go/carrick/runtime"
-	"github.com/carrick-go/carrick/sysemu"
 )
 
 func main() {
-	if len(os.Args) == 2 && os.Args[1] == sysemu.ChildCommand {
-		carrickrt.RunChild()
-		return
-	}
+	carrickrt.RunHiddenMode(os.Args)
 	// CARRICK_CPUPROFILE=FILE profiles carrick itself (docs/performance.md).
 	if path := os.Getenv("CARRICK_CPUPROFILE"); path != "" {
 		if f, err := os.Create(path); err == nil {
