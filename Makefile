@@ -10,6 +10,7 @@ all: build
 build:
 	$(GO) build -o $(BIN)/carrick ./cmd/carrick
 	$(GO) build -o $(BIN)/carrick-runtime ./cmd/carrick-runtime
+	$(GO) build -o $(BIN)/containerd-shim-carrick-v2 ./cmd/containerd-shim-carrick-v2
 
 vet:
 	test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)

@@ -73,9 +73,14 @@ func RunChild() {
 }
 
 // ExitLike runs the guest and ends this process the way the guest ended.
-func ExitLike(p *sysemu.Process) {
+func ExitLike(p *sysemu.Process) { exitLike(p, nil) }
+
+func exitLike(p *sysemu.Process, record func(sysemu.ExitStatus)) {
 	p.ForwardHostSignals()
 	st := p.Run()
+	if record != nil {
+		record(st)
+	}
 	if st.Signal != 0 {
 		// The guest parent's wait must see death by this very signal.
 		sysemu.DieBySignal(st.Signal)

@@ -47,6 +47,11 @@ type CreateOpts struct {
 // (--preserve-fds); its ready pipe is the fd after them.
 const PreservedVar = "CARRICK_PRESERVED_FDS"
 
+// ConsoleVar names a carrier's console: the host path of the pty slave on
+// its stdio, which the guest sees at /dev/console and /dev/pts/N as runc's
+// containers do (so ttyname and `tty` work).
+const ConsoleVar = "CARRICK_CONSOLE"
+
 // Create makes the container: its state directory and its init process,
 // which has loaded the program and waits for Start before running it.
 // The returned command is the init (already started), for a caller that
@@ -167,6 +172,7 @@ func startCarrier(args []string, preserve int, stdin, stdout, stderr *os.File, c
 	if con != nil {
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = con.tty, con.tty, con.tty
 		cmd.SysProcAttr.Setctty, cmd.SysProcAttr.Ctty = true, 0
+		cmd.Env = append(cmd.Env, ConsoleVar+"="+con.tty.Name())
 	}
 	err = cmd.Start()
 	readyW.Close()
@@ -191,6 +197,7 @@ func startCarrier(args []string, preserve int, stdin, stdout, stderr *os.File, c
 func carrierReady() (preserved int, ready *os.File, fail func(error)) {
 	preserved, _ = strconv.Atoi(os.Getenv(PreservedVar))
 	os.Unsetenv(PreservedVar)
+	os.Unsetenv(ConsoleVar) // read by consoleMounts, not for the guest's children
 	ready = os.NewFile(uintptr(3+preserved), "ready")
 	return preserved, ready, func(err error) {
 		fmt.Fprint(ready, err.Error())
@@ -341,10 +348,12 @@ func warn(rec *record, err error) {
 // turns host signals into the guest's numbers when it delivers them.
 func ParseSignal(s string) (syscall.Signal, error) {
 	if n, err := strconv.Atoi(s); err == nil {
-		if n <= 0 || n > 64 {
+		// Numbers are Linux's (the callers' ABI); the host's may differ.
+		sig, ok := hostSignal(n)
+		if !ok {
 			return 0, fmt.Errorf("invalid signal %q", s)
 		}
-		return syscall.Signal(n), nil
+		return sig, nil
 	}
 	name := strings.ToUpper(s)
 	if !strings.HasPrefix(name, "SIG") {

@@ -132,6 +132,7 @@ func (r Root) Exec(id string, o ExecOpts) (*exec.Cmd, error) {
 // RunExec is an exec'd process (`internal-exec STATEDIR PROCESS.json`):
 // it joins the container and runs the program at once. It never returns.
 func RunExec(dir, processFile string) {
+	console := os.Getenv(ConsoleVar)
 	_, ready, fail := carrierReady()
 	rec, b, err := loadContainer(dir)
 	if err != nil {
@@ -160,6 +161,7 @@ func RunExec(dir, processFile string) {
 		fail(err)
 	}
 	cfg.Stdin, cfg.Stdout, cfg.Stderr, cfg.Log = os.Stdin, os.Stdout, os.Stderr, diagnostics(rec.Log, rec.LogFormat)
+	cfg.Mounts = append(cfg.Mounts, consoleMounts(console, false)...)
 	newMachine, err := ChildBackend()
 	if err != nil {
 		fail(err)
@@ -170,7 +172,7 @@ func RunExec(dir, processFile string) {
 	}
 	fmt.Fprint(ready, initReady)
 	ready.Close()
-	ExitLike(p)
+	exitRecording(dir, p)
 }
 
 // Process is the container's own process from its bundle (exec's base).

@@ -1,6 +1,18 @@
 package runtime
 
-import "golang.org/x/sys/unix"
+import (
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/carrick-go/carrick/sysemu/host"
+)
+
+// hostSignal is the host's number of Linux signal n.
+func hostSignal(n int) (syscall.Signal, bool) {
+	d, ok := host.SignalToDarwin(n)
+	return syscall.Signal(d), ok && d > 0
+}
 
 // processStart returns the start time of host process pid and whether it
 // exists and is not a zombie.

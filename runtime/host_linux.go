@@ -4,7 +4,11 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 )
+
+// hostSignal is the host's number of Linux signal n: the same.
+func hostSignal(n int) (syscall.Signal, bool) { return syscall.Signal(n), n > 0 && n <= 64 }
 
 // processStart returns the start time of host process pid (clock ticks
 // since boot, /proc/PID/stat field 22) and whether it exists and is not a

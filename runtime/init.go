@@ -24,6 +24,7 @@ import (
 // until Start opens the exec fifo, then runs the guest and exits as it
 // did. It never returns.
 func RunInit(dir string) {
+	console := os.Getenv(ConsoleVar)
 	preserved, ready, fail := carrierReady()
 	r := Root{Dir: filepath.Dir(dir)}
 	rec, b, err := loadContainer(dir)
@@ -40,6 +41,7 @@ func RunInit(dir string) {
 		fail(err)
 	}
 	cfg.Stdin, cfg.Stdout, cfg.Stderr, cfg.Log = os.Stdin, os.Stdout, os.Stderr, diag
+	cfg.Mounts = append(cfg.Mounts, consoleMounts(console, true)...)
 	if preserved > 0 {
 		cfg.Files = map[int]*os.File{}
 		for i := 3; i < 3+preserved; i++ {
@@ -76,7 +78,7 @@ func RunInit(dir string) {
 	}
 	f.Write([]byte{0})
 	f.Close()
-	ExitLike(p)
+	exitRecording(dir, p)
 }
 
 // guestConfig turns the bundle's process and mounts into the guest's
@@ -109,6 +111,22 @@ func guestConfig(b *Bundle) (sysemu.Config, error) {
 		}
 	}
 	return cfg, nil
+}
+
+// consoleMounts shows the carrier's console (a host pty slave) to the
+// guest: at its own /dev/pts name, and, for the init, at /dev/console.
+func consoleMounts(tty string, init bool) []rootfs.Mount {
+	if tty == "" {
+		return nil
+	}
+	var ms []rootfs.Mount
+	if strings.HasPrefix(tty, "/dev/pts/") {
+		ms = append(ms, rootfs.Mount{Guest: tty, Host: tty})
+	}
+	if init {
+		ms = append(ms, rootfs.Mount{Guest: "/dev/console", Host: tty})
+	}
+	return ms
 }
 
 // lookPath finds name in the container's PATH, as runc does before exec.
