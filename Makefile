@@ -68,6 +68,7 @@ fuzz:
 # Benchmarks against qemu-aarch64-static in the same run (docs/performance.md).
 bench: build fixtures
 	./test/bench/run.sh $(FIXTURES)
+	CARRICK_RUNTIME=$(BIN)/carrick-runtime ./test/bench/lifecycle.sh $(FIXTURES)
 
 # The small embedded example: a static ARM64 program shipped as source,
 # built and run under carrick next to qemu.

@@ -73,7 +73,7 @@ func newProcIO(ctx context.Context, s stdio) (*procIO, error) {
 		return nil, err
 	}
 	if s.stdin != "" {
-		in, err := fifo.OpenFifo(ctx, s.stdin, syscall.O_RDONLY|syscall.O_NONBLOCK, 0)
+		in, err := openStdin(s.stdin)
 		if err != nil {
 			p.close()
 			return nil, fmt.Errorf("stdin %s: %w", s.stdin, err)
@@ -86,6 +86,15 @@ func newProcIO(ctx context.Context, s stdio) (*procIO, error) {
 		}()
 	}
 	return p, nil
+}
+
+// openStdin opens the client's stdin fifo without waiting for the
+// client's end, and without a deadline: the open completes whenever the
+// client opens it (a request's context would abandon it when the request
+// returns, and the process would never see its input). close() ends a
+// pending open.
+func openStdin(path string) (io.ReadCloser, error) {
+	return fifo.OpenFifo(context.Background(), path, syscall.O_RDONLY|syscall.O_NONBLOCK, 0)
 }
 
 // copyOut copies r (the process's output) to the client's path until the
@@ -154,7 +163,7 @@ func (p *procIO) afterStart(ctx context.Context) error {
 	}
 	p.console = con
 	if p.stdin != "" {
-		in, err := fifo.OpenFifo(ctx, p.stdin, syscall.O_RDONLY|syscall.O_NONBLOCK, 0)
+		in, err := openStdin(p.stdin)
 		if err != nil {
 			return fmt.Errorf("stdin %s: %w", p.stdin, err)
 		}

@@ -1,6 +1,10 @@
 package sysemu
 
 import (
+	"runtime"
+	"syscall"
+	"unsafe"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/carrick-go/carrick/sysemu/abi"
@@ -49,3 +53,20 @@ func darwinTermios(ht *unix.Termios) host.DarwinTermios {
 
 // hostFIONREAD is the host's "bytes available to read" request.
 const hostFIONREAD = 0x4004667f // _IOR('f', 127, int); x/sys/unix does not define it for darwin
+
+// withTTOUBlocked runs f (a terminal change) with SIGTTOU blocked on the
+// calling thread (__pthread_sigmask), so the host kernel lets it through:
+// carrick catches SIGTTOU to forward it, and a caught SIGTTOU makes the
+// kernel signal and restart the call forever. The guest's own rule was
+// applied before (Task.ttyChange).
+func withTTOUBlocked(f func() error) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	set, old := uint32(1)<<(unix.SIGTTOU-1), uint32(0)
+	const sigBlock, sigSetmask = 1, 3
+	if _, _, e := syscall.RawSyscall(unix.SYS___PTHREAD_SIGMASK, sigBlock, uintptr(unsafe.Pointer(&set)), uintptr(unsafe.Pointer(&old))); e != 0 {
+		return e
+	}
+	defer syscall.RawSyscall(unix.SYS___PTHREAD_SIGMASK, sigSetmask, uintptr(unsafe.Pointer(&old)), 0)
+	return f()
+}

@@ -1,6 +1,8 @@
 package sysemu
 
 import (
+	"runtime"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/carrick-go/carrick/sysemu/abi"
@@ -42,3 +44,20 @@ func hostSetTermios(fd int, req uint32, t *abi.Termios2, speeds bool) error {
 
 // hostFIONREAD is the host's "bytes available to read" request.
 const hostFIONREAD = unix.TIOCINQ
+
+// withTTOUBlocked runs f (a terminal change) with SIGTTOU blocked on the
+// calling thread, so the host kernel lets it through: carrick catches
+// SIGTTOU to forward it, and a caught SIGTTOU makes the kernel signal and
+// restart the call forever. The guest's own rule was applied before
+// (Task.ttyChange).
+func withTTOUBlocked(f func() error) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var set, old unix.Sigset_t
+	set.Val[0] = 1 << (unix.SIGTTOU - 1)
+	if err := unix.PthreadSigmask(unix.SIG_BLOCK, &set, &old); err != nil {
+		return err
+	}
+	defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
+	return f()
+}

@@ -186,7 +186,8 @@ func (v procView) Threads() []procfs.Thread {
 	return out
 }
 
-// taskComm is a thread's name: PR_SET_NAME's, or the program's base name.
+// taskComm is a thread's name: PR_SET_NAME's, or the base name of the
+// path the program was exec'd by ("sleep", not the "busybox" it links to).
 func taskComm(p *Process, tid int) string {
 	p.tmu.Lock()
 	t := p.tasks[tid]
@@ -197,7 +198,10 @@ func taskComm(p *Process, tid int) string {
 		}
 		return string(t.name[:15])
 	}
-	b := path.Base(p.exe)
+	b := p.comm
+	if b == "" {
+		b = path.Base(p.exe)
+	}
 	if len(b) > 15 {
 		b = b[:15]
 	}

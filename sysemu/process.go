@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"runtime"
 	"sort"
 	"strings"
@@ -121,6 +122,7 @@ type Process struct {
 	stack  loader.StackLayout
 	rlim   *rlimits
 	exe    string // guest path of the program, for /proc/self/exe
+	comm   string // the name exec gave it (the base of the path exec was given, links unresolved)
 	sig    signalState
 	futex  futexTable
 	frz    freezer // stops the other threads while fork copies memory
@@ -551,6 +553,7 @@ func (p *Process) loadImage(f *rootfs.File, execfn string, argv, env []string) (
 	}
 	p.stack = stack
 	p.exe = f.Path(p.fs.root())
+	p.comm = path.Base(execfn)
 	return entry, nil
 }
 

@@ -133,6 +133,7 @@ func (t *Task) execve(dirfd, pathAddr, argvAddr, envpAddr, flags uint64) uint64 
 	t.p.files.closeOnExec()
 	t.p.sig.resetForExec()
 	t.altstack = [3]uint64{}
+	t.name = [16]byte{} // the new program's name is its own (p.comm)
 	t.p.mm.UnmapAll()
 	entry, err := t.p.loadImage(f, path, argv, envp)
 	if err != nil {

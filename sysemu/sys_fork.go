@@ -88,7 +88,11 @@ type ForkFile struct {
 // caller's address space. It returns the child's pid.
 func (t *Task) forkClone(flags, stack, ptid, tls, ctid uint64) uint64 {
 	p := t.p
-	fs := &ForkState{Robust: t.robustList, Name: t.name, AltStack: t.altstack, Exe: p.exe,
+	name := t.name
+	if name[0] == 0 {
+		copy(name[:15], taskComm(p, t.tid)) // the child keeps the name
+	}
+	fs := &ForkState{Robust: t.robustList, Name: name, AltStack: t.altstack, Exe: p.exe,
 		Stack: p.stack, Sigret: p.sigreturn, NoNewPrivs: p.noNewPrivs.Load()}
 	t.childRegs(&fs.Regs, &fs.FP, flags, stack, tls)
 	if flags&abi.CLONE_CHILD_CLEARTID != 0 {

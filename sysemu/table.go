@@ -86,7 +86,7 @@ func syscallTableRows() map[uint64]syscallEntry {
 		abi.SYS_SYNCFS:     full(sysSync),
 		abi.SYS_FTRUNCATE:  full(sysFtruncate),
 		abi.SYS_TRUNCATE:   full(sysTruncate),
-		abi.SYS_IOCTL:      partial(sysIoctl, "terminal (TCGETS/TCSETS*, TIOCGWINSZ/TIOCSWINSZ, TIOCGPGRP), FIONREAD, FIONBIO, FIOCLEX/FIONCLEX"),
+		abi.SYS_IOCTL:      partial(sysIoctl, "terminal (TCGETS/TCSETS*, TIOCGWINSZ/TIOCSWINSZ, TIOCGPGRP/TIOCSPGRP), FIONREAD, FIONBIO, FIOCLEX/FIONCLEX"),
 		abi.SYS_FSTAT:      full(sysFstat),
 		abi.SYS_NEWFSTATAT: full(sysNewfstatat),
 		abi.SYS_STATX:      full(sysStatx),
