@@ -91,6 +91,7 @@ func Unsupported(s *specs.Spec) []string {
 			out = append(out, "process.user (the guest runs as root)")
 		}
 	}
+	out = append(out, unsupportedMounts(s)...)
 	if s.Linux != nil {
 		if s.Linux.Resources != nil {
 			out = append(out, "linux.resources (no cgroups)")

@@ -151,7 +151,7 @@ func RunExec(dir, processFile string) {
 	if err != nil {
 		fail(fmt.Errorf("exec: the container's init has not published its namespace: %w", err))
 	}
-	cfg, err := guestConfig(b)
+	cfg, err := guestConfig(b, dir)
 	if err != nil {
 		fail(err)
 	}

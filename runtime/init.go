@@ -7,7 +7,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -36,7 +35,7 @@ func RunInit(dir string) {
 	if err != nil {
 		fail(err)
 	}
-	cfg, err := guestConfig(b)
+	cfg, err := guestConfig(b, dir)
 	if err != nil {
 		fail(err)
 	}
@@ -84,7 +83,7 @@ func RunInit(dir string) {
 // guestConfig turns the bundle's process and mounts into the guest's
 // configuration. The container gets a private pid namespace: its init is
 // pid 1.
-func guestConfig(b *Bundle) (sysemu.Config, error) {
+func guestConfig(b *Bundle, dir string) (sysemu.Config, error) {
 	s := b.Spec
 	cfg := sysemu.Config{Root: b.Rootfs, Dir: s.Process.Cwd, Argv: s.Process.Args, Env: s.Process.Env,
 		PidPrivate: true, Hostname: s.Hostname, NoNewPrivs: s.Process.NoNewPrivileges}
@@ -105,11 +104,11 @@ func guestConfig(b *Bundle) (sysemu.Config, error) {
 	}
 	cfg.Path = prog
 	cfg.ReadOnlyRoot = s.Root != nil && s.Root.Readonly
-	for _, m := range s.Mounts {
-		if bm, ok := bindMount(b, m); ok {
-			cfg.Mounts = append(cfg.Mounts, bm)
-		}
+	ms, err := specMounts(b, dir)
+	if err != nil {
+		return cfg, err
 	}
+	cfg.Mounts = ms
 	return cfg, nil
 }
 
@@ -151,18 +150,6 @@ func lookPath(root, name string, env []string) (string, bool) {
 	return "", false
 }
 
-// bindMount returns the carrick mount for a bind mount of config.json;
-// proc, sysfs, devpts, tmpfs and the like are synthetic in carrick.
-func bindMount(b *Bundle, m specs.Mount) (rootfs.Mount, bool) {
-	if m.Type != "bind" && m.Type != "rbind" && !slices.Contains(m.Options, "bind") && !slices.Contains(m.Options, "rbind") {
-		return rootfs.Mount{}, false
-	}
-	src := m.Source
-	if !filepath.IsAbs(src) {
-		src = filepath.Join(b.Dir, src)
-	}
-	return rootfs.Mount{Guest: m.Destination, Host: src, ReadOnly: slices.Contains(m.Options, "ro")}, true
-}
 
 // diagnostics is where carrick's own messages from inside a container go:
 // the --log file, as JSON lines in json mode (containerd decodes it), and

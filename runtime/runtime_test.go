@@ -3,6 +3,7 @@ package runtime
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -65,12 +66,16 @@ func TestLookPathAndMounts(t *testing.T) {
 			{Destination: "/proc", Type: "proc", Source: "proc"},
 			{Destination: "/data", Type: "bind", Source: "data", Options: []string{"rbind", "ro"}},
 			{Destination: "/cache", Type: "none", Source: "/host/cache", Options: []string{"bind"}},
+			{Destination: "/dev", Type: "tmpfs", Source: "tmpfs"},
+			{Destination: "/run", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "mode=755"}},
+			{Destination: "/sys/fs/cgroup", Type: "cgroup", Source: "cgroup", Options: []string{"ro"}},
 		}}}
-	cfg, err := guestConfig(b)
+	state := t.TempDir()
+	cfg, err := guestConfig(b, state)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Path != "/usr/bin/env" || !cfg.PidPrivate || len(cfg.Mounts) != 2 {
+	if cfg.Path != "/usr/bin/env" || !cfg.PidPrivate || len(cfg.Mounts) != 3 {
 		t.Fatalf("config %+v", cfg)
 	}
 	if m := cfg.Mounts[0]; m.Guest != "/data" || m.Host != "/b/data" || !m.ReadOnly {
@@ -78,6 +83,16 @@ func TestLookPathAndMounts(t *testing.T) {
 	}
 	if m := cfg.Mounts[1]; m.Guest != "/cache" || m.Host != "/host/cache" || m.ReadOnly {
 		t.Fatalf("bind mount %+v", m)
+	}
+	// A tmpfs is a private directory of the container, with the mode asked.
+	if m := cfg.Mounts[2]; m.Guest != "/run" || !strings.HasPrefix(m.Host, state) {
+		t.Fatalf("tmpfs mount %+v", m)
+	}
+	if fi, err := os.Stat(cfg.Mounts[2].Host); err != nil || fi.Mode().Perm() != 0o755 {
+		t.Fatalf("tmpfs directory: %v %v", fi.Mode(), err)
+	}
+	if u := Unsupported(&specs.Spec{Mounts: []specs.Mount{{Destination: "/proc", Type: "proc"}, {Destination: "/mnt", Type: "nfs"}}}); len(u) != 1 || !strings.Contains(u[0], "/mnt") {
+		t.Fatalf("unsupported mounts: %v", u)
 	}
 	if u := Unsupported(&specs.Spec{Process: &specs.Process{User: specs.User{UID: 1000}}, Hooks: &specs.Hooks{}}); len(u) != 1 {
 		t.Fatalf("unsupported: %v", u)
