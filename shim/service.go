@@ -96,6 +96,17 @@ func (s *Service) get(id, execID string) (*proc, error) {
 	return p, nil
 }
 
+// lock takes the service's lock and finds the process; the caller
+// unlocks, unless there is an error.
+func (s *Service) lock(id, execID string) (*proc, error) {
+	s.mu.Lock()
+	p, err := s.get(id, execID)
+	if err != nil {
+		s.mu.Unlock()
+	}
+	return p, err
+}
+
 // runtimeError words a failed runtime command as the runc shim does, with
 // the runtime's own message from its log when there is one.
 func (s *Service) runtimeError(err error, what string) error {
@@ -178,12 +189,11 @@ func (s *Service) Create(ctx context.Context, r *taskapi.CreateTaskRequest) (*ta
 }
 
 func (s *Service) Start(ctx context.Context, r *taskapi.StartRequest) (*taskapi.StartResponse, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.get(r.ID, r.ExecID)
+	p, err := s.lock(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	if p.status != task.Status_CREATED {
 		return nil, errPrecondition("process %s is %s, not created", s.name(p), statusName(p.status))
 	}
@@ -311,12 +321,11 @@ func (s *Service) name(p *proc) string {
 func statusName(st task.Status) string { return strings.ToLower(st.String()) }
 
 func (s *Service) Delete(ctx context.Context, r *taskapi.DeleteRequest) (*taskapi.DeleteResponse, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.get(r.ID, r.ExecID)
+	p, err := s.lock(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	if r.ExecID != "" {
 		if p.status == task.Status_RUNNING || p.status == task.Status_PAUSED {
 			return nil, errPrecondition("cannot delete a %s process", statusName(p.status))
@@ -364,11 +373,10 @@ func (s *Service) Delete(ctx context.Context, r *taskapi.DeleteRequest) (*taskap
 }
 
 func (s *Service) Exec(ctx context.Context, r *taskapi.ExecProcessRequest) (*emptypb.Empty, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := s.get(r.ID, ""); err != nil {
+	if _, err := s.lock(r.ID, ""); err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	if _, ok := s.execs[r.ExecID]; ok || r.ExecID == "" {
 		return nil, errExists("id %s is already in use", r.ExecID)
 	}
@@ -391,23 +399,21 @@ func (s *Service) Exec(ctx context.Context, r *taskapi.ExecProcessRequest) (*emp
 }
 
 func (s *Service) State(ctx context.Context, r *taskapi.StateRequest) (*taskapi.StateResponse, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.get(r.ID, r.ExecID)
+	p, err := s.lock(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	return &taskapi.StateResponse{ID: s.name(p), Bundle: s.bundle, Pid: uint32(p.pid), Status: p.status,
 		Stdin: p.stdio.stdin, Stdout: p.stdio.stdout, Stderr: p.stdio.stderr, Terminal: p.stdio.terminal,
 		ExitStatus: uint32(p.exitStatus), ExitedAt: p.exitedAtProto(), ExecID: r.ExecID}, nil
 }
 
 func (s *Service) Pids(ctx context.Context, r *taskapi.PidsRequest) (*taskapi.PidsResponse, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := s.get(r.ID, ""); err != nil {
+	if _, err := s.lock(r.ID, ""); err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	pids, err := s.rt.Ps(ctx, r.ID)
 	if err != nil {
 		return nil, s.runtimeError(err, "OCI runtime ps failed")
@@ -438,12 +444,11 @@ func (s *Service) Resume(ctx context.Context, r *taskapi.ResumeRequest) (*emptyp
 }
 
 func (s *Service) pauseResume(ctx context.Context, id string, pause bool) (*emptypb.Empty, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.get(id, "")
+	p, err := s.lock(id, "")
 	if err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	if pause {
 		if p.status != task.Status_RUNNING {
 			return nil, errPrecondition("cannot pause a %s container", statusName(p.status))
@@ -471,12 +476,11 @@ func (s *Service) Checkpoint(ctx context.Context, r *taskapi.CheckpointTaskReque
 }
 
 func (s *Service) Kill(ctx context.Context, r *taskapi.KillRequest) (*emptypb.Empty, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.get(r.ID, r.ExecID)
+	p, err := s.lock(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	if r.ExecID == "" {
 		if p.exited() && !r.All {
 			return nil, errNotFound("process already finished")
@@ -510,12 +514,11 @@ func (s *Service) Kill(ctx context.Context, r *taskapi.KillRequest) (*emptypb.Em
 }
 
 func (s *Service) ResizePty(ctx context.Context, r *taskapi.ResizePtyRequest) (*emptypb.Empty, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.get(r.ID, r.ExecID)
+	p, err := s.lock(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	if p.io == nil {
 		return nil, errPrecondition("process %s has not started", s.name(p))
 	}
@@ -526,12 +529,11 @@ func (s *Service) ResizePty(ctx context.Context, r *taskapi.ResizePtyRequest) (*
 }
 
 func (s *Service) CloseIO(ctx context.Context, r *taskapi.CloseIORequest) (*emptypb.Empty, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.get(r.ID, r.ExecID)
+	p, err := s.lock(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	if r.Stdin && p.io != nil {
 		p.io.closeStdin()
 	}
@@ -539,11 +541,10 @@ func (s *Service) CloseIO(ctx context.Context, r *taskapi.CloseIORequest) (*empt
 }
 
 func (s *Service) Update(ctx context.Context, r *taskapi.UpdateTaskRequest) (*emptypb.Empty, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := s.get(r.ID, ""); err != nil {
+	if _, err := s.lock(r.ID, ""); err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	var res specs.LinuxResources
 	if r.Resources != nil {
 		if err := json.Unmarshal(r.Resources.GetValue(), &res); err != nil {
@@ -574,11 +575,10 @@ func (s *Service) Wait(ctx context.Context, r *taskapi.WaitRequest) (*taskapi.Wa
 }
 
 func (s *Service) Stats(ctx context.Context, r *taskapi.StatsRequest) (*taskapi.StatsResponse, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := s.get(r.ID, ""); err != nil {
+	if _, err := s.lock(r.ID, ""); err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	pids, err := s.rt.Ps(ctx, r.ID)
 	if err != nil {
 		return nil, s.runtimeError(err, "OCI runtime ps failed")
