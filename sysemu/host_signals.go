@@ -40,7 +40,7 @@ func init() {
 // stop is called. SIGKILL and SIGSTOP act on the host process itself, as
 // they must; SIGURG is the Go runtime's own preemption signal and SIGPIPE
 // is raised by carrick where the guest wrote (sigpipe), so neither is
-// forwarded. A host SIGCHLD becomes the guest's with the child's siginfo
+// forwarded; a pid namespace's init gets only the ones it handles. A host SIGCHLD becomes the guest's with the child's siginfo
 // (PostChildSignal); with the default action it is discarded on arrival,
 // so it interrupts nothing. Real-time signals keep their numbers.
 func (p *Process) ForwardHostSignals() (stop func()) {
@@ -58,6 +58,12 @@ func (p *Process) ForwardHostSignals() (stop func()) {
 			case s := <-ch:
 				if s == syscall.SIGCHLD {
 					p.PostChildSignal() // with the child's siginfo (sys_wait.go)
+					continue
+				}
+				if s != syscall.SIGCONT && p.initIgnores(hostSignals[s]) {
+					// A host signal comes from outside the guest's pid
+					// namespace: Linux drops it for an init that does not
+					// handle it (runc's `kill` of a container running sleep).
 					continue
 				}
 				if s != syscall.SIGCONT || !p.conts.claim(false) {

@@ -189,7 +189,12 @@ func TestKillAndDelete(t *testing.T) {
 	if _, e, code := r.run("delete", "running"); code == 0 || !strings.Contains(e, "not stopped") {
 		t.Fatalf("delete of a running container: %d %s", code, e)
 	}
+	// As under runc, the container's pid 1 ignores a signal it has no
+	// handler for (sleep and SIGTERM); SIGKILL ends it.
 	r.ok("kill", "running", "SIGTERM")
+	time.Sleep(300 * time.Millisecond)
+	waitStatus(t, r, "running", "running")
+	r.ok("kill", "running", "KILL")
 	waitStatus(t, r, "running", "stopped")
 	if _, e, code := r.run("kill", "running", "9"); code == 0 || !strings.Contains(e, "not running") {
 		t.Fatalf("kill of a stopped container: %d %s", code, e)
