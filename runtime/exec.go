@@ -70,6 +70,7 @@ type ExecOpts struct {
 	PidFile               string
 	Detach                bool
 	ConsoleSocket         string
+	PreserveFDs           int
 	Log, LogFormat        string
 	Stdin, Stdout, Stderr *os.File
 }
@@ -109,7 +110,7 @@ func (r Root) Exec(id string, o ExecOpts) (*exec.Cmd, error) {
 	}
 	json.NewEncoder(pf).Encode(o.Process)
 	pf.Close()
-	cmd, err := startCarrier([]string{ExecCommand, r.dir(id), pf.Name()}, 0, o.Stdin, o.Stdout, o.Stderr, con)
+	cmd, err := startCarrier([]string{ExecCommand, r.dir(id), pf.Name()}, o.PreserveFDs, o.Stdin, o.Stdout, o.Stderr, con)
 	os.Remove(pf.Name())
 	if err != nil {
 		return nil, err
@@ -133,7 +134,7 @@ func (r Root) Exec(id string, o ExecOpts) (*exec.Cmd, error) {
 // it joins the container and runs the program at once. It never returns.
 func RunExec(dir, processFile string) {
 	console := os.Getenv(ConsoleVar)
-	_, ready, fail := carrierReady()
+	preserved, ready, fail := carrierReady()
 	rec, b, err := loadContainer(dir)
 	if err != nil {
 		fail(err)
@@ -162,6 +163,7 @@ func RunExec(dir, processFile string) {
 	}
 	cfg.Stdin, cfg.Stdout, cfg.Stderr, cfg.Log = os.Stdin, os.Stdout, os.Stderr, diagnostics(rec.Log, rec.LogFormat)
 	cfg.Mounts = append(cfg.Mounts, consoleMounts(console, false)...)
+	cfg.Files = preservedFiles(preserved)
 	newMachine, err := ChildBackend()
 	if err != nil {
 		fail(err)

@@ -41,12 +41,7 @@ func RunInit(dir string) {
 	}
 	cfg.Stdin, cfg.Stdout, cfg.Stderr, cfg.Log = os.Stdin, os.Stdout, os.Stderr, diag
 	cfg.Mounts = append(cfg.Mounts, consoleMounts(console, true)...)
-	if preserved > 0 {
-		cfg.Files = map[int]*os.File{}
-		for i := 3; i < 3+preserved; i++ {
-			cfg.Files[i] = os.NewFile(uintptr(i), fmt.Sprintf("fd%d", i))
-		}
-	}
+	cfg.Files = preservedFiles(preserved)
 	for _, u := range Unsupported(b.Spec) {
 		fmt.Fprintf(diag, "carrick-runtime: config.json: %s is not applied\n", u)
 	}
@@ -110,6 +105,19 @@ func guestConfig(b *Bundle, dir string) (sysemu.Config, error) {
 	}
 	cfg.Mounts = ms
 	return cfg, nil
+}
+
+// preservedFiles are a carrier's fds 3… (--preserve-fds), the guest's
+// fds of the same numbers.
+func preservedFiles(n int) map[int]*os.File {
+	if n == 0 {
+		return nil
+	}
+	files := map[int]*os.File{}
+	for i := 3; i < 3+n; i++ {
+		files[i] = os.NewFile(uintptr(i), fmt.Sprintf("fd%d", i))
+	}
+	return files
 }
 
 // consoleMounts shows the carrier's console (a host pty slave) to the

@@ -25,7 +25,7 @@ var execCommand = &cli.Command{
 		&cli.StringSliceFlag{Name: "additional-gids", Aliases: []string{"g"}},
 		&cli.BoolFlag{Name: "no-new-privs"},
 		&cli.StringSliceFlag{Name: "cap", Aliases: []string{"c"}},
-		&cli.IntFlag{Name: "preserve-fds"},
+		&cli.IntFlag{Name: "preserve-fds", Usage: "pass `N` more fds (3, 4, …) to the process"},
 		&cli.StringFlag{Name: "process-label"},
 		&cli.StringFlag{Name: "apparmor"},
 		&cli.BoolFlag{Name: "ignore-paused"},
@@ -51,7 +51,7 @@ func execAction(c *cli.Context) error {
 	}
 	cmd, err := r.Exec(id, carrickrt.ExecOpts{Process: proc, PidFile: c.String("pid-file"), Detach: c.Bool("detach"),
 		ConsoleSocket: c.String("console-socket"), Log: c.String("log"), LogFormat: c.String("log-format"),
-		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+		PreserveFDs: c.Int("preserve-fds"), Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
 	if err != nil {
 		return execFail(err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -29,4 +30,27 @@ func TestInitSignals(t *testing.T) {
 		t.Fatalf("the handler wrote %q", got)
 	}
 	r.ok("delete", "sig")
+}
+
+// TestExecPreserveFds: exec --preserve-fds 1 hands the caller's fd 3 to the
+// exec'd process as its fd 3.
+func TestExecPreserveFds(t *testing.T) {
+	r := newRT(t)
+	b, _ := bundle(t, "sleep", "60")
+	r.ok("create", "--bundle", b, "epf")
+	r.ok("start", "epf")
+	defer r.run("delete", "--force", "epf")
+	f, err := os.Create(filepath.Join(t.TempDir(), "fd3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cmd := exec.Command(binary, "--root", r.root, "exec", "--preserve-fds", "1", "epf", "sh", "-c", "echo exec-fd3 >&3")
+	cmd.ExtraFiles = []*os.File{f}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if got, _ := os.ReadFile(f.Name()); string(got) != "exec-fd3\n" {
+		t.Fatalf("fd 3 got %q", got)
+	}
 }
