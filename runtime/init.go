@@ -158,7 +158,6 @@ func lookPath(root, name string, env []string) (string, bool) {
 	return "", false
 }
 
-
 // diagnostics is where carrick's own messages from inside a container go:
 // the --log file, as JSON lines in json mode (containerd decodes it), and
 // never the container's stdio.
