@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := bin
 FIXTURES := test/fixtures/out
 
-.PHONY: all build test vet fixtures bench conformance conformance-report fuzz clean demo darwin
+.PHONY: all build test vet fixtures bench conformance conformance-report fuzz clean demo darwin runtime-tools
 
 all: build
 
@@ -60,6 +60,11 @@ conformance: build fixtures
 # docs/compatibility.md's generated part, from the committed baselines.
 conformance-report:
 	$(GO) run ./test/conformance/cmd/conformance -report docs/compatibility.md
+
+# opencontainers/runtime-tools v0.9.0's validation tests against carrick-runtime,
+# compared with test/runtimetools/baseline.txt (docs/compatibility.md).
+runtime-tools: build fixtures
+	./test/runtimetools/run.sh $(FIXTURES)
 
 # A short run of every fuzz target.
 fuzz:

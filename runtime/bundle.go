@@ -92,7 +92,16 @@ func Unsupported(s *specs.Spec) []string {
 		}
 	}
 	out = append(out, unsupportedMounts(s)...)
+	if s.Process != nil && s.Process.OOMScoreAdj != nil && !hostOOMScoreAdj {
+		out = append(out, "process.oomScoreAdj (no such setting on this host)")
+	}
 	if s.Linux != nil {
+		if len(s.Linux.MaskedPaths) > 0 {
+			out = append(out, "linux.maskedPaths")
+		}
+		if len(s.Linux.ReadonlyPaths) > 0 {
+			out = append(out, "linux.readonlyPaths")
+		}
 		if s.Linux.Resources != nil {
 			out = append(out, "linux.resources (no cgroups)")
 		}

@@ -272,10 +272,14 @@ func (r Root) Start(id string) error {
 	if err := os.Remove(r.fifo(id)); err != nil {
 		return err
 	}
-	// A failed poststart hook is a warning, not a failed start.
+	// A failed poststart hook fails the start and ends the container, as
+	// runc does (runtime-spec 1.2 said to warn and go on; runc and 1.3
+	// do not).
 	st.Status = StatusRunning
 	if err := runHooks(hooks, hookPoststart, st); err != nil {
-		warn(rec, err)
+		r.signalAll(id, syscall.SIGKILL)
+		syscall.Kill(rec.Pid, syscall.SIGKILL)
+		return err
 	}
 	return nil
 }
@@ -331,21 +335,16 @@ func (r Root) Delete(id string, force bool) error {
 	}
 	st := rec.State
 	st.Status, st.Pid = StatusStopped, 0
-	if err := runHooks(hooksOf(rec), hookPoststop, st); err != nil {
-		warn(rec, err)
-	}
-	return nil
+	// The container is gone either way; a failed poststop hook is still
+	// delete's error, as runc reports it.
+	return runHooks(hooksOf(rec), hookPoststop, st)
 }
 
-// warn records a failure that does not fail the operation in the
-// container's log.
-func warn(rec *record, err error) {
-	fmt.Fprintf(diagnostics(rec.Log, rec.LogFormat), "carrick-runtime: %v\n", err)
-}
 
-// ParseSignal reads a signal as runc does: a number, or a name with or
-// without SIG, in any case. Names and numbers are the host's: carrick
-// turns host signals into the guest's numbers when it delivers them.
+// ParseSignal reads a signal as runc does: a number (Linux's, whatever
+// the host), or a name with or without SIG, in any case. The result is the
+// host's signal; carrick turns host signals into the guest's numbers when
+// it delivers them.
 func ParseSignal(s string) (syscall.Signal, error) {
 	if n, err := strconv.Atoi(s); err == nil {
 		// Numbers are Linux's (the callers' ABI); the host's may differ.

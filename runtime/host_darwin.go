@@ -24,3 +24,8 @@ func processStart(pid int) (uint64, bool) {
 	t := kp.Proc.P_starttime
 	return uint64(t.Sec)*1_000_000 + uint64(t.Usec), true
 }
+
+// hostOOMScoreAdj: macOS has no OOM score.
+const hostOOMScoreAdj = false
+
+func setOOMScoreAdj(v int) error { return nil }

@@ -30,3 +30,11 @@ func processStart(pid int) (uint64, bool) {
 	v, err := strconv.ParseUint(f[19], 10, 64)
 	return v, err == nil
 }
+
+// hostOOMScoreAdj: the container's processes are host processes, so
+// process.oomScoreAdj is the init's own (children inherit it).
+const hostOOMScoreAdj = true
+
+func setOOMScoreAdj(v int) error {
+	return os.WriteFile("/proc/self/oom_score_adj", []byte(strconv.Itoa(v)), 0)
+}

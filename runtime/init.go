@@ -42,6 +42,11 @@ func RunInit(dir string) {
 	cfg.Stdin, cfg.Stdout, cfg.Stderr, cfg.Log = os.Stdin, os.Stdout, os.Stderr, diag
 	cfg.Mounts = append(cfg.Mounts, consoleMounts(console, true)...)
 	cfg.Files = preservedFiles(preserved)
+	if adj := b.Spec.Process.OOMScoreAdj; adj != nil {
+		if err := setOOMScoreAdj(*adj); err != nil {
+			fail(fmt.Errorf("process.oomScoreAdj: %w", err))
+		}
+	}
 	for _, u := range Unsupported(b.Spec) {
 		fmt.Fprintf(diag, "carrick-runtime: config.json: %s is not applied\n", u)
 	}
