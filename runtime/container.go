@@ -340,7 +340,6 @@ func (r Root) Delete(id string, force bool) error {
 	return runHooks(hooksOf(rec), hookPoststop, st)
 }
 
-
 // ParseSignal reads a signal as runc does: a number (Linux's, whatever
 // the host), or a name with or without SIG, in any case. The result is the
 // host's signal; carrick turns host signals into the guest's numbers when
