@@ -94,6 +94,11 @@ func runELF(c *cli.Context) error {
 			prog = abs
 		}
 	}
+	if tty := stdinTerminal(); tty != "" {
+		// The guest's /dev is carrick's own: the caller's terminal is
+		// shown at its /dev/pts name, so that ttyname and `tty` work.
+		mounts = append(mounts, rootfs.Mount{Guest: tty, Host: tty})
+	}
 	p, err := sysemu.Start(sysemu.Config{
 		Root:       root,
 		Mounts:     mounts,
@@ -242,4 +247,15 @@ func checkRootCase(root string) error {
 		return err
 	}
 	return nil
+}
+
+// stdinTerminal is the /dev/pts path of the terminal on stdin, if any
+// (found through /proc, so only on Linux hosts; macOS names its ptys
+// /dev/ttysN, which Linux programs would not look for in /dev/pts).
+func stdinTerminal() string {
+	tty, err := os.Readlink("/proc/self/fd/0")
+	if err != nil || !strings.HasPrefix(tty, "/dev/pts/") {
+		return "" // not a pty slave
+	}
+	return tty
 }

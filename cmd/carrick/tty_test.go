@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -81,5 +82,19 @@ func TestCommFollowsExec(t *testing.T) {
 	want := "started: a-link-name\nforked child: a-link-name\nrenamed: renamed\nafter exec: a-link-name\n"
 	if code != 0 || out != want {
 		t.Fatalf("exit %d, stderr %q\ngot:\n%s\nwant:\n%s", code, errOut, out, want)
+	}
+}
+
+// TestTerminalName: the caller's terminal is seen at its /dev/pts name in
+// a root file system (tty, ttyname), as it is without one.
+func TestTerminalName(t *testing.T) {
+	bin := buildCarrick(t)
+	root, _ := filepath.Abs("../../test/fixtures/out/rootfs/busybox")
+	if _, err := os.Stat(root + ".stamp"); err != nil {
+		t.Fatalf("fixtures missing (%v): run `make fixtures`", err)
+	}
+	out := onPty(t, bin, "run-elf", "--rootfs", root, "/bin/sh", "-c", "tty; [ -c \"$(tty)\" ] && echo chr")
+	if !regexp.MustCompile(`^/dev/pts/\d+\nchr\n$`).MatchString(out) {
+		t.Fatalf("tty printed %q", out)
 	}
 }
