@@ -53,4 +53,11 @@
 // user.carrick.* extended attributes; see meta.go. In both modes the host
 // umask is undone: the mode a guest asks for (already masked by its own
 // umask in sysemu) is the mode it gets.
+//
+// # Permissions
+//
+// A view acts for a caller: root for the view New makes, or the fsuid,
+// fsgid and groups WithCred gives. Operations check Linux's permissions for
+// it on the guest's ownership and modes (the metadata above), and new
+// nodes get its ids as owner; perm.go says what is checked and what is not.
 package rootfs

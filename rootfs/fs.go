@@ -98,8 +98,9 @@ type FS struct {
 	meta     MetadataMode
 	hostUID  uint32
 	hostGID  uint32
-	owner    bool // true for the FS made by New: Close closes the mounts
-	closeFd  int  // fd Close releases for a chroot view; -1 if none
+	cred     *Cred // who the view acts for (perm.go); nil: root
+	owner    bool  // true for the FS made by New: Close closes the mounts
+	closeFd  int   // fd Close releases for a chroot view; -1 if none
 }
 
 // New makes the file view rooted at the host directory root.

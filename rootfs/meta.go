@@ -260,9 +260,14 @@ func (fs *FS) setMode(fd int, typ uint32, perm uint32) abi.Errno {
 	return errnoOf(removeMetaAttr(fd, xaMode))
 }
 
-// initCreated gives a node this package just created its guest mode (and,
-// for a stand-in, type and device number), undoing the host umask.
-func (fs *FS) initCreated(fd int, typ uint32, mode uint32, standin uint32, rdev uint64) abi.Errno {
+// initCreated gives a node this package just created its owner (perm.go:
+// before the mode, which a chown would strip of setuid bits), its guest
+// mode (and, for a stand-in, type and device number), undoing the host
+// umask.
+func (fs *FS) initCreated(fd int, typ uint32, mode uint32, standin uint32, rdev uint64, o *owner) abi.Errno {
+	if e := fs.setOwner(fd, o); e != 0 {
+		return e
+	}
 	perm := mode & 0o7777
 	if fs.meta != MetadataXattr {
 		return errnoOf(fdChmod(fd, perm))

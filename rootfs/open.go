@@ -92,6 +92,9 @@ func (fs *FS) openOnce(at *Dir, p string, flags int, mode uint32, fl lookupFlags
 			if n.mnt.ro {
 				return nil, abi.EROFS
 			}
+			if e := fs.dirPermission(n.dir, mayWrite|mayExec); e != 0 {
+				return nil, e
+			}
 			f, e := fs.createFile(&n, flags, mode)
 			if e == abi.EEXIST && !excl {
 				return nil, errRetry
@@ -146,6 +149,9 @@ func (fs *FS) openNode(n *node, flags int) (*File, abi.Errno) {
 		}
 		if n.mnt.ro && (write || flags&abi.O_TRUNC != 0) && (typ == sIFREG || typ == sIFDIR) {
 			return nil, abi.EROFS
+		}
+		if e := fs.mayOpen(n, flags); e != 0 {
+			return nil, e
 		}
 	}
 	if s := n.mnt.synth; s != nil {
@@ -203,6 +209,10 @@ func (fs *FS) createFile(n *node, flags int, mode uint32) (*File, abi.Errno) {
 	if e != 0 {
 		return nil, e
 	}
+	o, mode, e := fs.newOwner(n.dir, sIFREG, mode)
+	if e != 0 {
+		return nil, e
+	}
 	hp := mode & 0o777
 	if fs.meta == MetadataXattr {
 		hp = hostPerm(sIFREG, mode)
@@ -211,7 +221,7 @@ func (fs *FS) createFile(n *node, flags int, mode uint32) (*File, abi.Errno) {
 	if err != nil {
 		return nil, errnoOf(err)
 	}
-	if e := fs.initCreated(fd, sIFREG, mode, 0, 0); e != 0 {
+	if e := fs.initCreated(fd, sIFREG, mode, 0, 0, o); e != 0 {
 		unix.Close(fd)
 		unix.Unlinkat(n.dir.fd, n.name, 0)
 		return nil, e
@@ -241,7 +251,14 @@ func (fs *FS) openTmpfile(at *Dir, p string, flags int, mode uint32) (*File, abi
 		return nil, e
 	}
 	defer d.Close()
+	if e := fs.dirPermission(d, mayWrite|mayExec); e != 0 {
+		return nil, e
+	}
 	hf, e := hostOpenFlags(flags &^ (abi.O_TMPFILE | abi.O_CREAT | abi.O_EXCL))
+	if e != 0 {
+		return nil, e
+	}
+	o, mode, e := fs.newOwner(d, sIFREG, mode)
 	if e != 0 {
 		return nil, e
 	}
@@ -253,7 +270,7 @@ func (fs *FS) openTmpfile(at *Dir, p string, flags int, mode uint32) (*File, abi
 	if err != nil {
 		return nil, errnoOf(err)
 	}
-	if e := fs.initCreated(fd, sIFREG, mode, 0, 0); e != 0 {
+	if e := fs.initCreated(fd, sIFREG, mode, 0, 0, o); e != 0 {
 		unix.Close(fd)
 		return nil, e
 	}

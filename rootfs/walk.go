@@ -348,6 +348,9 @@ func (fs *FS) resolve(at *Dir, p string, fl lookupFlags) (*walker, node, abi.Err
 			n = w.self(lastRoot, slash)
 			break
 		}
+		if e := w.mayLookup(); e != 0 {
+			return w, node{}, e
+		}
 		if len(w.pending) > 1 {
 			if e := w.step(w.next()); e != 0 {
 				return w, node{}, e
@@ -505,6 +508,16 @@ func (fs *FS) OpenDir(at *Dir, p string) (*Dir, abi.Errno) {
 	}
 	if !n.st.IsDir() {
 		return nil, abi.ENOTDIR
+	}
+	if !fs.privileged() {
+		// chdir and chroot need search permission on the directory itself.
+		st, e := fs.nodeStat(&n)
+		if e != 0 {
+			return nil, e
+		}
+		if !fs.permits(&st, mayExec) {
+			return nil, abi.EACCES
+		}
 	}
 	return fs.nodeDir(&n)
 }

@@ -58,7 +58,7 @@ func RunChild() {
 		Path: spec.Path, Argv: spec.Argv, Env: spec.Env,
 		Files: files, Views: views, Umask: &umask, Ignored: spec.Ignored, Mask: spec.Mask,
 		Shm: spec.Shm, Registry: spec.Registry, PidNS: spec.PidNS, Pid: spec.Pid,
-		Hostname: spec.Hostname, Rlimits: spec.Rlimits, NoNewPrivs: spec.NoNewPrivs,
+		Hostname: spec.Hostname, Rlimits: spec.Rlimits, NoNewPrivs: spec.NoNewPrivs, Creds: spec.Creds,
 	}, newMachine)
 	if err != nil {
 		// The vfork parent already saw execve succeed; like a failed exec

@@ -57,7 +57,7 @@ func (t *Task) reopenFD(n int, flags int) (File, abi.Errno) {
 	if !ok {
 		return nil, abi.ENOENT
 	}
-	view := t.p.fs.view
+	view := t.p.fs.globalView()
 	switch f := f.(type) {
 	case *osFile:
 		if f.rf.Fd() < 0 { // a synthetic file: open it again by path
@@ -69,6 +69,11 @@ func (t *Task) reopenFD(n int, flags int) (File, abi.Errno) {
 		}
 		if f.rf.IsDir() && flags&abi.O_ACCMODE != abi.O_RDONLY {
 			return nil, abi.EISDIR
+		}
+		// The new open is checked against the file's mode, as Linux's
+		// open of the magic link checks the inode.
+		if e := view.AccessFile(f.rf, reopenAccess(flags)); e != 0 {
+			return nil, e
 		}
 		hfd, err := hostReopen(f.rf.Fd(), reopenFlags(flags))
 		if err != nil {
@@ -94,6 +99,21 @@ func (t *Task) reopenFD(n int, flags int) (File, abi.Errno) {
 		return newHostFile(os.NewFile(uintptr(hfd), "reopened"), true), 0
 	}
 	return nil, abi.ENXIO // an emulated object (eventfd, epoll, pidfd)
+}
+
+// reopenAccess is the access(2) mode a reopen with flags needs.
+func reopenAccess(flags int) uint32 {
+	m := uint32(abi.R_OK)
+	switch flags & abi.O_ACCMODE {
+	case abi.O_WRONLY:
+		m = abi.W_OK
+	case abi.O_RDWR:
+		m = abi.R_OK | abi.W_OK
+	}
+	if flags&abi.O_TRUNC != 0 {
+		m |= abi.W_OK
+	}
+	return m
 }
 
 // reopenFlags are the host open flags for Linux flags of a reopen.

@@ -18,22 +18,71 @@ type fsState struct {
 
 	mu sync.Mutex
 	// cur (the view after chroot), chroots (views to close at exit), cwd
-	// and umask are guarded by mu.
+	// and umask are guarded by mu. cred is who file operations act for (the
+	// process's fsuid, fsgid and groups; nil: root) and bound is cur acting
+	// for it (nil: cur itself); guarded by mu.
 	cur     *rootfs.FS
 	chroots []*rootfs.FS
 	cwd     *rootfs.Dir
 	umask   uint32
+	cred    *rootfs.Cred
+	bound   *rootfs.FS
 }
 
 func newFSState(view *rootfs.FS) *fsState {
 	return &fsState{view: view, cur: view, cwd: view.Root(), umask: 0o022}
 }
 
-// root is the process's current view: / after any chroot.
+// root is the process's current view: / after any chroot, acting for the
+// process's credentials.
 func (s *fsState) root() *rootfs.FS {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.bound != nil {
+		return s.bound
+	}
 	return s.cur
+}
+
+// rootAs is the current view acting for c instead (access(2)'s real ids).
+func (s *fsState) rootAs(c *rootfs.Cred) *rootfs.FS {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur.WithCred(c)
+}
+
+// globalView is the view New made (where global guest paths resolve),
+// acting for the process's credentials.
+func (s *fsState) globalView() *rootfs.FS {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.view.WithCred(s.cred)
+}
+
+// setCred makes file operations act for c.
+func (s *fsState) setCred(c *rootfs.Cred) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cred = c
+	s.rebind()
+}
+
+// chroot makes nv the current view (and closes it at exit). cur itself
+// acts for root whatever view nv was made from: bound adds the cred.
+func (s *fsState) chroot(nv *rootfs.FS) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cur = nv.WithCred(nil)
+	s.chroots = append(s.chroots, nv)
+	s.rebind()
+}
+
+// rebind makes bound act for cred. Preconditions: s.mu held.
+func (s *fsState) rebind() {
+	s.bound = nil
+	if s.cred != nil {
+		s.bound = s.cur.WithCred(s.cred)
+	}
 }
 
 // releaseCwd closes the working directory handle of a vfork child's copy

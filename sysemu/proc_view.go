@@ -102,7 +102,7 @@ type procView struct{ p *Process }
 var _ procfs.CommSetter = procView{}
 
 func (v procView) Pid() int            { return v.p.pid }
-func (v procView) Creds() procfs.Creds { return procfs.RootCreds() } // the guest is root (sysGetid)
+func (v procView) Creds() procfs.Creds { return v.p.creds().proc() }
 func (v procView) Exe() string         { return v.p.exe }
 func (v procView) Cwd() string         { return v.p.fs.root().Getcwd(v.p.fs.getCwd()) }
 func (v procView) Root() string        { return "/" }

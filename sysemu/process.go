@@ -79,6 +79,10 @@ type Config struct {
 	// NoNewPrivs starts the process with PR_SET_NO_NEW_PRIVS set (kept
 	// across exec and fork, as Linux does).
 	NoNewPrivs bool
+	// Creds are the user the process runs as (creds.go); nil is root.
+	// Files it creates get its ids, and file permissions are checked for
+	// it.
+	Creds *Creds
 }
 
 // ExitStatus is how a guest process ended.
@@ -132,6 +136,10 @@ type Process struct {
 	sigreturn  uint64 // return address for handlers without SA_RESTORER
 	nextTID    atomic.Int64
 	noNewPrivs atomic.Bool // PR_SET_NO_NEW_PRIVS
+
+	credMu sync.Mutex                  // serialises credential changes (changeCreds)
+	cred   atomic.Pointer[Credentials] // creds.go
+
 	// forkedNoExec: a fork child that has not called execve (its parent
 	// may still setpgid it, sys_proc.go).
 	forkedNoExec atomic.Bool
@@ -181,7 +189,7 @@ func Start(cfg Config, newMachine NewMachine) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, argv, err := openProgram(p.fs.view, p.fs.cwd, cfg.Path, cfg.Argv)
+	f, argv, err := openProgram(p.fs.root(), p.fs.getCwd(), cfg.Path, cfg.Argv)
 	if err != nil {
 		return p.fail(err)
 	}
@@ -313,6 +321,7 @@ func newProcess(cfg Config, newMachine NewMachine) (*Process, error) {
 		return nil, err
 	}
 	p.fs = newFSState(view)
+	p.setCreds(credentialsOf(cfg.Creds))
 	table.p = p
 	if p.log == nil {
 		p.log = os.Stderr
@@ -563,13 +572,16 @@ var ErrExecFormat = errors.New("exec format error")
 
 // openProgram opens the program to execute, following #! lines as Linux's
 // binfmt_script does: the interpreter runs with the optional argument, the
-// script's path and the remaining arguments. It checks execute permission.
+// script's path and the remaining arguments. It checks execute permission
+// for the caller view acts for; read permission is not needed (the kernel
+// reads the file, not the caller).
 func openProgram(view *rootfs.FS, cwd *rootfs.Dir, path string, argv []string) (*rootfs.File, []string, error) {
+	kernel := view.WithCred(nil)
 	for depth := 0; ; depth++ {
 		if e := view.Access(cwd, path, abi.X_OK, true); e != 0 {
 			return nil, nil, fmt.Errorf("%s: %w", path, e)
 		}
-		f, e := view.Open(cwd, path, abi.O_RDONLY, 0)
+		f, e := kernel.Open(cwd, path, abi.O_RDONLY, 0)
 		if e != 0 {
 			return nil, nil, fmt.Errorf("%s: %w", path, e)
 		}

@@ -135,6 +135,10 @@ func (t *Task) execve(dirfd, pathAddr, argvAddr, envpAddr, flags uint64) uint64 
 	t.altstack = [3]uint64{}
 	t.name = [16]byte{} // the new program's name is its own (p.comm)
 	t.p.mm.UnmapAll()
+	t.p.changeCreds(func(c *Credentials) abi.Errno { // no set-user-ID bits honoured (creds.go)
+		*c = *c.afterExec()
+		return 0
+	})
 	entry, err := t.p.loadImage(f, path, argv, envp)
 	if err != nil {
 		t.p.logf("carrick: pid %d: execve of %s failed after the old image was gone: %v\n", t.p.pid, path, err)

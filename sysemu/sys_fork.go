@@ -11,7 +11,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/carrick-go/carrick/rootfs"
 	"github.com/carrick-go/carrick/sysemu/abi"
 	"github.com/carrick-go/carrick/sysemu/loader"
 	"github.com/carrick-go/carrick/sysemu/mm"
@@ -52,6 +51,7 @@ type ForkState struct {
 	Rlimits    [abi.RLIM_NLIMITS]abi.Rlimit
 	Chroot     string // global guest path of / after chroot; "" for none
 	NoNewPrivs bool
+	Cred       Credentials // all of them: a fork keeps saved and file-system ids too
 	Files      []ForkFile
 }
 
@@ -93,7 +93,7 @@ func (t *Task) forkClone(flags, stack, ptid, tls, ctid uint64) uint64 {
 		copy(name[:15], taskComm(p, t.tid)) // the child keeps the name
 	}
 	fs := &ForkState{Robust: t.robustList, Name: name, AltStack: t.altstack, Exe: p.exe,
-		Stack: p.stack, Sigret: p.sigreturn, NoNewPrivs: p.noNewPrivs.Load()}
+		Stack: p.stack, Sigret: p.sigreturn, NoNewPrivs: p.noNewPrivs.Load(), Cred: *p.creds()}
 	t.childRegs(&fs.Regs, &fs.FP, flags, stack, tls)
 	if flags&abi.CLONE_CHILD_CLEARTID != 0 {
 		fs.ClearTID = ctid
@@ -323,8 +323,10 @@ func StartForked(spec *ChildSpec, newMachine NewMachine) (*Process, error) {
 		if e != 0 {
 			return p.fail(fmt.Errorf("fork: chroot %s: %w", fs.Chroot, e))
 		}
-		p.fs.cur, p.fs.chroots = nv, []*rootfs.FS{nv}
+		p.fs.chroot(nv)
 	}
+	cred := fs.Cred
+	p.setCreds(&cred)
 	for _, v := range fs.VMAs {
 		vma := mm.VMA{Start: v.Start, End: v.End, Prot: v.Prot, Name: v.Name}
 		if v.Host >= 0 {

@@ -16,10 +16,6 @@ func itoa(v uint64) string { return strconv.FormatUint(v, 10) }
 
 func hostPpid() int { return os.Getppid() }
 
-// sysGetid implements getuid/geteuid/getgid/getegid: the guest is root
-// unless told otherwise (credentials arrive with the process model).
-func sysGetid(t *Task, a [6]uint64) uint64 { return 0 }
-
 // sysGetrandom implements getrandom(2).
 func sysGetrandom(t *Task, a [6]uint64) uint64 {
 	n := min(a[1], 1<<25)

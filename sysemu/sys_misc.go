@@ -383,8 +383,8 @@ func sysMincore(t *Task, a [6]uint64) uint64 {
 // memory that never swaps out of carrick's control anyway.
 func sysMlock(t *Task, a [6]uint64) uint64 { return 0 }
 
-// sysCapget implements capget(2): root in the guest has every capability
-// of the bounding set carrick models (the full set up to CAP_LAST_CAP).
+// sysCapget implements capget(2): the effective and permitted sets the
+// process's ids imply (creds.go), of the full set up to CAP_LAST_CAP.
 func sysCapget(t *Task, a [6]uint64) uint64 {
 	version, err := t.readU32(a[0])
 	if err != nil {
@@ -404,14 +404,10 @@ func sysCapget(t *Task, a [6]uint64) uint64 {
 		return 0
 	}
 	b := make([]byte, 12*words)
-	const lastCap = 40 // CAP_CHECKPOINT_RESTORE
+	prm, eff := t.p.creds().caps()
 	for w := 0; w < words; w++ {
-		bits := uint32(0xffffffff)
-		if w == 1 {
-			bits = 1<<(lastCap-31) - 1
-		}
-		binary.LittleEndian.PutUint32(b[12*w:], bits)   // effective
-		binary.LittleEndian.PutUint32(b[12*w+4:], bits) // permitted
+		binary.LittleEndian.PutUint32(b[12*w:], uint32(eff>>(32*w)))
+		binary.LittleEndian.PutUint32(b[12*w+4:], uint32(prm>>(32*w)))
 	}
 	if t.copyOut(a[1], b) != nil {
 		return errno(abi.EFAULT)
@@ -419,49 +415,11 @@ func sysCapget(t *Task, a [6]uint64) uint64 {
 	return 0
 }
 
-// sysCapset implements capset(2): dropping capabilities is accepted
-// (recorded nowhere yet: permission checks for non-root guests are later
-// work), raising beyond the full set is not possible anyway.
+// sysCapset implements capset(2): accepted and not recorded; the
+// capability sets follow the process's uids (creds.go).
 func sysCapset(t *Task, a [6]uint64) uint64 {
 	if _, err := t.readU32(a[0]); err != nil {
 		return errno(abi.EFAULT)
-	}
-	return 0
-}
-
-// sysGetgroups implements getgroups(2): root's groups.
-func sysGetgroups(t *Task, a [6]uint64) uint64 {
-	if a[0] == 0 {
-		return 1
-	}
-	if int32(a[0]) < 1 {
-		return errno(abi.EINVAL)
-	}
-	if t.writeU32(a[1], 0) != nil {
-		return errno(abi.EFAULT)
-	}
-	return 1
-}
-
-// sysSetid implements the set*id family for root keeping its identity;
-// changing to another user needs the credentials model (EPERM is what an
-// unprivileged kernel caller would get, so it is recorded as partial).
-func sysSetid(t *Task, a [6]uint64) uint64 {
-	for _, v := range a[:3] {
-		if v != 0 && int32(v) != -1 {
-			t.p.compat.Record("flag:set*id to a non-root id")
-			return errno(abi.EPERM)
-		}
-	}
-	return 0
-}
-
-// sysGetresid implements getresuid(2)/getresgid(2): root.
-func sysGetresid(t *Task, a [6]uint64) uint64 {
-	for _, p := range a[:3] {
-		if t.writeU32(p, 0) != nil {
-			return errno(abi.EFAULT)
-		}
 	}
 	return 0
 }

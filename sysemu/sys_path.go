@@ -166,14 +166,18 @@ func sysFaccessat(t *Task, a [6]uint64) uint64 {
 	return sysFaccessat2(t, a)
 }
 
-// sysFaccessat2 implements faccessat2(2). The guest is root, so AT_EACCESS
-// (effective rather than real ids) checks the same thing.
+// sysFaccessat2 implements faccessat2(2): the check is made for the real
+// uid and gid, or with AT_EACCESS for the file-system ones, as Linux's.
 func sysFaccessat2(t *Task, a [6]uint64) uint64 {
 	if a[3]&^uint64(abi.AT_EACCESS|abi.AT_SYMLINK_NOFOLLOW|abi.AT_EMPTY_PATH) != 0 {
 		return errno(abi.EINVAL)
 	}
 	if a[2]&^uint64(abi.R_OK|abi.W_OK|abi.X_OK) != 0 {
 		return errno(abi.EINVAL)
+	}
+	view := t.p.fs.root()
+	if a[3]&abi.AT_EACCESS == 0 {
+		view = t.p.fs.rootAs(t.p.creds().accessCred())
 	}
 	if a[3]&abi.AT_EMPTY_PATH != 0 {
 		if p, e := t.readPath(a[1]); e == 0 && p == "" && int32(a[0]) != abi.AT_FDCWD {
@@ -182,17 +186,10 @@ func sysFaccessat2(t *Task, a [6]uint64) uint64 {
 			if e == abi.EBADF {
 				return errno(e)
 			}
-			if e != 0 || a[2]&abi.X_OK == 0 {
-				return 0 // root may read and write anything
-			}
-			st, e := of.rf.Stat()
 			if e != 0 {
-				return errno(e)
+				return 0 // a pipe or socket: its owner is the caller
 			}
-			if st.Mode&0o111 == 0 && st.Mode&abi.S_IFMT != abi.S_IFDIR {
-				return errno(abi.EACCES)
-			}
-			return 0
+			return errnoOr0(view.AccessFile(of.rf, uint32(a[2])))
 		}
 	}
 	at, p, e := t.pathAt(a[0], a[1])
@@ -202,7 +199,7 @@ func sysFaccessat2(t *Task, a [6]uint64) uint64 {
 	if p == "" && a[3]&abi.AT_EMPTY_PATH != 0 {
 		p = "."
 	}
-	if e := t.p.fs.root().Access(at, p, uint32(a[2]), a[3]&abi.AT_SYMLINK_NOFOLLOW == 0); e != 0 {
+	if e := view.Access(at, p, uint32(a[2]), a[3]&abi.AT_SYMLINK_NOFOLLOW == 0); e != 0 {
 		return errno(e)
 	}
 	return 0
@@ -305,7 +302,7 @@ func sysFchmod(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(abi.EBADF)
 	}
-	return errnoOr0(of.rf.Chmod(uint32(a[1]) & 0o7777))
+	return errnoOr0(t.p.fs.root().Fchmod(of.rf, uint32(a[1])&0o7777))
 }
 
 // sysFchownat implements fchownat(2).
@@ -328,7 +325,7 @@ func sysFchown(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(abi.EBADF)
 	}
-	return errnoOr0(of.rf.Chown(int(int32(a[1])), int(int32(a[2]))))
+	return errnoOr0(t.p.fs.root().Fchown(of.rf, int(int32(a[1])), int(int32(a[2]))))
 }
 
 // sysUtimensat implements utimensat(2).
@@ -349,7 +346,7 @@ func sysUtimensat(t *Task, a [6]uint64) uint64 {
 		if e != 0 {
 			return errno(abi.EBADF)
 		}
-		return errnoOr0(of.rf.Utimes(ts))
+		return errnoOr0(t.p.fs.root().Futimes(of.rf, ts))
 	}
 	at, p, e := t.pathAt(a[0], a[1])
 	if e != 0 {
@@ -500,6 +497,7 @@ const (
 
 // sysChroot implements chroot(2): the process's / becomes the directory,
 // inside the view it already has (a guest can never chroot out of it).
+// CAP_SYS_CHROOT is "euid 0" (creds.go).
 func sysChroot(t *Task, a [6]uint64) uint64 {
 	p, e := t.readPath(a[0])
 	if e != 0 {
@@ -511,14 +509,15 @@ func sysChroot(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
+	if t.p.creds().EUID != 0 {
+		d.Close()
+		return errno(abi.EPERM)
+	}
 	nv, e := cur.Chroot(d)
 	d.Close()
 	if e != 0 {
 		return errno(e)
 	}
-	s.mu.Lock()
-	s.cur = nv
-	s.chroots = append(s.chroots, nv)
-	s.mu.Unlock()
+	s.chroot(nv)
 	return 0
 }

@@ -45,10 +45,12 @@ type ChildSpec struct {
 	// PidNS and Pid place the child in the parent's pid namespace.
 	PidNS string
 	Pid   int
-	// Hostname, Rlimits and NoNewPrivs carry over an exec (Config's).
+	// Hostname, Rlimits, NoNewPrivs and Creds carry over an exec
+	// (Config's).
 	Hostname   string
 	Rlimits    *[abi.RLIM_NLIMITS]abi.Rlimit
 	NoNewPrivs bool
+	Creds      *Creds
 	// Fork, when set, makes the child a copy of its parent (fork) instead
 	// of a new program (vfork + exec).
 	Fork *ForkState
@@ -95,6 +97,7 @@ func (t *Task) vforkClone(flags, stack, tls uint64) uint64 {
 		vfork: &vforkState{done: make(chan int, 1)}, parent: p,
 	}
 	cp.nextTID.Store(int64(cp.pid))
+	cp.cred.Store(p.creds()) // its own from now on: a set*id before exec is the child's
 	p.sig.mu.Lock()
 	cp.sig.actions = p.sig.actions
 	p.sig.mu.Unlock()
@@ -145,7 +148,7 @@ func (s *fsState) clone() *fsState {
 			cwd = s.cur.Root() // no descriptor left: the root, as a failed chdir would leave it
 		}
 	}
-	return &fsState{view: s.view, cur: s.cur, cwd: cwd, umask: s.umask}
+	return &fsState{view: s.view, cur: s.cur, cwd: cwd, umask: s.umask, cred: s.cred, bound: s.bound}
 }
 
 // spawnExec is execve in a vfork child: start the program as a host child
@@ -158,7 +161,7 @@ func (t *Task) spawnExec(path string, argv, env []string) abi.Errno {
 		Root: cp.cfg.Root, Mounts: cp.cfg.Mounts, Metadata: cp.cfg.Metadata, ReadOnlyRoot: cp.cfg.ReadOnlyRoot,
 		Dir: cp.fs.root().Getcwd(cp.fs.getCwd()), Path: path, Argv: argv, Env: env,
 		Umask: umask, FDs: map[int]int{}, Views: map[int]ViewFile{}, Mask: t.sigmask,
-		Hostname: cp.cfg.Hostname, NoNewPrivs: cp.noNewPrivs.Load(),
+		Hostname: cp.cfg.Hostname, NoNewPrivs: cp.noNewPrivs.Load(), Creds: cp.creds().execCreds(),
 	}
 	lim := cp.rlim.lim
 	spec.Rlimits = &lim

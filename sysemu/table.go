@@ -179,11 +179,24 @@ func syscallTableRows() map[uint64]syscallEntry {
 		abi.SYS_KILL:              partial(sysKill, "other guest processes (of the process tree only) through their sockets, with si_pid; SIGKILL, SIGSTOP and SIGCONT through the host's kill"),
 		abi.SYS_TGKILL:            partial(sysTgkill, "in another process only its main thread can be named"),
 		abi.SYS_TKILL:             partial(sysTkill, "in another process only its main thread can be named"),
+		// credentials (sys_creds.go)
+		abi.SYS_GETUID:    full(sysGetuid),
+		abi.SYS_GETEUID:   full(sysGeteuid),
+		abi.SYS_GETGID:    full(sysGetgid),
+		abi.SYS_GETEGID:   full(sysGetegid),
+		abi.SYS_GETRESUID: full(sysGetresuid),
+		abi.SYS_GETRESGID: full(sysGetresgid),
+		abi.SYS_GETGROUPS: full(sysGetgroups),
+		abi.SYS_SETGROUPS: full(sysSetgroups),
+		abi.SYS_SETUID:    partial(sysSetuid, credNote),
+		abi.SYS_SETGID:    partial(sysSetgid, credNote),
+		abi.SYS_SETREUID:  partial(sysSetreuid, credNote),
+		abi.SYS_SETREGID:  partial(sysSetregid, credNote),
+		abi.SYS_SETRESUID: partial(sysSetresuid, credNote),
+		abi.SYS_SETRESGID: partial(sysSetresgid, credNote),
+		abi.SYS_SETFSUID:  full(sysSetfsuid),
+		abi.SYS_SETFSGID:  full(sysSetfsgid),
 		// identity, time, randomness (sys_info.go)
-		abi.SYS_GETUID:          full(sysGetid),
-		abi.SYS_GETEUID:         full(sysGetid),
-		abi.SYS_GETGID:          full(sysGetid),
-		abi.SYS_GETEGID:         full(sysGetid),
 		abi.SYS_GETRANDOM:       full(sysGetrandom),
 		abi.SYS_PRCTL:           full(sysPrctl),
 		abi.SYS_CLOCK_GETTIME:   full(sysClockGettime),
@@ -209,18 +222,8 @@ func syscallTableRows() map[uint64]syscallEntry {
 		abi.SYS_MLOCK2:                 partial(sysMlock, "accepted without pinning: carrick does not page guest memory itself"),
 		abi.SYS_MLOCKALL:               partial(sysMlock, "accepted without pinning: carrick does not page guest memory itself"),
 		abi.SYS_MUNLOCKALL:             partial(sysMlock, "accepted without pinning: carrick does not page guest memory itself"),
-		abi.SYS_CAPGET:                 full(sysCapget),
-		abi.SYS_CAPSET:                 partial(sysCapset, "accepted; capabilities are not enforced for root guests"),
-		abi.SYS_GETGROUPS:              full(sysGetgroups),
-		abi.SYS_SETGROUPS:              partial(sysSetid, "root keeps its identity; other ids need the credentials model (EPERM)"),
-		abi.SYS_SETUID:                 partial(sysSetid, "root keeps its identity; other ids need the credentials model (EPERM)"),
-		abi.SYS_SETGID:                 partial(sysSetid, "root keeps its identity; other ids need the credentials model (EPERM)"),
-		abi.SYS_SETREUID:               partial(sysSetid, "root keeps its identity; other ids need the credentials model (EPERM)"),
-		abi.SYS_SETREGID:               partial(sysSetid, "root keeps its identity; other ids need the credentials model (EPERM)"),
-		abi.SYS_SETRESUID:              partial(sysSetid, "root keeps its identity; other ids need the credentials model (EPERM)"),
-		abi.SYS_SETRESGID:              partial(sysSetid, "root keeps its identity; other ids need the credentials model (EPERM)"),
-		abi.SYS_GETRESUID:              full(sysGetresid),
-		abi.SYS_GETRESGID:              full(sysGetresid),
+		abi.SYS_CAPGET:                 partial(sysCapget, "the sets the uids imply (full while the euid, or for the fs capabilities the fsuid, is 0); capset changes nothing"),
+		abi.SYS_CAPSET:                 partial(sysCapset, "accepted, not recorded: privilege follows the uids"),
 		abi.SYS_GETCPU:                 partial(sysGetcpu, "always CPU 0, node 0"),
 		abi.SYS_PERSONALITY:            partial(sysPersonality, "PER_LINUX only"),
 		abi.SYS_SCHED_SETAFFINITY:      partial(sysSchedSetaffinity, "accepted; the host schedules threads"),
@@ -236,6 +239,9 @@ func syscallTableRows() map[uint64]syscallEntry {
 		abi.SYS_CLONE3: partial(sysClone3, "as clone; set_tid and cgroup are not"),
 	}
 }
+
+// credNote is what the set*id calls leave out.
+const credNote = "one set of ids per process (glibc changes every thread's anyway); no RLIMIT_NPROC check; a change of euid keeps the process dumpable"
 
 func syscallTable(nr uint64) handler { return syscalls[nr].fn }
 
