@@ -87,8 +87,8 @@ func Unsupported(s *specs.Spec) []string {
 		if s.Process.SelinuxLabel != "" {
 			out = append(out, "process.selinuxLabel")
 		}
-		if s.Process.User.UID != 0 || s.Process.User.GID != 0 || len(s.Process.User.AdditionalGids) > 0 {
-			out = append(out, "process.user (the guest runs as root)")
+		if s.Process.User.Username != "" {
+			out = append(out, "process.user.username (Windows only)")
 		}
 	}
 	out = append(out, unsupportedMounts(s)...)

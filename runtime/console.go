@@ -34,6 +34,15 @@ func newConsole(s *specs.Spec, o CreateOpts) (*console, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open pty: %w", err)
 	}
+	// The process opens its terminal by name too (/dev/tty, /dev/console):
+	// it must be the container user's, as runc arranges.
+	if u := s.Process.User; u.UID != 0 || u.GID != 0 {
+		if err := os.Chown(tty.Name(), int(u.UID), int(u.GID)); err != nil {
+			master.Close()
+			tty.Close()
+			return nil, fmt.Errorf("console: %w", err)
+		}
+	}
 	if sz := s.Process.ConsoleSize; sz != nil {
 		pty.Setsize(master, &pty.Winsize{Rows: uint16(sz.Height), Cols: uint16(sz.Width)})
 	}

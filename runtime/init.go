@@ -94,6 +94,12 @@ func guestConfig(b *Bundle, dir string) (sysemu.Config, error) {
 		}
 		cfg.Rlimits = lim
 	}
+	u := s.Process.User
+	cfg.Creds = &sysemu.Creds{UID: u.UID, GID: u.GID, Groups: u.AdditionalGids}
+	if u.Umask != nil {
+		umask := *u.Umask & 0o777
+		cfg.Umask = &umask
+	}
 	prog := s.Process.Args[0]
 	if !strings.Contains(prog, "/") {
 		found, ok := lookPath(b.Rootfs, prog, s.Process.Env)

@@ -94,7 +94,7 @@ func TestLookPathAndMounts(t *testing.T) {
 	if u := Unsupported(&specs.Spec{Mounts: []specs.Mount{{Destination: "/proc", Type: "proc"}, {Destination: "/mnt", Type: "nfs"}}}); len(u) != 1 || !strings.Contains(u[0], "/mnt") {
 		t.Fatalf("unsupported mounts: %v", u)
 	}
-	if u := Unsupported(&specs.Spec{Process: &specs.Process{User: specs.User{UID: 1000}}, Hooks: &specs.Hooks{}}); len(u) != 1 {
+	if u := Unsupported(&specs.Spec{Process: &specs.Process{User: specs.User{UID: 1000, Username: "x"}}, Hooks: &specs.Hooks{}}); len(u) != 1 || !strings.Contains(u[0], "username") {
 		t.Fatalf("unsupported: %v", u)
 	}
 }

@@ -3,7 +3,10 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
+	"strconv"
+	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
@@ -21,8 +24,8 @@ var execCommand = &cli.Command{
 		&cli.StringFlag{Name: "pid-file", Usage: "write the process's host pid to `FILE`"},
 		&cli.StringFlag{Name: "cwd", Usage: "working `DIR` in the container"},
 		&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "set `K=V`"},
-		&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "`UID[:GID]` (recorded; not enforced yet)"},
-		&cli.StringSliceFlag{Name: "additional-gids", Aliases: []string{"g"}},
+		&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "run as `UID[:GID]`"},
+		&cli.StringSliceFlag{Name: "additional-gids", Aliases: []string{"g"}, Usage: "supplementary `GID`s"},
 		&cli.BoolFlag{Name: "no-new-privs"},
 		&cli.StringSliceFlag{Name: "cap", Aliases: []string{"c"}},
 		&cli.IntFlag{Name: "preserve-fds", Usage: "pass `N` more fds (3, 4, …) to the process"},
@@ -92,5 +95,36 @@ func execProcess(c *cli.Context, r carrickrt.Root, id string) (*specs.Process, e
 		p.Cwd = d
 	}
 	p.Terminal = c.Bool("tty")
+	if u := c.String("user"); u != "" {
+		uid, gid, err := parseUser(u)
+		if err != nil {
+			return nil, err
+		}
+		p.User = specs.User{UID: uid, GID: gid}
+	}
+	for _, g := range c.StringSlice("additional-gids") {
+		n, err := strconv.ParseUint(g, 10, 32)
+		if err != nil {
+			return nil, fmt.Errorf("exec: invalid additional gid %q", g)
+		}
+		p.User.AdditionalGids = append(p.User.AdditionalGids, uint32(n))
+	}
 	return &p, nil
+}
+
+// parseUser reads runc's --user: UID[:GID], numbers only (runc resolves
+// no names either).
+func parseUser(s string) (uid, gid uint32, err error) {
+	us, gs, hasGID := strings.Cut(s, ":")
+	u, err := strconv.ParseUint(us, 10, 32)
+	if err != nil {
+		return 0, 0, fmt.Errorf("exec: invalid --user %q: UID[:GID] as numbers", s)
+	}
+	var g uint64
+	if hasGID {
+		if g, err = strconv.ParseUint(gs, 10, 32); err != nil {
+			return 0, 0, fmt.Errorf("exec: invalid --user %q: UID[:GID] as numbers", s)
+		}
+	}
+	return uint32(u), uint32(g), nil
 }

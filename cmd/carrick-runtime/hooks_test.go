@@ -3,10 +3,13 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -60,5 +63,50 @@ func TestOOMScoreAdj(t *testing.T) {
 	got, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(st.Pid), "oom_score_adj"))
 	if err != nil || strings.TrimSpace(string(got)) != "345" {
 		t.Fatalf("the init's oom_score_adj is %q (%v)", got, err)
+	}
+}
+
+// TestProcessUser: process.user (uid, gid, additionalGids) is the
+// container's credentials, for its children and for exec --user too; a
+// file it creates is its own and a root-only file is closed to it.
+func TestProcessUser(t *testing.T) {
+	r := newRT(t)
+	b, out := bundle(t, "sh", "-c", `id -u; id -g; id -G; touch /out/mine; cat /etc/shadow >/dev/null 2>&1 || echo denied; sh -c 'id -u'; sleep 60`)
+	os.Chmod(out, 0o777)
+	var s specs.Spec
+	data, _ := os.ReadFile(filepath.Join(b, "config.json"))
+	json.Unmarshal(data, &s)
+	s.Process.User = specs.User{UID: 1000, GID: 1001, AdditionalGids: []uint32{27, 1001}}
+	data, _ = json.Marshal(s)
+	os.WriteFile(filepath.Join(b, "config.json"), data, 0o644)
+	log := filepath.Join(t.TempDir(), "stdout")
+	f, _ := os.Create(log)
+	defer f.Close()
+	cmd := exec.Command(binary, "--root", r.root, "create", "--bundle", b, "usr")
+	cmd.Stdout, cmd.Stderr = f, f
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	defer r.run("delete", "--force", "usr")
+	r.ok("start", "usr")
+	want := "1000\n1001\n1001 27\ndenied\n1000\n"
+	for i := 0; i < 500; i++ {
+		if got, _ := os.ReadFile(log); string(got) == want {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got, _ := os.ReadFile(log); string(got) != want {
+		t.Fatalf("the container printed %q, want %q", got, want)
+	}
+	var st syscall.Stat_t
+	if err := syscall.Stat(filepath.Join(out, "mine"), &st); err != nil || st.Uid != 1000 || st.Gid != 1001 {
+		t.Fatalf("the container's file is %d:%d (%v)", st.Uid, st.Gid, err)
+	}
+	if o := r.ok("exec", "--user", "0:0", "usr", "id", "-u"); o != "0\n" {
+		t.Fatalf("exec --user 0:0 printed %q", o)
+	}
+	if o := r.ok("exec", "--user", "2000:2001", "usr", "sh", "-c", "id -u; id -g"); o != "2000\n2001\n" {
+		t.Fatalf("exec --user 2000:2001 printed %q", o)
 	}
 }
