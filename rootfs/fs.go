@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/carrick-go/carrick/sysemu/abi"
@@ -82,6 +83,7 @@ type mount struct {
 	// directory holding a single-file mount; -1 for synthetic mounts.
 	fd   int
 	file string // name of the bound file in fd; "" for directory mounts
+	seq  int    // order of mounting (the root is 0), as mountinfo lists it
 }
 
 // isFile reports whether m binds a single file.
@@ -92,6 +94,7 @@ func (m *mount) isFile() bool { return m.file != "" }
 // the mount table with the FS made by New, which owns it.
 type FS struct {
 	mounts   map[string]*mount // by canonical guest path
+	hidden   int               // mounts replaced by a later one at their path
 	rootMnt  *mount
 	root     Dir    // resolution root (borrowed fd: owned by rootOwner)
 	rootPath string // root's global guest path ("/" unless chrooted)
@@ -288,10 +291,14 @@ func (fs *FS) addMount(m Mount) error {
 		return fmt.Errorf("rootfs: mount %q: %w", m.Guest, err)
 	}
 	mt.guest = canon
+	mt.seq = len(fs.mounts) + fs.hidden
 	if old := fs.mounts[canon]; old != nil && old.fd >= 0 {
 		// The new mount hides the old one for good; nothing can reach it.
 		unix.Close(old.fd)
 		old.fd = -1
+	}
+	if fs.mounts[canon] != nil {
+		fs.hidden++
 	}
 	fs.mounts[canon] = mt
 	return nil
@@ -389,17 +396,17 @@ func (fs *FS) Chroot(d *Dir) (*FS, abi.Errno) {
 	return &v, 0
 }
 
-// Mounts lists the mount table (for /proc/self/mounts and mountinfo): root
-// first, then by guest path.
+// Mounts lists the mount table (for /proc/self/mounts and mountinfo) in
+// the order the mounts were made, as Linux lists them: root first.
 func (fs *FS) Mounts() []MountInfo {
 	out := []MountInfo{}
 	for _, m := range fs.mounts {
 		if m.fd < 0 && m.synth == nil {
 			continue // hidden by a later mount
 		}
-		out = append(out, MountInfo{Guest: m.guest, Host: m.host, ReadOnly: m.ro, Synthetic: m.synth != nil})
+		out = append(out, MountInfo{Guest: m.guest, Host: m.host, ReadOnly: m.ro, Synthetic: m.synth != nil, seq: m.seq})
 	}
-	sortMounts(out)
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
 	return out
 }
 
@@ -409,14 +416,7 @@ type MountInfo struct {
 	Host      string
 	ReadOnly  bool
 	Synthetic bool
-}
-
-func sortMounts(ms []MountInfo) {
-	for i := 1; i < len(ms); i++ {
-		for j := i; j > 0 && ms[j].Guest < ms[j-1].Guest; j-- {
-			ms[j], ms[j-1] = ms[j-1], ms[j]
-		}
-	}
+	seq       int
 }
 
 // errnoError wraps a Linux errno for Go error messages.

@@ -190,7 +190,8 @@ func TestMountReads(t *testing.T) {
 	for _, mi := range ms {
 		guests = append(guests, mi.Guest)
 	}
-	want := []string{"/", "/data", "/data/sub", "/etc/hosts", "/new/deep/mnt", "/opt/m", "/proc", "/ro", "/rwfile"}
+	// In the order they were mounted, as Linux lists them.
+	want := []string{"/", "/data", "/ro", "/etc/hosts", "/rwfile", "/data/sub", "/new/deep/mnt", "/opt/m", "/proc"}
 	if strings.Join(guests, " ") != strings.Join(want, " ") {
 		t.Errorf("Mounts = %v, want %v", guests, want)
 	}

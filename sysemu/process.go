@@ -287,10 +287,12 @@ func newProcess(cfg Config, newMachine NewMachine) (*Process, error) {
 	// The synthetic trees come first: a later mount at the same guest path
 	// (-v X:/dev/shm) wins.
 	mounts := append([]rootfs.Mount{
+		// In the order of runc's default spec (mountinfo lists mounts in
+		// the order they were made).
 		{Guest: "/proc", Synthetic: proc},
-		{Guest: "/sys", Synthetic: procfs.NewSys(proc.System())},
 		{Guest: "/dev", Synthetic: procfs.NewDev(procfs.DevConfig{})},
 		{Guest: "/dev/shm", Host: shm},
+		{Guest: "/sys", Synthetic: procfs.NewSys(proc.System())},
 	}, cfg.Mounts...)
 	p := &Process{
 		machine: machine,

@@ -113,17 +113,17 @@ func TestThroughRootfs(t *testing.T) {
 	// The mount table as mounts shows it.
 	got := readFile("/proc/mounts")
 	want := "overlay / overlay rw,relatime 0 0\n" +
-		"tmpfs /dev tmpfs rw,nosuid,size=65536k,mode=755 0 0\n" +
-		"shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k 0 0\n" +
 		"proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n" +
-		"sysfs /sys sysfs ro,nosuid,nodev,noexec,relatime 0 0\n"
+		"sysfs /sys sysfs ro,nosuid,nodev,noexec,relatime 0 0\n" +
+		"tmpfs /dev tmpfs rw,nosuid,size=65536k,mode=755 0 0\n" +
+		"shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k 0 0\n"
 	golden(t, "mounts", got, want)
 	info := readFile("/proc/self/mountinfo")
 	lines := strings.Split(strings.TrimSpace(info), "\n")
 	wantInfo := []string{
-		"20 1 ", "21 20 0:5 / /dev rw,nosuid - tmpfs tmpfs rw,size=65536k,mode=755",
-		"22 21 ", "23 20 0:21 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw",
-		"24 20 0:20 / /sys ro,nosuid,nodev,noexec,relatime - sysfs sysfs ro",
+		"20 1 ", "21 20 0:21 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw",
+		"22 20 0:20 / /sys ro,nosuid,nodev,noexec,relatime - sysfs sysfs ro",
+		"23 20 0:5 / /dev rw,nosuid - tmpfs tmpfs rw,size=65536k,mode=755", "24 23 ",
 	}
 	if len(lines) != len(wantInfo) {
 		t.Fatalf("mountinfo:\n%s", info)
