@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package containerd_test runs carrick under a real containerd: Debian's
 // containerd 1.6 started by the test on private sockets, the arm64 busybox
 // fixture imported as an OCI image, and ctr driving containers through
