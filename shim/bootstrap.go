@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -268,6 +269,7 @@ func deleteAction(f *flags) error {
 	if err := rt.Delete(ctx, f.id, &runc.DeleteOpts{Force: true}); err != nil {
 		logrus.WithError(err).Warn("delete")
 	}
+	stopServer(bundle, f.id)
 	if err := releaseRootfs(filepath.Join(bundle, "rootfs")); err != nil {
 		logrus.WithError(err).Warn("rootfs")
 	}
@@ -278,6 +280,22 @@ func deleteAction(f *flags) error {
 	}
 	_, err = os.Stdout.Write(data)
 	return err
+}
+
+// stopServer ends the task's server if it still runs: containerd runs
+// delete when it lost the shim, and a server it never reached (a start
+// that failed after the server was spawned) would otherwise live on. The
+// pid in the bundle is checked to be that server before it is killed.
+func stopServer(bundle, id string) {
+	pid, err := readPid(filepath.Join(bundle, "shim.pid"))
+	if err != nil || pid == os.Getpid() {
+		return
+	}
+	out, err := exec.Command("ps", "-o", "args=", "-p", strconv.Itoa(pid)).Output()
+	if err != nil || !strings.Contains(string(out), "containerd-shim") || !strings.Contains(string(out), " -id "+id+" ") {
+		return
+	}
+	syscall.Kill(pid, syscall.SIGKILL)
 }
 
 // releaseRootfs undoes mountRootfs without knowing the mounts.

@@ -7,8 +7,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -246,5 +248,42 @@ not json
 	}
 	if lastLogError(filepath.Join(t.TempDir(), "none")) != "" {
 		t.Fatal("a missing log has an error")
+	}
+}
+
+// TestStopServer: delete ends the task's server named by shim.pid, and
+// nothing else.
+func TestStopServer(t *testing.T) {
+	bundle := t.TempDir()
+	other := exec.Command("sleep", "30")
+	other.Start()
+	defer other.Process.Kill()
+	os.WriteFile(filepath.Join(bundle, "shim.pid"), []byte(strconv.Itoa(other.Process.Pid)), 0o600)
+	stopServer(bundle, "t1")
+	time.Sleep(100 * time.Millisecond)
+	if err := other.Process.Signal(syscall.Signal(0)); err != nil {
+		t.Fatal("a process that is not the shim was killed")
+	}
+	// A process that looks like the task's server (bash's exec -a names it).
+	name := "/usr/bin/containerd-shim-carrick-v2 -namespace n -id t1 -address /x"
+	srv := exec.Command("/bin/bash", "-c", "exec -a '"+name+"' sleep 30")
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 100; i++ {
+		if out, _ := exec.Command("ps", "-o", "args=", "-p", strconv.Itoa(srv.Process.Pid)).Output(); strings.HasPrefix(string(out), name) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	done := make(chan error)
+	go func() { done <- srv.Wait() }()
+	os.WriteFile(filepath.Join(bundle, "shim.pid"), []byte(strconv.Itoa(srv.Process.Pid)), 0o600)
+	stopServer(bundle, "t1")
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		srv.Process.Kill()
+		t.Fatal("the task's server was not stopped")
 	}
 }
