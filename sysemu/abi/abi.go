@@ -353,6 +353,12 @@ const (
 	EFD_NONBLOCK  = O_NONBLOCK
 	EFD_CLOEXEC   = O_CLOEXEC
 
+	TFD_TIMER_ABSTIME       = 1
+	TFD_TIMER_CANCEL_ON_SET = 2
+	TFD_NONBLOCK            = O_NONBLOCK
+	TFD_CLOEXEC             = O_CLOEXEC
+	SizeofItimerspec        = 2 * SizeofTimespec // it_interval, it_value
+
 	EPOLL_CLOEXEC  = O_CLOEXEC
 	EPOLL_CTL_ADD  = 1
 	EPOLL_CTL_DEL  = 2
