@@ -78,6 +78,7 @@ func (p *Process) post(target *Task, sig int, si sigInfo) abi.Errno {
 		p.tmu.Unlock()
 	}
 	s.mu.Unlock()
+	s.posted.changed()
 	if target != nil {
 		target.notify()
 	}

@@ -21,6 +21,9 @@ type signalState struct {
 	queued int
 	// realTimer is ITIMER_REAL; guarded by mu.
 	realTimer itimer
+	// posted changes whenever a signal becomes pending (signalfd's
+	// readiness).
+	posted notifier
 }
 
 // sysRtSigaction implements rt_sigaction(2) bookkeeping.

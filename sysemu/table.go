@@ -138,6 +138,7 @@ func syscallTableRows() map[uint64]syscallEntry {
 		// readiness (eventfd.go, epoll.go)
 		abi.SYS_EVENTFD2:        full(sysEventfd2),
 		abi.SYS_TIMERFD_CREATE:  full(sysTimerfdCreate),
+		abi.SYS_SIGNALFD4:       partial(sysSignalfd4, "readiness in poll/epoll is the process's and its main thread's pending set"),
 		abi.SYS_TIMERFD_SETTIME: partial(sysTimerfdSettime, "TFD_TIMER_CANCEL_ON_SET accepted; ECANCELED never comes (a guest cannot set the clock)"),
 		abi.SYS_TIMERFD_GETTIME: full(sysTimerfdGettime),
 		abi.SYS_EPOLL_CREATE1:   full(sysEpollCreate1),

@@ -293,3 +293,35 @@ const (
 	CloneArgsSizeVer0 = 64
 	SizeofCloneArgs   = 88
 )
+
+// SignalfdSiginfo is struct signalfd_siginfo, what a read of a signalfd
+// returns per signal (include/uapi/linux/signalfd.h).
+type SignalfdSiginfo struct {
+	Signo   uint32
+	Errno   int32
+	Code    int32
+	Pid     uint32
+	Uid     uint32
+	Fd      int32
+	Tid     uint32
+	Band    uint32
+	Overrun uint32
+	Trapno  uint32
+	Status  int32
+	Int     int32
+	Ptr     uint64
+	Utime   uint64
+	Stime   uint64
+	Addr    uint64
+	AddrLsb uint16
+	_       [46]uint8
+}
+
+// SizeofSignalfdSiginfo is its size.
+const SizeofSignalfdSiginfo = 128
+
+// signalfd4 flags.
+const (
+	SFD_NONBLOCK = O_NONBLOCK
+	SFD_CLOEXEC  = O_CLOEXEC
+)

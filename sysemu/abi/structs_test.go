@@ -23,6 +23,7 @@ func TestStructSizes(t *testing.T) {
 	check("winsize", unsafe.Sizeof(Winsize{}), binary.Size(Winsize{}), 8)
 	check("timespec", unsafe.Sizeof(Timespec{}), binary.Size(Timespec{}), SizeofTimespec)
 	check("timeval", unsafe.Sizeof(Timeval{}), binary.Size(Timeval{}), 16)
+	check("signalfd_siginfo", unsafe.Sizeof(SignalfdSiginfo{}), binary.Size(SignalfdSiginfo{}), SizeofSignalfdSiginfo)
 	check("rlimit", unsafe.Sizeof(Rlimit{}), binary.Size(Rlimit{}), 16)
 	check("utsname", unsafe.Sizeof(Utsname{}), binary.Size(Utsname{}), SizeofUtsname)
 	check("sysinfo", unsafe.Sizeof(Sysinfo{}), binary.Size(Sysinfo{}), SizeofSysinfo)
