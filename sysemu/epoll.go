@@ -21,6 +21,7 @@ type epollFile struct {
 	// items is the interest list by guest fd; guarded by mu.
 	items map[int]*epollItem
 	seq   int
+	reg   *epollRegistry
 }
 
 type epollItem struct {
@@ -35,14 +36,65 @@ type epollItem struct {
 
 func (ep *epollFile) Read(t *Task, p []byte) (int, abi.Errno)  { return 0, abi.EINVAL }
 func (ep *epollFile) Write(t *Task, p []byte) (int, abi.Errno) { return 0, abi.EINVAL }
-func (ep *epollFile) Close()                                   {}
+func (ep *epollFile) Close()                                   { ep.reg.remove(ep) }
+
+// epollRegistry lists a process's epoll instances, so that closing the
+// last fd of a file takes it off every interest list, as Linux does.
+type epollRegistry struct {
+	mu  sync.Mutex
+	set map[*epollFile]struct{}
+}
+
+func (r *epollRegistry) add(ep *epollFile) {
+	r.mu.Lock()
+	if r.set == nil {
+		r.set = map[*epollFile]struct{}{}
+	}
+	r.set[ep] = struct{}{}
+	r.mu.Unlock()
+}
+
+func (r *epollRegistry) remove(ep *epollFile) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	delete(r.set, ep)
+	r.mu.Unlock()
+}
+
+// released drops f, whose last fd was closed, from every interest list.
+func (r *epollRegistry) released(f File) {
+	r.mu.Lock()
+	eps := make([]*epollFile, 0, len(r.set))
+	for ep := range r.set {
+		eps = append(eps, ep)
+	}
+	r.mu.Unlock()
+	for _, ep := range eps {
+		ep.mu.Lock()
+		gone := false
+		for fd, it := range ep.items {
+			if it.file == f {
+				delete(ep.items, fd)
+				gone = true
+			}
+		}
+		ep.mu.Unlock()
+		if gone {
+			ep.changed()
+		}
+	}
+}
 
 // sysEpollCreate1 implements epoll_create1(2).
 func sysEpollCreate1(t *Task, a [6]uint64) uint64 {
 	if a[0]&^uint64(abi.EPOLL_CLOEXEC) != 0 {
 		return errno(abi.EINVAL)
 	}
-	fd, e := t.p.files.Install(&epollFile{items: map[int]*epollItem{}}, 0, a[0]&abi.EPOLL_CLOEXEC != 0)
+	ep := &epollFile{items: map[int]*epollItem{}, reg: &t.p.epolls}
+	t.p.epolls.add(ep)
+	fd, e := t.p.files.Install(ep, 0, a[0]&abi.EPOLL_CLOEXEC != 0)
 	if e != 0 {
 		return errno(e)
 	}
@@ -66,6 +118,9 @@ func sysEpollCtl(t *Task, a [6]uint64) uint64 {
 	}
 	if target == File(ep) {
 		return errno(abi.EINVAL)
+	}
+	if inner, ok := target.(*epollFile); ok && op == abi.EPOLL_CTL_ADD && inner.watches(ep) {
+		return errno(abi.ELOOP)
 	}
 	var events uint32
 	var data uint64
@@ -91,6 +146,14 @@ func sysEpollCtl(t *Task, a [6]uint64) uint64 {
 		t.p.compat.Record("flag:epoll on an unsupported file type")
 		return errno(abi.EPERM)
 	}
+	if op != abi.EPOLL_CTL_DEL && events&abi.EPOLLEXCLUSIVE != 0 {
+		// Linux's rules: only at ADD, only with these bits, never on an
+		// epoll instance.
+		const ok = abi.EPOLLIN | abi.EPOLLOUT | abi.EPOLLERR | abi.EPOLLHUP | abi.EPOLLWAKEUP | abi.EPOLLET | abi.EPOLLEXCLUSIVE
+		if _, nested := target.(*epollFile); op != abi.EPOLL_CTL_ADD || nested || events&^uint32(ok) != 0 {
+			return errno(abi.EINVAL)
+		}
+	}
 	ep.mu.Lock()
 	defer ep.mu.Unlock()
 	it := ep.items[fd]
@@ -104,6 +167,9 @@ func sysEpollCtl(t *Task, a [6]uint64) uint64 {
 	case abi.EPOLL_CTL_MOD:
 		if it == nil {
 			return errno(abi.ENOENT)
+		}
+		if it.events&abi.EPOLLEXCLUSIVE != 0 {
+			return errno(abi.EINVAL)
 		}
 		it.events, it.data, it.off, it.lastGen = events, data, false, ^uint64(0)
 	case abi.EPOLL_CTL_DEL:
@@ -131,6 +197,9 @@ func (ep *epollFile) collect(max int) (out [][2]uint64, hasHost bool, subs []pol
 	var hostItems []*epollItem
 	var wants []hostWant
 	for _, it := range items {
+		if inner, ok := it.file.(*epollFile); ok && inner.hasHost() {
+			hasHost = true
+		}
 		switch f := it.file.(type) {
 		case pollable:
 			subs = append(subs, f)
@@ -154,18 +223,8 @@ func (ep *epollFile) collect(max int) (out [][2]uint64, hasHost bool, subs []pol
 			if it.off {
 				continue
 			}
-			var want int16
-			if it.events&abi.EPOLLIN != 0 {
-				want |= unix.POLLIN
-			}
-			if it.events&abi.EPOLLOUT != 0 {
-				want |= unix.POLLOUT
-			}
-			if it.events&abi.EPOLLPRI != 0 {
-				want |= unix.POLLPRI
-			}
 			hostItems = append(hostItems, it)
-			wants = append(wants, hostWant{fd: f.HostFD(), events: want})
+			wants = append(wants, hostWant{fd: f.HostFD(), events: epollHostEvents(it.events)})
 		}
 	}
 	if len(wants) > 0 {
@@ -333,4 +392,126 @@ func (t *Task) epollWait(epfd, events, maxEvents uint64, timeout time.Duration, 
 		return errno(abi.EFAULT)
 	}
 	return uint64(len(out))
+}
+
+// Ready makes an epoll instance pollable (nested in another epoll, or in
+// poll): readable when one of its events is ready, without consuming it.
+// The generation moves with its own and its files'.
+func (ep *epollFile) Ready() (uint32, uint64) {
+	ep.mu.Lock()
+	defer ep.mu.Unlock()
+	gen := ep.generation()
+	ready := false
+	var wants []hostWant
+	for _, it := range ep.items {
+		if it.off {
+			continue
+		}
+		switch f := it.file.(type) {
+		case pollable:
+			r, g := f.Ready()
+			gen += g
+			if r&(it.events|evErr|evHup) != 0 && (it.events&abi.EPOLLET == 0 || g != it.lastGen) {
+				ready = true
+			}
+		case hostPollable:
+			wants = append(wants, hostWant{fd: f.HostFD(), events: epollHostEvents(it.events)})
+		}
+	}
+	if !ready && len(wants) > 0 {
+		if revs, err := hostReady(wants, 0); err == nil {
+			for _, r := range revs {
+				ready = ready || r != 0
+			}
+		}
+	}
+	if ready {
+		return evIn, gen
+	}
+	return 0, gen
+}
+
+// hasHost says whether a nested instance has host files, which its
+// waiter must poll in slices.
+func (ep *epollFile) hasHost() bool {
+	ep.mu.Lock()
+	defer ep.mu.Unlock()
+	for _, it := range ep.items {
+		switch f := it.file.(type) {
+		case hostPollable:
+			return true
+		case *epollFile:
+			if f.hasHost() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pollables are the emulated files of the interest list.
+func (ep *epollFile) pollables() []pollable {
+	ep.mu.Lock()
+	defer ep.mu.Unlock()
+	var ps []pollable
+	for _, it := range ep.items {
+		if p, ok := it.file.(pollable); ok {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+// Subscribe wakes ch on interest-list changes and on changes of the
+// files in it (a waiter on an outer epoll learns of the inner's events).
+func (ep *epollFile) Subscribe(ch chan struct{}) {
+	ep.notifier.Subscribe(ch)
+	for _, p := range ep.pollables() {
+		p.Subscribe(ch)
+	}
+}
+
+func (ep *epollFile) Unsubscribe(ch chan struct{}) {
+	ep.notifier.Unsubscribe(ch)
+	for _, p := range ep.pollables() {
+		p.Unsubscribe(ch)
+	}
+}
+
+// epollHostEvents are poll(2)'s events for epoll's.
+func epollHostEvents(events uint32) int16 {
+	var want int16
+	if events&abi.EPOLLIN != 0 {
+		want |= unix.POLLIN
+	}
+	if events&abi.EPOLLOUT != 0 {
+		want |= unix.POLLOUT
+	}
+	if events&abi.EPOLLPRI != 0 {
+		want |= unix.POLLPRI
+	}
+	return want
+}
+
+// watches says whether ep has target on its interest list, directly or
+// through nested instances (a cycle Linux refuses with ELOOP).
+func (ep *epollFile) watches(target *epollFile) bool {
+	ep.mu.Lock()
+	var inner []*epollFile
+	for _, it := range ep.items {
+		if it.file == File(target) {
+			ep.mu.Unlock()
+			return true
+		}
+		if e, ok := it.file.(*epollFile); ok {
+			inner = append(inner, e)
+		}
+	}
+	ep.mu.Unlock()
+	for _, e := range inner {
+		if e.watches(target) {
+			return true
+		}
+	}
+	return false
 }

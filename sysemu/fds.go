@@ -96,6 +96,16 @@ type FDTable struct {
 	fds map[int]*fdEntry
 	// rlim holds RLIMIT_NOFILE, the bound of new fds (nil: the default).
 	rlim *rlimits
+	// released is told of a file whose last fd closed (epoll interest).
+	released func(File)
+}
+
+// release closes f, whose last fd is gone.
+func (t *FDTable) release(f File) {
+	f.Close()
+	if t.released != nil {
+		t.released(f)
+	}
 }
 
 type fdEntry struct {
@@ -176,7 +186,7 @@ func (t *FDTable) Close(fd int) bool {
 	}
 	t.mu.Unlock()
 	if last {
-		e.file.Close()
+		t.release(e.file)
 	}
 	return ok
 }
@@ -232,7 +242,7 @@ func (t *FDTable) Dup(old, newfd, min int, cloexec bool) (int, abi.Errno) {
 	}
 	t.mu.Unlock()
 	if closeFile != nil {
-		closeFile.Close()
+		t.release(closeFile)
 	}
 	return fd, 0
 }
@@ -280,7 +290,7 @@ func (t *FDTable) Dup2File(f File, fd int) {
 	}
 	t.mu.Unlock()
 	if closeFile != nil {
-		closeFile.Close()
+		t.release(closeFile)
 	}
 }
 

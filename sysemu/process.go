@@ -125,8 +125,9 @@ type Process struct {
 	parent *Process
 	stack  loader.StackLayout
 	rlim   *rlimits
-	exe    string // guest path of the program, for /proc/self/exe
-	comm   string // the name exec gave it (the base of the path exec was given, links unresolved)
+	exe    string        // guest path of the program, for /proc/self/exe
+	comm   string        // the name exec gave it (the base of the path exec was given, links unresolved)
+	epolls epollRegistry // its epoll instances (epoll.go)
 	sig    signalState
 	futex  futexTable
 	frz    freezer // stops the other threads while fork copies memory
@@ -312,6 +313,7 @@ func newProcess(cfg Config, newMachine NewMachine) (*Process, error) {
 	}
 	p.noNewPrivs.Store(cfg.NoNewPrivs)
 	p.files.rlim = p.rlim
+	p.files.released = p.epolls.released
 	p.hostPID = p.pid
 	if err := p.enterPidNS(cfg); err != nil {
 		p.fail(nil)

@@ -97,6 +97,7 @@ func (t *Task) vforkClone(flags, stack, tls uint64) uint64 {
 		vfork: &vforkState{done: make(chan int, 1)}, parent: p,
 	}
 	cp.nextTID.Store(int64(cp.pid))
+	cp.files.released = cp.epolls.released
 	cp.cred.Store(p.creds()) // its own from now on: a set*id before exec is the child's
 	p.sig.mu.Lock()
 	cp.sig.actions = p.sig.actions
