@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/carrick-go/carrick/sysemu/abi"
 )
 
 // Bundle is an OCI bundle: a directory with config.json and the root file
@@ -78,8 +80,14 @@ func checkSpec(s *specs.Spec) error {
 func Unsupported(s *specs.Spec) []string {
 	var out []string
 	if s.Process != nil {
-		if s.Process.Capabilities != nil {
-			out = append(out, "process.capabilities (modeled: not enforced)")
+		if c := s.Process.Capabilities; c != nil {
+			out = append(out, "process.capabilities (modeled: shown, not enforced)")
+			for _, set := range [][]string{c.Bounding, c.Effective, c.Permitted, c.Inheritable, c.Ambient} {
+				if _, unknown := abi.CapMask(set); len(unknown) > 0 {
+					out = append(out, "process.capabilities: unknown "+strings.Join(unknown, ", "))
+					break
+				}
+			}
 		}
 		if s.Process.ApparmorProfile != "" {
 			out = append(out, "process.apparmorProfile")

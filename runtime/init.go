@@ -95,7 +95,7 @@ func guestConfig(b *Bundle, dir string) (sysemu.Config, error) {
 		cfg.Rlimits = lim
 	}
 	u := s.Process.User
-	cfg.Creds = &sysemu.Creds{UID: u.UID, GID: u.GID, Groups: u.AdditionalGids}
+	cfg.Creds = &sysemu.Creds{UID: u.UID, GID: u.GID, Groups: u.AdditionalGids, Caps: capSets(s.Process.Capabilities)}
 	if u.Umask != nil {
 		umask := *u.Umask & 0o777
 		cfg.Umask = &umask
@@ -116,6 +116,18 @@ func guestConfig(b *Bundle, dir string) (sysemu.Config, error) {
 	}
 	cfg.Mounts = ms
 	return cfg, nil
+}
+
+// capSets are the spec's capability sets (modeled: shown by /proc and
+// capget; privilege follows the ids). Unknown names are ignored, as runc
+// ignores them (Unsupported reports them).
+func capSets(c *specs.LinuxCapabilities) *sysemu.CapSets {
+	if c == nil {
+		return nil
+	}
+	mask := func(names []string) uint64 { m, _ := abi.CapMask(names); return m }
+	return &sysemu.CapSets{Bounding: mask(c.Bounding), Effective: mask(c.Effective), Permitted: mask(c.Permitted),
+		Inheritable: mask(c.Inheritable), Ambient: mask(c.Ambient)}
 }
 
 // preservedFiles are a carrier's fds 3… (--preserve-fds), the guest's

@@ -40,6 +40,18 @@ type Creds struct {
 	// and file-system ids are the effective ones. Leave them nil for a
 	// container's process.
 	EUID, EGID *uint32
+	// Caps, when set, are the process's capability sets (an OCI
+	// process.capabilities); nil derives them from the ids.
+	Caps *CapSets
+}
+
+// CapSets are capability sets, bit n = capability n. They are modeled,
+// not enforced: /proc/PID/status and capget show them, while privilege
+// itself follows the ids. A root process has the effective and permitted
+// sets given, a non-root one only the ambient set (what an exec leaves a
+// process without file capabilities).
+type CapSets struct {
+	Bounding, Effective, Permitted, Inheritable, Ambient uint64
 }
 
 // Credentials are a process's ids (the ids of Linux's struct cred). A
@@ -48,6 +60,7 @@ type Credentials struct {
 	UID, EUID, SUID, FSUID uint32
 	GID, EGID, SGID, FSGID uint32
 	Groups                 []uint32 // sorted, as setgroups leaves them
+	Caps                   *CapSets // nil: derived from the ids
 }
 
 // noID is (uid_t)-1: "unchanged" for set*id, invalid as an id.
@@ -69,13 +82,13 @@ func credentialsOf(c *Creds) *Credentials {
 	gs := slices.Clone(c.Groups)
 	slices.Sort(gs)
 	return &Credentials{UID: c.UID, EUID: euid, SUID: euid, FSUID: euid,
-		GID: c.GID, EGID: egid, SGID: egid, FSGID: egid, Groups: gs}
+		GID: c.GID, EGID: egid, SGID: egid, FSGID: egid, Groups: gs, Caps: c.Caps}
 }
 
 // execCreds are the Creds a program exec'd with c starts with (a vfork
 // child's spawned program).
 func (c *Credentials) execCreds() *Creds {
-	out := &Creds{UID: c.UID, GID: c.GID, Groups: slices.Clone(c.Groups)}
+	out := &Creds{UID: c.UID, GID: c.GID, Groups: slices.Clone(c.Groups), Caps: c.Caps}
 	if c.EUID != c.UID {
 		euid := c.EUID
 		out.EUID = &euid
@@ -98,11 +111,19 @@ func (c *Credentials) afterExec() *Credentials {
 
 // caps are the permitted and effective capability sets the ids imply.
 func (c *Credentials) caps() (prm, eff uint64) {
-	if c.UID == 0 || c.EUID == 0 || c.SUID == 0 {
-		prm = procfs.AllCaps
+	root := c.UID == 0 || c.EUID == 0 || c.SUID == 0
+	if s := c.Caps; s != nil {
+		// Shown as given (the runtime set them after any id change).
+		if root {
+			return s.Permitted, s.Effective & s.Permitted
+		}
+		return s.Ambient, s.Ambient
 	}
-	if c.EUID == 0 {
-		eff = prm
+	if root {
+		prm = procfs.AllCaps
+		if c.EUID == 0 {
+			eff = prm
+		}
 	}
 	if c.FSUID == 0 {
 		eff |= prm & abi.CAP_FS_MASK
@@ -115,9 +136,13 @@ func (c *Credentials) caps() (prm, eff uint64) {
 // proc is what /proc/<pid>/status shows.
 func (c *Credentials) proc() procfs.Creds {
 	prm, eff := c.caps()
-	return procfs.Creds{UID: c.UID, EUID: c.EUID, SUID: c.SUID, FSUID: c.FSUID,
+	pc := procfs.Creds{UID: c.UID, EUID: c.EUID, SUID: c.SUID, FSUID: c.FSUID,
 		GID: c.GID, EGID: c.EGID, SGID: c.SGID, FSGID: c.FSGID, Groups: slices.Clone(c.Groups),
 		CapPrm: prm, CapEff: eff, CapBnd: procfs.AllCaps}
+	if s := c.Caps; s != nil {
+		pc.CapBnd, pc.CapInh, pc.CapAmb = s.Bounding, s.Inheritable, s.Ambient
+	}
+	return pc
 }
 
 // fsCred is who file operations act for: the fsuid, fsgid and groups

@@ -404,10 +404,16 @@ func sysCapget(t *Task, a [6]uint64) uint64 {
 		return 0
 	}
 	b := make([]byte, 12*words)
-	prm, eff := t.p.creds().caps()
+	c := t.p.creds()
+	prm, eff := c.caps()
+	var inh uint64
+	if c.Caps != nil {
+		inh = c.Caps.Inheritable
+	}
 	for w := 0; w < words; w++ {
 		binary.LittleEndian.PutUint32(b[12*w:], uint32(eff>>(32*w)))
 		binary.LittleEndian.PutUint32(b[12*w+4:], uint32(prm>>(32*w)))
+		binary.LittleEndian.PutUint32(b[12*w+8:], uint32(inh>>(32*w)))
 	}
 	if t.copyOut(a[1], b) != nil {
 		return errno(abi.EFAULT)

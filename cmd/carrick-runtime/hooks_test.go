@@ -110,3 +110,22 @@ func TestProcessUser(t *testing.T) {
 		t.Fatalf("exec --user 2000:2001 printed %q", o)
 	}
 }
+
+// TestCapabilities: process.capabilities are what the container's
+// processes see in /proc/self/status (modeled: privilege follows the ids).
+func TestCapabilities(t *testing.T) {
+	r := newRT(t)
+	b, _ := bundle(t, "sh", "-c", "grep ^Cap /proc/self/status")
+	var s specs.Spec
+	data, _ := os.ReadFile(filepath.Join(b, "config.json"))
+	json.Unmarshal(data, &s)
+	s.Process.Capabilities = &specs.LinuxCapabilities{Bounding: []string{"CAP_CHOWN", "CAP_KILL"},
+		Effective: []string{"CAP_CHOWN"}, Permitted: []string{"CAP_CHOWN", "CAP_KILL"}, Inheritable: []string{"CAP_KILL"}}
+	data, _ = json.Marshal(s)
+	os.WriteFile(filepath.Join(b, "config.json"), data, 0o644)
+	o, e, code := r.run("run", "--bundle", b, "caps")
+	want := "CapInh:\t0000000000000020\nCapPrm:\t0000000000000021\nCapEff:\t0000000000000001\nCapBnd:\t0000000000000021\nCapAmb:\t0000000000000000\n"
+	if code != 0 || o != want {
+		t.Fatalf("exit %d, stderr %q\ngot:\n%s\nwant:\n%s", code, e, o, want)
+	}
+}

@@ -100,3 +100,13 @@ func TestSyscallNumbers(t *testing.T) {
 		seen[name] = nr
 	}
 }
+
+func TestCapNames(t *testing.T) {
+	if len(CapNames) != 41 || CapNames[CAP_MKNOD] != "CAP_MKNOD" || CapNames[CAP_MAC_OVERRIDE] != "CAP_MAC_OVERRIDE" {
+		t.Fatalf("capability table: %d names", len(CapNames))
+	}
+	m, unknown := CapMask([]string{"CAP_CHOWN", "CAP_SYS_ADMIN", "CAP_BOGUS"})
+	if m != 1<<0|1<<21 || len(unknown) != 1 || unknown[0] != "CAP_BOGUS" {
+		t.Fatalf("CapMask: %#x %v", m, unknown)
+	}
+}
