@@ -148,6 +148,11 @@ func RunExec(dir, processFile string) {
 		fail(fmt.Errorf("exec: process: %w", err))
 	}
 	b.Spec.Process = &proc
+	if adj := proc.OOMScoreAdj; adj != nil {
+		if err := setOOMScoreAdj(*adj); err != nil {
+			fail(fmt.Errorf("process.oomScoreAdj: %w", err))
+		}
+	}
 	sh, err := loadShared(dir)
 	if err != nil {
 		fail(fmt.Errorf("exec: the container's init has not published its namespace: %w", err))

@@ -64,6 +64,10 @@ func TestOOMScoreAdj(t *testing.T) {
 	if err != nil || strings.TrimSpace(string(got)) != "345" {
 		t.Fatalf("the init's oom_score_adj is %q (%v)", got, err)
 	}
+	// An exec'd process has it too, and reads it.
+	if o := r.ok("exec", "oom", "cat", "/proc/self/oom_score_adj"); o != "345\n" {
+		t.Fatalf("the container reads %q", o)
+	}
 }
 
 // TestProcessUser: process.user (uid, gid, additionalGids) is the

@@ -3,6 +3,7 @@ package procfs
 import (
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/carrick-go/carrick/rootfs"
@@ -230,6 +231,9 @@ func (p *Proc) taskDir(proc Process, tid int, whole bool) *node {
 		fileEnt("mountinfo", text(0o444, func() []byte { return renderMountinfo(proc.Mounts()) })),
 		fileEnt("cgroup", text(0o444, func() []byte { return []byte("0::/\n") })),
 	)
+	if o, ok := proc.(OOMScorer); ok && whole {
+		ents = append(ents, fileEnt("oom_score_adj", func() *node { return own(oomNode(o)) }))
+	}
 	return own(dirNode(0o555, ents))
 }
 
@@ -435,5 +439,20 @@ func (p *Proc) sysctlDir() *node {
 		dirEnt("kernel", kernel),
 		dirEnt("net", net),
 		dirEnt("vm", vm),
+	})
+}
+
+// oomNode is oom_score_adj: the value and a newline; a write sets it
+// (-1000…1000, as Linux checks).
+func oomNode(o OOMScorer) *node {
+	return rwNode(0o644, func() []byte {
+		v, _ := o.OOMScoreAdj()
+		return []byte(strconv.Itoa(v) + "\n")
+	}, func(b []byte) abi.Errno {
+		v, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil || v < -1000 || v > 1000 {
+			return abi.EINVAL
+		}
+		return o.SetOOMScoreAdj(v)
 	})
 }

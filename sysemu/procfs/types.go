@@ -62,6 +62,14 @@ type CommSetter interface {
 	SetComm(tid int, name string) abi.Errno
 }
 
+// OOMScorer is implemented by a Process whose OOM score adjustment
+// exists (a host process on Linux): /proc/<pid>/oom_score_adj reads and
+// writes it. Without it the file is absent.
+type OOMScorer interface {
+	OOMScoreAdj() (int, abi.Errno)
+	SetOOMScoreAdj(v int) abi.Errno
+}
+
 // Creds are a task's credentials (struct cred).
 type Creds struct {
 	UID, EUID, SUID, FSUID uint32
