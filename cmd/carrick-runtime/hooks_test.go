@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,12 +21,9 @@ func TestFailingPoststartPoststop(t *testing.T) {
 	b, out := bundle(t, "sleep", "60")
 	fail := specs.Hook{Path: "/bin/sh", Args: []string{"sh", "-c", "echo hook says no >&2; exit 1"}}
 	after := specs.Hook{Path: "/bin/sh", Args: []string{"sh", "-c", "touch " + filepath.Join(out, "after")}}
-	var s specs.Spec
-	data, _ := os.ReadFile(filepath.Join(b, "config.json"))
-	json.Unmarshal(data, &s)
-	s.Hooks = &specs.Hooks{Poststart: []specs.Hook{fail, after}, Poststop: []specs.Hook{fail}}
-	data, _ = json.Marshal(s)
-	os.WriteFile(filepath.Join(b, "config.json"), data, 0o644)
+	editSpec(t, b, func(s *specs.Spec) {
+		s.Hooks = &specs.Hooks{Poststart: []specs.Hook{fail, after}, Poststop: []specs.Hook{fail}}
+	})
 
 	r.ok("create", "--bundle", b, "ps")
 	if _, e, code := r.run("start", "ps"); code == 0 || !strings.Contains(e, "poststart hook #0") || !strings.Contains(e, "hook says no") {
@@ -50,13 +46,10 @@ func TestFailingPoststartPoststop(t *testing.T) {
 func TestOOMScoreAdj(t *testing.T) {
 	r := newRT(t)
 	b, _ := bundle(t, "sleep", "60")
-	var s specs.Spec
-	data, _ := os.ReadFile(filepath.Join(b, "config.json"))
-	json.Unmarshal(data, &s)
-	adj := 345
-	s.Process.OOMScoreAdj = &adj
-	data, _ = json.Marshal(s)
-	os.WriteFile(filepath.Join(b, "config.json"), data, 0o644)
+	editSpec(t, b, func(s *specs.Spec) {
+		adj := 345
+		s.Process.OOMScoreAdj = &adj
+	})
 	r.ok("create", "--bundle", b, "oom")
 	defer r.run("delete", "--force", "oom")
 	st := r.state("oom")
@@ -77,12 +70,9 @@ func TestProcessUser(t *testing.T) {
 	r := newRT(t)
 	b, out := bundle(t, "sh", "-c", `id -u; id -g; id -G; touch /out/mine; cat /etc/shadow >/dev/null 2>&1 || echo denied; sh -c 'id -u'; sleep 60`)
 	os.Chmod(out, 0o777)
-	var s specs.Spec
-	data, _ := os.ReadFile(filepath.Join(b, "config.json"))
-	json.Unmarshal(data, &s)
-	s.Process.User = specs.User{UID: 1000, GID: 1001, AdditionalGids: []uint32{27, 1001}}
-	data, _ = json.Marshal(s)
-	os.WriteFile(filepath.Join(b, "config.json"), data, 0o644)
+	editSpec(t, b, func(s *specs.Spec) {
+		s.Process.User = specs.User{UID: 1000, GID: 1001, AdditionalGids: []uint32{27, 1001}}
+	})
 	log := filepath.Join(t.TempDir(), "stdout")
 	f, _ := os.Create(log)
 	defer f.Close()
@@ -120,13 +110,10 @@ func TestProcessUser(t *testing.T) {
 func TestCapabilities(t *testing.T) {
 	r := newRT(t)
 	b, _ := bundle(t, "sh", "-c", "grep ^Cap /proc/self/status")
-	var s specs.Spec
-	data, _ := os.ReadFile(filepath.Join(b, "config.json"))
-	json.Unmarshal(data, &s)
-	s.Process.Capabilities = &specs.LinuxCapabilities{Bounding: []string{"CAP_CHOWN", "CAP_KILL"},
-		Effective: []string{"CAP_CHOWN"}, Permitted: []string{"CAP_CHOWN", "CAP_KILL"}, Inheritable: []string{"CAP_KILL"}}
-	data, _ = json.Marshal(s)
-	os.WriteFile(filepath.Join(b, "config.json"), data, 0o644)
+	editSpec(t, b, func(s *specs.Spec) {
+		s.Process.Capabilities = &specs.LinuxCapabilities{Bounding: []string{"CAP_CHOWN", "CAP_KILL"},
+			Effective: []string{"CAP_CHOWN"}, Permitted: []string{"CAP_CHOWN", "CAP_KILL"}, Inheritable: []string{"CAP_KILL"}}
+	})
 	o, e, code := r.run("run", "--bundle", b, "caps")
 	want := "CapInh:\t0000000000000020\nCapPrm:\t0000000000000021\nCapEff:\t0000000000000001\nCapBnd:\t0000000000000021\nCapAmb:\t0000000000000000\n"
 	if code != 0 || o != want {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -15,15 +14,12 @@ import (
 func TestTmpfsMount(t *testing.T) {
 	r := newRT(t)
 	b, _ := bundle(t, "sleep", "60")
-	var s specs.Spec
-	data, _ := os.ReadFile(filepath.Join(b, "config.json"))
-	json.Unmarshal(data, &s)
-	s.Mounts = append(s.Mounts,
-		specs.Mount{Destination: "/tmp", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "mode=1777", "size=65536k"}},
-		specs.Mount{Destination: "/proc", Type: "proc", Source: "proc"},
-		specs.Mount{Destination: "/dev/pts", Type: "devpts", Source: "devpts"})
-	data, _ = json.Marshal(s)
-	os.WriteFile(filepath.Join(b, "config.json"), data, 0o644)
+	editSpec(t, b, func(s *specs.Spec) {
+		s.Mounts = append(s.Mounts,
+			specs.Mount{Destination: "/tmp", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "mode=1777", "size=65536k"}},
+			specs.Mount{Destination: "/proc", Type: "proc", Source: "proc"},
+			specs.Mount{Destination: "/dev/pts", Type: "devpts", Source: "devpts"})
+	})
 	r.ok("create", "--bundle", b, "tm")
 	r.ok("start", "tm")
 	if o := r.ok("exec", "tm", "sh", "-c", `echo x > /tmp/carrick-tmpfs-probe; sh -c 'cat /tmp/carrick-tmpfs-probe'; stat -c %A /tmp`); o != "x\ndrwxrwxrwt\n" {

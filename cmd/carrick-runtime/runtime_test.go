@@ -122,6 +122,24 @@ func bundle(t *testing.T, args ...string) (dir, out string) {
 	return dir, out
 }
 
+// editSpec changes the bundle's config.json.
+func editSpec(t *testing.T, b string, edit func(s *specs.Spec)) {
+	t.Helper()
+	var s specs.Spec
+	data, err := os.ReadFile(filepath.Join(b, "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	edit(&s)
+	data, _ = json.Marshal(s)
+	if err := os.WriteFile(filepath.Join(b, "config.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func waitStatus(t *testing.T, r *rt, id, want string) specs.State {
 	t.Helper()
 	for i := 0; i < 500; i++ {
