@@ -78,9 +78,16 @@ func (t *Task) fstat(fd uint64) (rootfs.Stat, abi.Errno) {
 		return hostFstat(f.fd)
 	case *memFile:
 		return hostFstat(f.fd)
+	case statFile:
+		return f.stat()
 	}
 	// Emulated objects are anonymous inodes, as Linux's anon_inode files.
 	return rootfs.Stat{Mode: 0o600, Nlink: 1, Blksize: 4096}, 0
+}
+
+// statFile is implemented by files with their own fstat answer (sockets).
+type statFile interface {
+	stat() (rootfs.Stat, abi.Errno)
 }
 
 // sysFstat implements fstat(2).
