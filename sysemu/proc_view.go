@@ -269,6 +269,11 @@ func fdDesc(p *Process, f File) procfs.FD {
 		return procfs.FD{Target: "anon_inode:[eventpoll]", Flags: abi.O_RDWR}
 	case *memFile:
 		return procfs.FD{Target: "/memfd:" + f.name + " (deleted)", Flags: abi.O_RDWR | abi.O_LARGEFILE}
+	case *hostSocket:
+		var st unix.Stat_t
+		unix.Fstat(f.fd, &st)
+		return procfs.FD{Target: "socket:[" + strconv.FormatUint(st.Ino, 10) + "]", Ino: st.Ino,
+			Flags: int(hostStatusFlags(f.fd, false, 0))}
 	case *hostFile:
 		var st unix.Stat_t
 		if unix.Fstat(f.fd, &st) != nil {

@@ -82,6 +82,7 @@ type ForkFile struct {
 	Kind    string // "view" (a file of the view), "memfd", or "host"
 	Path    string // view: the global guest path; memfd: its name
 	Flags   int    // view: the open flags
+	Sock    *ForkSocket
 }
 
 // forkClone is clone without CLONE_VM: a new process with a copy of the
@@ -242,6 +243,8 @@ func (t *Task) forkFiles(fs *ForkState, pass func(int, string) int) {
 				ff.Kind, ff.Path, ff.Host = "memfd", f.name, pass(f.fd, f.name)
 			case *hostFile:
 				ff.Kind, ff.Host = "host", pass(f.fd, "host")
+			case *hostSocket:
+				ff.Kind, ff.Host, ff.Sock = "socket", pass(f.fd, "socket"), f.forkState()
 			default:
 				t.p.compat.Record(fmt.Sprintf("fork: %T not inherited", e.file))
 				continue
@@ -418,6 +421,17 @@ func (p *Process) adoptFiles(ffs []ForkFile, file func(int) (*os.File, error)) e
 				return err
 			}
 			f = &memFile{hostFile: newHostFile(h, true), name: ff.Path}
+		case "socket":
+			h, err := file(ff.Host)
+			if err != nil {
+				return err
+			}
+			fd, err := dupCloexec(int(h.Fd()))
+			h.Close()
+			if err != nil {
+				return err
+			}
+			f = adoptSocket(fd, ff.Sock)
 		default:
 			h, err := file(ff.Host)
 			if err != nil {

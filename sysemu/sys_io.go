@@ -114,6 +114,25 @@ func sysReadv(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
+	if s, ok := f.(socketFile); ok {
+		// One message across all the buffers (a datagram is not split
+		// over reads).
+		m := &sockMsg{}
+		for _, v := range iov {
+			b, e := t.guestBuf(v[0], v[1], vcpu.AccessWrite)
+			if e != 0 {
+				return errno(e)
+			}
+			if len(b) > 0 {
+				m.Iov = append(m.Iov, b)
+			}
+		}
+		n, e := s.Recvmsg(t, m, 0)
+		if e != 0 {
+			return errno(e)
+		}
+		return uint64(n)
+	}
 	total := uint64(0)
 	for _, v := range iov {
 		if v[1] == 0 {

@@ -1,0 +1,136 @@
+package sysemu
+
+import (
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/carrick-go/carrick/sysemu/host"
+)
+
+// darwin host half of sockets: Linux option numbers and flags translated
+// by sysemu/host's tables; AF_UNIX names reached through bindat/connectat
+// relative to the confined directory.
+
+func hostSocketFD(domain, typ, proto int) (int, error) {
+	fd, err := unix.Socket(domain, typ, proto)
+	if err != nil {
+		return -1, err
+	}
+	unix.CloseOnExec(fd)
+	// Writes to a closed peer say EPIPE; carrick raises the guest's
+	// SIGPIPE itself.
+	unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_NOSIGPIPE, 1)
+	return fd, nil
+}
+
+func hostSocketpair(domain, typ, proto int) ([2]int, error) {
+	fds, err := unix.Socketpair(domain, typ, proto)
+	if err != nil {
+		return fds, err
+	}
+	for _, fd := range fds {
+		unix.CloseOnExec(fd)
+		unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_NOSIGPIPE, 1)
+	}
+	return fds, nil
+}
+
+func hostAccept(fd int) (int, unix.Sockaddr, error) {
+	nfd, sa, err := unix.Accept(fd)
+	if err == nil {
+		unix.CloseOnExec(nfd)
+		unix.SetsockoptInt(nfd, unix.SOL_SOCKET, unix.SO_NOSIGPIPE, 1)
+	}
+	return nfd, sa, err
+}
+
+// darwin's bindat and connectat (<sys/socket.h>, XNU syscalls 538 and
+// 539) take the directory a relative sun_path is resolved in.
+const (
+	darwinSysBindat    = 538
+	darwinSysConnectat = 539
+)
+
+// unixAtAddr is a darwin sockaddr_un holding a relative name, for the
+// *at calls; fn gets a marker Sockaddr that hostBind/hostConnect route
+// to them.
+type unixAtAddr struct {
+	unix.SockaddrUnix
+	dirfd  int
+	create bool
+}
+
+func unixAddrAt(dirfd int, name string, create bool, fn func(unix.Sockaddr) error) error {
+	if len(name) >= 104 {
+		return unix.ENAMETOOLONG
+	}
+	return fn(&unixAtAddr{SockaddrUnix: unix.SockaddrUnix{Name: name}, dirfd: dirfd, create: create})
+}
+
+// atCall performs bindat/connectat for an address from unixAddrAt.
+func atCall(fd int, a *unixAtAddr) error {
+	var raw unix.RawSockaddrUnix
+	raw.Family = unix.AF_UNIX
+	for i := range len(a.Name) {
+		raw.Path[i] = int8(a.Name[i])
+	}
+	raw.Len = uint8(2 + len(a.Name) + 1)
+	nr := darwinSysConnectat
+	if a.create {
+		nr = darwinSysBindat
+	}
+	_, _, e := syscall.Syscall6(uintptr(nr), uintptr(a.dirfd), uintptr(fd), uintptr(unsafe.Pointer(&raw)), uintptr(raw.Len), 0, 0)
+	if e != 0 {
+		return e
+	}
+	return nil
+}
+
+func hostSockopt(level, opt int) (int, int, bool) { return host.SockoptToDarwin(level, opt) }
+
+func hostMsgFlags(f uint32) int {
+	d, _ := host.MsgFlagsToDarwin(f)
+	return int(d)
+}
+
+func guestMsgFlags(f int) uint32 { return host.MsgFlagsFromDarwin(uint32(f)) }
+
+func hostPeerPid(fd int) (int, bool) {
+	pid, err := unix.GetsockoptInt(fd, unix.SOL_LOCAL, unix.LOCAL_PEERPID)
+	return pid, err == nil
+}
+
+func hostGetsockoptRaw(fd, level, opt, size int) ([]byte, error) {
+	return nil, unix.ENOPROTOOPT
+}
+
+func hostSetsockoptRaw(fd, level, opt int, val []byte) error {
+	return unix.SetsockoptString(fd, level, opt, string(val))
+}
+
+// hostRawOpt: only the multicast memberships have one layout on both.
+func hostRawOpt(level, opt int) bool { return false }
+
+func hostBind(fd int, sa unix.Sockaddr) error {
+	if a, ok := sa.(*unixAtAddr); ok {
+		return atCall(fd, a)
+	}
+	return unix.Bind(fd, sa)
+}
+
+func hostConnect(fd int, sa unix.Sockaddr) error {
+	if a, ok := sa.(*unixAtAddr); ok {
+		return atCall(fd, a)
+	}
+	return unix.Connect(fd, sa)
+}
+
+func hostSendmsg(fd int, bufs [][]byte, oob []byte, to unix.Sockaddr, flags int) (int, error) {
+	if _, ok := to.(*unixAtAddr); ok {
+		// sendto has no *at form: a datagram to a path name needs one.
+		return 0, unix.EOPNOTSUPP
+	}
+	return unix.SendmsgBuffers(fd, bufs, oob, to, flags)
+}

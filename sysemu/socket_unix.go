@@ -1,0 +1,279 @@
+package sysemu
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/carrick-go/carrick/sysemu/abi"
+)
+
+// AF_UNIX names. A path name is the guest's, resolved confined in its file
+// view (rootfs.BindSocket/ConnectSocket). The abstract namespace is
+// Linux's alone, so carrick emulates it on every host: an abstract name is
+// a host socket file in a private directory, named by a hash of the name,
+// with the name itself in a file beside it so a peer's address maps back.
+// Host sockets keep their own (host) names; the names the guest sees are
+// kept here.
+
+// unixUnnamed is the address of an unbound AF_UNIX socket: the family
+// alone.
+func unixUnnamed() []byte { return []byte{abi.AF_UNIX, 0} }
+
+// unixName is a parsed guest sockaddr_un.
+type unixName struct {
+	path     string // a path name; "" for an abstract one
+	abstract []byte // the abstract name, without its leading NUL
+	autobind bool   // the bare family: pick an abstract name
+}
+
+// parseUnixAddr parses a guest sockaddr_un of length len(b) as Linux's
+// unix_mkname: a path ends at its first NUL (and must not be empty), an
+// abstract name is every byte after the leading NUL.
+func parseUnixAddr(b []byte) (unixName, []byte, abi.Errno) {
+	if len(b) < 2 || len(b) > abi.SizeofSockaddrUnix {
+		return unixName{}, nil, abi.EINVAL
+	}
+	if binary.LittleEndian.Uint16(b) != abi.AF_UNIX {
+		return unixName{}, nil, abi.EINVAL
+	}
+	if len(b) == 2 {
+		return unixName{autobind: true}, nil, 0
+	}
+	p := b[2:]
+	if p[0] == 0 {
+		return unixName{abstract: bytes.Clone(p[1:])}, bytes.Clone(b), 0
+	}
+	if i := bytes.IndexByte(p, 0); i >= 0 {
+		p = p[:i]
+	}
+	// Linux reports a path name with its NUL.
+	canon := append(append([]byte{abi.AF_UNIX, 0}, p...), 0)
+	return unixName{path: string(p)}, canon, 0
+}
+
+// abstractName is an emulated abstract name bound by this process.
+type abstractName struct {
+	host string // the host socket file
+	once sync.Once
+}
+
+// release frees the name when the socket that holds it closes.
+func (a *abstractName) release() {
+	a.once.Do(func() {
+		os.Remove(a.host)
+		os.Remove(a.host + ".name")
+	})
+}
+
+// abstractDir is the host directory of emulated abstract names: one per
+// host user, as the host's network namespace is shared.
+var abstractDir = sync.OnceValues(func() (string, error) {
+	d := filepath.Join(os.TempDir(), fmt.Sprintf("carrick-%d", os.Getuid()), "abstract")
+	if err := os.MkdirAll(d, 0o700); err != nil {
+		return "", err
+	}
+	return d, nil
+})
+
+// abstractPath is the host path standing for abstract name n.
+func abstractPath(n []byte) (string, error) {
+	d, err := abstractDir()
+	if err != nil {
+		return "", err
+	}
+	h := sha256.Sum256(n)
+	return filepath.Join(d, hex.EncodeToString(h[:12])), nil
+}
+
+// bindAbstract binds the socket to abstract name n; EADDRINUSE if a live
+// socket holds it (a file left by a process that died is reclaimed).
+func (s *hostSocket) bindAbstract(n []byte) abi.Errno {
+	p, err := abstractPath(n)
+	if err != nil {
+		return abi.EACCES
+	}
+	if _, err := os.Lstat(p); err == nil {
+		if abstractLive(p, s.typ) {
+			return abi.EADDRINUSE
+		}
+		os.Remove(p)
+	}
+	if err := unix.Bind(s.fd, &unix.SockaddrUnix{Name: p}); err != nil {
+		return hostErrno(err)
+	}
+	os.WriteFile(p+".name", n, 0o600)
+	s.abs = &abstractName{host: p}
+	return 0
+}
+
+// abstractLive reports whether a socket listens or receives at host path p.
+func abstractLive(p string, typ int) bool {
+	fd, err := hostSocketFD(unix.AF_UNIX, typ, 0)
+	if err != nil {
+		return true
+	}
+	defer unix.Close(fd)
+	unix.SetNonblock(fd, true)
+	err = unix.Connect(fd, &unix.SockaddrUnix{Name: p})
+	return err == nil || err == unix.EAGAIN || err == unix.EPROTOTYPE
+}
+
+// autobind binds to a fresh abstract name of five hex digits, as Linux's
+// unix_autobind does.
+func (s *hostSocket) autobind() abi.Errno {
+	for range 64 {
+		var r [4]byte
+		rand.Read(r[:])
+		n := fmt.Sprintf("%05x", binary.LittleEndian.Uint32(r[:])&0xfffff)
+		if e := s.bindAbstract([]byte(n)); e != abi.EADDRINUSE {
+			if e == 0 {
+				s.local = append([]byte{abi.AF_UNIX, 0, 0}, n...)
+			}
+			return e
+		}
+	}
+	return abi.EADDRINUSE
+}
+
+func (s *hostSocket) bindUnix(t *Task, addr []byte) abi.Errno {
+	n, canon, e := parseUnixAddr(addr)
+	if e != 0 {
+		return e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.local != nil {
+		return abi.EINVAL
+	}
+	switch {
+	case n.autobind:
+		return s.autobind()
+	case n.path == "":
+		if e := s.bindAbstract(n.abstract); e != 0 {
+			return e
+		}
+	default:
+		mode := 0o777 &^ t.p.fs.getUmask()
+		e := t.p.fs.root().BindSocket(t.p.fs.getCwd(), n.path, mode, func(dirfd int, name string) error {
+			return unixAddrAt(dirfd, name, true, func(sa unix.Sockaddr) error { return hostBind(s.fd, sa) })
+		})
+		if e != 0 {
+			return e
+		}
+	}
+	s.local = canon
+	return 0
+}
+
+// toUnix resolves a guest AF_UNIX destination and calls fn with the host
+// address for it.
+func (s *hostSocket) toUnix(t *Task, addr []byte, fn func(unix.Sockaddr) abi.Errno) abi.Errno {
+	n, _, e := parseUnixAddr(addr)
+	if e != 0 {
+		return e
+	}
+	if n.autobind {
+		return abi.EINVAL
+	}
+	if s.passcred.Load() {
+		// Linux autobinds a sender that passes credentials, so the
+		// receiver has a name to reply to.
+		s.mu.Lock()
+		if s.local == nil {
+			s.autobind()
+		}
+		s.mu.Unlock()
+	}
+	if n.path == "" {
+		p, err := abstractPath(n.abstract)
+		if err != nil {
+			return abi.ECONNREFUSED
+		}
+		e := fn(&unix.SockaddrUnix{Name: p})
+		if e == abi.ENOENT {
+			return abi.ECONNREFUSED // no such abstract name
+		}
+		return e
+	}
+	var fe abi.Errno
+	e = t.p.fs.root().ConnectSocket(t.p.fs.getCwd(), n.path, func(dirfd int, name string) error {
+		return unixAddrAt(dirfd, name, false, func(sa unix.Sockaddr) error {
+			fe = fn(sa)
+			return nil
+		})
+	})
+	if e != 0 {
+		return e
+	}
+	return fe
+}
+
+func (s *hostSocket) connectUnix(t *Task, addr []byte) abi.Errno {
+	_, canon, e := parseUnixAddr(addr)
+	if e != 0 {
+		return e
+	}
+	e = s.toUnix(t, addr, func(sa unix.Sockaddr) abi.Errno {
+		return s.connectHost(t, func() error { return hostConnect(s.fd, sa) })
+	})
+	if e == 0 {
+		s.mu.Lock()
+		// Linux reports the address the peer bound; the guest's name for
+		// it is the one it connected to.
+		s.peer = canon
+		s.mu.Unlock()
+	}
+	return e
+}
+
+// guestUnixAddr maps a host AF_UNIX address (a peer's or a sender's) to
+// what the guest sees: an emulated abstract name, or unnamed (the host
+// path of a guest's path socket is carrick's, not the guest's).
+func guestUnixAddr(sa unix.Sockaddr) []byte {
+	ua, ok := sa.(*unix.SockaddrUnix)
+	if !ok || ua.Name == "" {
+		return unixUnnamed()
+	}
+	if d, err := abstractDir(); err == nil && strings.HasPrefix(ua.Name, d+"/") {
+		if n, err := os.ReadFile(ua.Name + ".name"); err == nil {
+			return append([]byte{abi.AF_UNIX, 0, 0}, n...)
+		}
+	}
+	return unixUnnamed()
+}
+
+// peerCreds is the guest identity of a connected AF_UNIX socket's peer
+// (SO_PEERCRED, SCM_CREDENTIALS): its pid as this process's namespace
+// shows it and its effective ids, asked of the carrick process that is
+// the peer. A host process that is no guest shows its host ids.
+func (s *hostSocket) peerCreds(t *Task) (abi.Ucred, bool) {
+	h, ok := hostPeerPid(s.fd)
+	if !ok || h <= 0 {
+		return abi.Ucred{}, false
+	}
+	p := t.p
+	uc := abi.Ucred{Pid: uint32(p.guestPid(h))}
+	if h == p.hostPID {
+		c := p.creds()
+		uc.UID, uc.GID = c.EUID, c.EGID
+		return uc, true
+	}
+	if r := p.registry(); r != nil && r.Contains(h) {
+		if snap := fetchProc(r.Path(), h); snap != nil {
+			uc.UID, uc.GID = snap.Creds.EUID, snap.Creds.EGID
+			return uc, true
+		}
+	}
+	uc.UID, uc.GID = uint32(os.Getuid()), uint32(os.Getgid())
+	return uc, true
+}
