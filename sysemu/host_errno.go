@@ -54,5 +54,31 @@ func errnoByName(e syscall.Errno) abi.Errno {
 	case syscall.ELOOP:
 		return abi.ELOOP
 	}
+	if le, ok := errnosByName[e]; ok {
+		return le
+	}
 	return abi.EIO
+}
+
+// errnosByName extends errnoByName with the errnos of sockets and of the
+// rest of the host calls carrick makes (the numbers differ on darwin).
+var errnosByName = map[syscall.Errno]abi.Errno{
+	syscall.ENXIO: abi.ENXIO, syscall.E2BIG: abi.E2BIG, syscall.ENOEXEC: abi.ENOEXEC,
+	syscall.EBUSY: abi.EBUSY, syscall.EXDEV: abi.EXDEV, syscall.ENODEV: abi.ENODEV,
+	syscall.ENFILE: abi.ENFILE, syscall.EMFILE: abi.EMFILE, syscall.EFBIG: abi.EFBIG,
+	syscall.EROFS: abi.EROFS, syscall.EMLINK: abi.EMLINK, syscall.EDOM: abi.EDOM,
+	syscall.ERANGE: abi.ERANGE, syscall.EDEADLK: abi.EDEADLK, syscall.ENOLCK: abi.ENOLCK,
+	syscall.ENOSYS: abi.ENOSYS, syscall.ENOTEMPTY: abi.ENOTEMPTY, syscall.EOVERFLOW: abi.EOVERFLOW,
+	syscall.ETIMEDOUT: abi.ETIMEDOUT, syscall.ETXTBSY: abi.ETXTBSY, syscall.ENOTSUP: abi.ENOTSUP,
+	syscall.ENOTSOCK: abi.ENOTSOCK, syscall.EDESTADDRREQ: abi.EDESTADDRREQ, syscall.EMSGSIZE: abi.EMSGSIZE,
+	syscall.EPROTOTYPE: abi.EPROTOTYPE, syscall.ENOPROTOOPT: abi.ENOPROTOOPT,
+	syscall.EPROTONOSUPPORT: abi.EPROTONOSUPPORT, syscall.ESOCKTNOSUPPORT: abi.ESOCKTNOSUPPORT,
+	syscall.EPFNOSUPPORT: abi.EPFNOSUPPORT, syscall.EAFNOSUPPORT: abi.EAFNOSUPPORT,
+	syscall.EADDRINUSE: abi.EADDRINUSE, syscall.EADDRNOTAVAIL: abi.EADDRNOTAVAIL,
+	syscall.ENETDOWN: abi.ENETDOWN, syscall.ENETUNREACH: abi.ENETUNREACH, syscall.ENETRESET: abi.ENETRESET,
+	syscall.ECONNABORTED: abi.ECONNABORTED, syscall.ECONNRESET: abi.ECONNRESET, syscall.ENOBUFS: abi.ENOBUFS,
+	syscall.EISCONN: abi.EISCONN, syscall.ENOTCONN: abi.ENOTCONN, syscall.ESHUTDOWN: abi.ESHUTDOWN,
+	syscall.ETOOMANYREFS: abi.ETOOMANYREFS, syscall.ECONNREFUSED: abi.ECONNREFUSED,
+	syscall.EHOSTDOWN: abi.EHOSTDOWN, syscall.EHOSTUNREACH: abi.EHOSTUNREACH, syscall.EALREADY: abi.EALREADY,
+	syscall.EINPROGRESS: abi.EINPROGRESS,
 }

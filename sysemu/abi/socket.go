@@ -17,17 +17,51 @@ const (
 	EAFNOSUPPORT    Errno = 97
 	EADDRINUSE      Errno = 98
 	EADDRNOTAVAIL   Errno = 99
+	ENETDOWN        Errno = 100
 	ENETUNREACH     Errno = 101
+	ENETRESET       Errno = 102
 	ECONNABORTED    Errno = 103
 	ECONNRESET      Errno = 104
 	ENOBUFS         Errno = 105
 	EISCONN         Errno = 106
 	ENOTCONN        Errno = 107
+	ESHUTDOWN       Errno = 108
+	ETOOMANYREFS    Errno = 109
 	ECONNREFUSED    Errno = 111
+	EHOSTDOWN       Errno = 112
 	EHOSTUNREACH    Errno = 113
 	EALREADY        Errno = 114
 	EINPROGRESS     Errno = 115
 )
+
+func init() {
+	errnoNames[ENOTSOCK] = "ENOTSOCK"
+	errnoNames[EDESTADDRREQ] = "EDESTADDRREQ"
+	errnoNames[EMSGSIZE] = "EMSGSIZE"
+	errnoNames[EPROTOTYPE] = "EPROTOTYPE"
+	errnoNames[ENOPROTOOPT] = "ENOPROTOOPT"
+	errnoNames[EPROTONOSUPPORT] = "EPROTONOSUPPORT"
+	errnoNames[ESOCKTNOSUPPORT] = "ESOCKTNOSUPPORT"
+	errnoNames[EPFNOSUPPORT] = "EPFNOSUPPORT"
+	errnoNames[EAFNOSUPPORT] = "EAFNOSUPPORT"
+	errnoNames[EADDRINUSE] = "EADDRINUSE"
+	errnoNames[EADDRNOTAVAIL] = "EADDRNOTAVAIL"
+	errnoNames[ENETDOWN] = "ENETDOWN"
+	errnoNames[ENETUNREACH] = "ENETUNREACH"
+	errnoNames[ENETRESET] = "ENETRESET"
+	errnoNames[ECONNABORTED] = "ECONNABORTED"
+	errnoNames[ECONNRESET] = "ECONNRESET"
+	errnoNames[ENOBUFS] = "ENOBUFS"
+	errnoNames[EISCONN] = "EISCONN"
+	errnoNames[ENOTCONN] = "ENOTCONN"
+	errnoNames[ESHUTDOWN] = "ESHUTDOWN"
+	errnoNames[ETOOMANYREFS] = "ETOOMANYREFS"
+	errnoNames[ECONNREFUSED] = "ECONNREFUSED"
+	errnoNames[EHOSTDOWN] = "EHOSTDOWN"
+	errnoNames[EHOSTUNREACH] = "EHOSTUNREACH"
+	errnoNames[EALREADY] = "EALREADY"
+	errnoNames[EINPROGRESS] = "EINPROGRESS"
+}
 
 // Address families.
 const (
