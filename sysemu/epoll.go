@@ -188,17 +188,18 @@ func sysEpollCtl(t *Task, a [6]uint64) uint64 {
 const hostPollSlice = 10 * time.Millisecond
 
 // collect returns up to max ready events. Preconditions: ep.mu is held.
-func (ep *epollFile) collect(max int) (out [][2]uint64, hasHost bool, subs []pollable) {
+// nestedHost says nested instances watch host fds (polled in slices);
+// wants are the directly watched host fds a waiter blocks on.
+func (ep *epollFile) collect(max int) (out [][2]uint64, nestedHost bool, subs []pollable, wants []hostWant) {
 	items := make([]*epollItem, 0, len(ep.items))
 	for _, it := range ep.items {
 		items = append(items, it)
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].order < items[j].order })
 	var hostItems []*epollItem
-	var wants []hostWant
 	for _, it := range items {
 		if inner, ok := it.file.(*epollFile); ok && inner.hasHost() {
-			hasHost = true
+			nestedHost = true
 		}
 		switch f := it.file.(type) {
 		case pollable:
@@ -219,7 +220,6 @@ func (ep *epollFile) collect(max int) (out [][2]uint64, hasHost bool, subs []pol
 				out = append(out, [2]uint64{uint64(ev), it.data})
 			}
 		case hostPollable:
-			hasHost = true
 			if it.off {
 				continue
 			}
@@ -257,7 +257,7 @@ func (ep *epollFile) collect(max int) (out [][2]uint64, hasHost bool, subs []pol
 			}
 		}
 	}
-	return out, hasHost, subs
+	return out, nestedHost, subs, wants
 }
 
 // wait implements epoll_wait's blocking; timeout < 0 waits forever.
@@ -266,24 +266,18 @@ func (ep *epollFile) wait(t *Task, max int, timeout time.Duration) ([][2]uint64,
 	if timeout >= 0 {
 		deadline = time.Now().Add(timeout)
 	}
-	ch := make(chan struct{}, 1)
-	subscribed := map[pollable]bool{}
+	ws := newWaitSet()
 	defer func() {
-		for p := range subscribed {
-			p.Unsubscribe(ch)
-		}
-		ep.Unsubscribe(ch)
+		ws.close()
+		ep.Unsubscribe(ws.ch)
 	}()
-	ep.Subscribe(ch) // interest-list changes
+	ep.Subscribe(ws.ch) // interest-list changes
 	for {
 		ep.mu.Lock()
-		out, hasHost, subs := ep.collect(max)
+		out, nestedHost, subs, wants := ep.collect(max)
 		ep.mu.Unlock()
 		for _, p := range subs {
-			if !subscribed[p] {
-				p.Subscribe(ch)
-				subscribed[p] = true
-			}
+			ws.subscribe(p)
 		}
 		if len(out) > 0 || timeout == 0 {
 			return out, 0
@@ -295,10 +289,11 @@ func (ep *epollFile) wait(t *Task, max int, timeout time.Duration) ([][2]uint64,
 				return nil, 0
 			}
 		}
-		if hasHost && (sleep < 0 || sleep > hostPollSlice) {
-			sleep = hostPollSlice
+		if nestedHost && (sleep < 0 || sleep > hostPollSlice) {
+			sleep = hostPollSlice // host fds of nested instances are polled
 		}
-		if e := t.sleepOn(ch, sleep); e != 0 {
+		ws.host = wants
+		if e := ws.sleep(t, sleep); e != 0 {
 			return nil, e
 		}
 	}

@@ -14,27 +14,31 @@ import (
 // poll(2) in short slices, as epoll does (epoll.go).
 
 // pollReady returns the ready events of one fd for the requested ones
-// (errors and hang-ups are always reported).
-func (t *Task) pollReady(fd int, want int16) (int16, pollable) {
+// (errors and hang-ups are always reported), and adds the fd to what ws
+// waits on.
+func (t *Task) pollReady(fd int, want int16, ws *waitSet) int16 {
 	f, ok := t.p.files.Get(fd)
 	if !ok {
-		return unix.POLLNVAL, nil
+		return unix.POLLNVAL
 	}
 	switch f := f.(type) {
 	case pollable:
+		ws.subscribe(f)
 		r, _ := f.Ready()
-		return int16(r) & (want | unix.POLLERR | unix.POLLHUP), f
+		return int16(r) & (want | unix.POLLERR | unix.POLLHUP)
 	case hostPollable:
 		if f.HostFD() < 0 {
-			return want & (unix.POLLIN | unix.POLLOUT), nil // synthetic files are always ready
+			return want & (unix.POLLIN | unix.POLLOUT) // synthetic files are always ready
 		}
-		r, err := hostReady([]hostWant{{fd: f.HostFD(), events: hostPollEvents(want)}}, 0)
+		hw := hostWant{fd: f.HostFD(), events: hostPollEvents(want)}
+		ws.host = append(ws.host, hw)
+		r, err := hostReady([]hostWant{hw}, 0)
 		if err != nil || r[0] == 0 {
-			return 0, nil
+			return 0
 		}
-		return guestPollEvents(r[0]), nil
+		return guestPollEvents(r[0])
 	}
-	return want & (unix.POLLIN | unix.POLLOUT), nil
+	return want & (unix.POLLIN | unix.POLLOUT)
 }
 
 // POLL* values are the same on Linux and darwin for the bits used here
@@ -51,37 +55,26 @@ func guestPollEvents(h int16) int16 {
 // pollWait runs check until it reports something or the timeout passes
 // (timeout < 0: forever). A signal makes it errRestartNoHand: ppoll and
 // pselect6 restart only when no handler runs.
-func (t *Task) pollWait(timeout time.Duration, check func(subscribe func(pollable)) int) (int, abi.Errno) {
+func (t *Task) pollWait(timeout time.Duration, check func(ws *waitSet) int) (int, abi.Errno) {
 	var deadline time.Time
 	if timeout >= 0 {
 		deadline = time.Now().Add(timeout)
 	}
-	ch := make(chan struct{}, 1)
-	subs := map[pollable]bool{}
-	defer func() {
-		for p := range subs {
-			p.Unsubscribe(ch)
-		}
-	}()
-	subscribe := func(p pollable) {
-		if !subs[p] {
-			p.Subscribe(ch)
-			subs[p] = true
-		}
-	}
+	ws := newWaitSet()
+	defer ws.close()
 	for {
-		if n := check(subscribe); n > 0 || timeout == 0 {
+		ws.host = ws.host[:0]
+		if n := check(ws); n > 0 || timeout == 0 {
 			return n, 0
 		}
-		sleep := hostPollSlice
+		sleep := time.Duration(-1)
 		if !deadline.IsZero() {
-			left := time.Until(deadline)
-			if left <= 0 {
+			sleep = time.Until(deadline)
+			if sleep <= 0 {
 				return 0, 0
 			}
-			sleep = min(sleep, left)
 		}
-		if e := t.sleepOn(ch, sleep); e != 0 {
+		if e := ws.sleep(t, sleep); e != 0 {
 			return 0, errRestartNoHand
 		}
 	}
@@ -105,18 +98,14 @@ func sysPpoll(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	n, e := t.pollWait(timeout, func(subscribe func(pollable)) int {
+	n, e := t.pollWait(timeout, func(ws *waitSet) int {
 		ready := 0
 		for i := uint64(0); i < nfds; i++ {
 			fd := int32(binary.LittleEndian.Uint32(b[8*i:]))
 			want := int16(binary.LittleEndian.Uint16(b[8*i+4:]))
 			var got int16
 			if fd >= 0 {
-				var p pollable
-				got, p = t.pollReady(int(fd), want)
-				if p != nil {
-					subscribe(p)
-				}
+				got = t.pollReady(int(fd), want, ws)
 			}
 			binary.LittleEndian.PutUint16(b[8*i+6:], uint16(got))
 			if got != 0 {
@@ -179,7 +168,7 @@ func sysPselect6(t *Task, a [6]uint64) uint64 {
 	}
 	var out [3][]uint64
 	events := [3]int16{unix.POLLIN, unix.POLLOUT, unix.POLLPRI}
-	n, e := t.pollWait(timeout, func(subscribe func(pollable)) int {
+	n, e := t.pollWait(timeout, func(ws *waitSet) int {
 		ready := 0
 		for s := range out {
 			if sets[s] == nil {
@@ -190,10 +179,7 @@ func sysPselect6(t *Task, a [6]uint64) uint64 {
 				if sets[s][fd/64]&(1<<(fd%64)) == 0 {
 					continue
 				}
-				got, p := t.pollReady(fd, events[s])
-				if p != nil {
-					subscribe(p)
-				}
+				got := t.pollReady(fd, events[s], ws)
 				if got&unix.POLLNVAL != 0 {
 					ready = -1
 					return 1

@@ -164,9 +164,14 @@ func (s *hostSocket) bindUnix(t *Task, addr []byte) abi.Errno {
 		}
 	default:
 		mode := 0o777 &^ t.p.fs.getUmask()
+		var herr error // the host's own error, mapped here as every socket error is
 		e := t.p.fs.root().BindSocket(t.p.fs.getCwd(), n.path, mode, func(dirfd int, name string) error {
-			return unixAddrAt(dirfd, name, true, func(sa unix.Sockaddr) error { return hostBind(s.fd, sa) })
+			herr = unixAddrAt(dirfd, name, true, func(sa unix.Sockaddr) error { return hostBind(s.fd, sa) })
+			return herr
 		})
+		if herr != nil {
+			return hostErrno(herr)
+		}
 		if e != 0 {
 			return e
 		}
@@ -206,12 +211,17 @@ func (s *hostSocket) toUnix(t *Task, addr []byte, fn func(unix.Sockaddr) abi.Err
 		return e
 	}
 	var fe abi.Errno
+	var herr error
 	e = t.p.fs.root().ConnectSocket(t.p.fs.getCwd(), n.path, func(dirfd int, name string) error {
-		return unixAddrAt(dirfd, name, false, func(sa unix.Sockaddr) error {
+		herr = unixAddrAt(dirfd, name, false, func(sa unix.Sockaddr) error {
 			fe = fn(sa)
 			return nil
 		})
+		return herr
 	})
+	if herr != nil {
+		return hostErrno(herr)
+	}
 	if e != 0 {
 		return e
 	}
