@@ -204,6 +204,7 @@ func (f *osFile) Read(t *Task, p []byte) (int, abi.Errno) {
 	}
 	n, err := hostRead(f.rf.Fd(), p)
 	if n > 0 || err == nil || err == io.EOF {
+		t.notifyIO(f, n, false)
 		return n, 0
 	}
 	return 0, readErr(err)
@@ -220,6 +221,7 @@ func (f *osFile) Write(t *Task, p []byte) (int, abi.Errno) {
 		}
 		return 0, hostErrno(err)
 	}
+	t.notifyIO(f, n, true)
 	return n, 0
 }
 
@@ -239,7 +241,10 @@ func (f *osFile) synthIO(p []byte, write bool) (int, abi.Errno) {
 	return n, e
 }
 
-func (f *osFile) Close() { f.rf.Close() }
+func (f *osFile) Close() {
+	inoClosed(f.rf)
+	f.rf.Close()
+}
 
 func (f *osFile) statusFlags(t *Task, set bool, arg uint64) uint64 {
 	if f.rf.Fd() < 0 {

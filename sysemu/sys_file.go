@@ -41,7 +41,7 @@ func (t *Task) open(dirfd, pathAddr uint64, flags int, mode uint32) uint64 {
 		}
 		return uint64(fd)
 	}
-	rf, e := t.p.fs.root().Open(at, p, flags, mode&0o7777&^t.p.fs.getUmask())
+	rf, e := t.openNotify(at, p, flags, mode&0o7777&^t.p.fs.getUmask())
 	if e != 0 {
 		t.noteSyntheticMiss(p, e)
 		return errno(e)
@@ -146,6 +146,9 @@ func sysLseek(t *Task, a [6]uint64) uint64 {
 		of.pos = int(n)
 		return uint64(n)
 	}
+	if _, ok := f.(*inotifyFile); ok {
+		return 0 // noop_llseek: the position stays 0
+	}
 	h, ok := f.(hostPollable)
 	if !ok {
 		return errno(abi.ESPIPE)
@@ -209,6 +212,7 @@ func (t *Task) pio(a [6]uint64, write bool) uint64 {
 	if err != nil {
 		return errno(readErr(err))
 	}
+	t.notifyIO(f, n, write)
 	return uint64(n)
 }
 
@@ -294,6 +298,7 @@ func sysGetdents64(t *Task, a [6]uint64) uint64 {
 	if !of.rf.IsDir() {
 		return errno(abi.ENOTDIR)
 	}
+	t.notifyFile(of.rf, abi.IN_ACCESS)
 	of.mu.Lock()
 	defer of.mu.Unlock()
 	if of.ents == nil {
@@ -370,10 +375,7 @@ func sysFtruncate(t *Task, a [6]uint64) uint64 {
 	if of.rf.Flags()&abi.O_ACCMODE == abi.O_RDONLY {
 		return errno(abi.EINVAL)
 	}
-	if e := of.rf.Truncate(int64(a[1])); e != 0 {
-		return errno(e)
-	}
-	return 0
+	return t.fileChanged(of.rf, abi.IN_MODIFY, of.rf.Truncate(int64(a[1])))
 }
 
 // sysIoctl implements the terminal and fd ioctls programs use.
@@ -402,6 +404,9 @@ func sysIoctl(t *Task, a [6]uint64) uint64 {
 			fl &^= abi.O_NONBLOCK
 		}
 		return sysFcntl(t, [6]uint64{uint64(fd), abi.F_SETFL, fl})
+	}
+	if in, ok := f.(*inotifyFile); ok {
+		return in.ioctl(t, req, arg)
 	}
 	h, ok := f.(hostPollable)
 	if !ok || h.HostFD() < 0 {

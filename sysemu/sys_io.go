@@ -32,7 +32,7 @@ func (t *Task) rw(a [6]uint64, write bool) uint64 {
 	if !ok {
 		return errno(abi.EBADF)
 	}
-	if a[2] == 0 {
+	if _, in := f.(*inotifyFile); a[2] == 0 && !in {
 		return 0
 	}
 	acc := vcpu.AccessWrite // read(2) writes guest memory

@@ -71,6 +71,7 @@ func (t *Task) preadv(a [6]uint64, write bool) uint64 {
 			break
 		}
 	}
+	t.notifyIO(of, int(total), write)
 	return total
 }
 
@@ -310,7 +311,7 @@ func sysFallocate(t *Task, a [6]uint64) uint64 {
 			return errno(hostErrno(err))
 		}
 	}
-	return 0
+	return t.fileChanged(of.rf, abi.IN_MODIFY, 0)
 }
 
 // sysFlock implements flock(2) with the host's flock on the same file, so

@@ -218,7 +218,7 @@ func sysMkdirat(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.root().Mkdir(at, p, uint32(a[2])&0o7777&^t.p.fs.getUmask()))
+	return t.created(at, p, true, t.p.fs.root().Mkdir(at, p, uint32(a[2])&0o7777&^t.p.fs.getUmask()))
 }
 
 // sysMknodat implements mknodat(2).
@@ -229,7 +229,7 @@ func sysMknodat(t *Task, a [6]uint64) uint64 {
 	}
 	mode := uint32(a[2])
 	mode = mode&abi.S_IFMT | mode&0o7777&^t.p.fs.getUmask()
-	return errnoOr0(t.p.fs.root().Mknod(at, p, mode, a[3]))
+	return t.created(at, p, false, t.p.fs.root().Mknod(at, p, mode, a[3]))
 }
 
 // sysUnlinkat implements unlinkat(2).
@@ -240,9 +240,9 @@ func sysUnlinkat(t *Task, a [6]uint64) uint64 {
 	}
 	switch a[2] {
 	case 0:
-		return errnoOr0(t.p.fs.root().Unlink(at, p))
+		return t.removeNotify(at, p, false, func() abi.Errno { return t.p.fs.root().Unlink(at, p) })
 	case abi.AT_REMOVEDIR:
-		return errnoOr0(t.p.fs.root().Rmdir(at, p))
+		return t.removeNotify(at, p, true, func() abi.Errno { return t.p.fs.root().Rmdir(at, p) })
 	}
 	return errno(abi.EINVAL)
 }
@@ -257,7 +257,9 @@ func sysRenameat2(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.root().Rename(oldAt, oldP, newAt, newP, uint(a[4])))
+	return t.renameNotify(oldAt, oldP, newAt, newP, uint(a[4]), func() abi.Errno {
+		return t.p.fs.root().Rename(oldAt, oldP, newAt, newP, uint(a[4]))
+	})
 }
 
 func sysRenameat(t *Task, a [6]uint64) uint64 {
@@ -278,7 +280,7 @@ func sysLinkat(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.root().Link(oldAt, oldP, newAt, newP, a[4]&abi.AT_SYMLINK_FOLLOW != 0))
+	return t.linked(newAt, newP, t.p.fs.root().Link(oldAt, oldP, newAt, newP, a[4]&abi.AT_SYMLINK_FOLLOW != 0))
 }
 
 // sysSymlinkat implements symlinkat(2).
@@ -291,7 +293,7 @@ func sysSymlinkat(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.root().Symlink(target, at, p))
+	return t.created(at, p, false, t.p.fs.root().Symlink(target, at, p))
 }
 
 // sysFchmodat implements fchmodat(2).
@@ -300,7 +302,7 @@ func sysFchmodat(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.root().Chmod(at, p, uint32(a[2])&0o7777, true))
+	return t.pathChanged(at, p, true, abi.IN_ATTRIB, t.p.fs.root().Chmod(at, p, uint32(a[2])&0o7777, true))
 }
 
 // sysFchmod implements fchmod(2).
@@ -309,7 +311,7 @@ func sysFchmod(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(abi.EBADF)
 	}
-	return errnoOr0(t.p.fs.root().Fchmod(of.rf, uint32(a[1])&0o7777))
+	return t.fileChanged(of.rf, abi.IN_ATTRIB, t.p.fs.root().Fchmod(of.rf, uint32(a[1])&0o7777))
 }
 
 // sysFchownat implements fchownat(2).
@@ -323,7 +325,8 @@ func sysFchownat(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.root().Chown(at, p, int(int32(a[2])), int(int32(a[3])), a[4]&abi.AT_SYMLINK_NOFOLLOW == 0))
+	follow, uid, gid := a[4]&abi.AT_SYMLINK_NOFOLLOW == 0, int(int32(a[2])), int(int32(a[3]))
+	return t.pathChanged(at, p, follow, chownMask(uid, gid), t.p.fs.root().Chown(at, p, uid, gid, follow))
 }
 
 // sysFchown implements fchown(2).
@@ -332,7 +335,8 @@ func sysFchown(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(abi.EBADF)
 	}
-	return errnoOr0(t.p.fs.root().Fchown(of.rf, int(int32(a[1])), int(int32(a[2]))))
+	uid, gid := int(int32(a[1])), int(int32(a[2]))
+	return t.fileChanged(of.rf, chownMask(uid, gid), t.p.fs.root().Fchown(of.rf, uid, gid))
 }
 
 // sysUtimensat implements utimensat(2).
@@ -353,13 +357,14 @@ func sysUtimensat(t *Task, a [6]uint64) uint64 {
 		if e != 0 {
 			return errno(abi.EBADF)
 		}
-		return errnoOr0(t.p.fs.root().Futimes(of.rf, ts))
+		return t.fileChanged(of.rf, utimesMask(ts), t.p.fs.root().Futimes(of.rf, ts))
 	}
 	at, p, e := t.pathAt(a[0], a[1])
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.root().Utimes(at, p, ts, a[3]&abi.AT_SYMLINK_NOFOLLOW == 0))
+	follow := a[3]&abi.AT_SYMLINK_NOFOLLOW == 0
+	return t.pathChanged(at, p, follow, utimesMask(ts), t.p.fs.root().Utimes(at, p, ts, follow))
 }
 
 // sysTruncate implements truncate(2).
@@ -368,7 +373,8 @@ func sysTruncate(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.root().Truncate(t.p.fs.getCwd(), p, int64(a[1])))
+	cwd := t.p.fs.getCwd()
+	return t.pathChanged(cwd, p, true, abi.IN_MODIFY, t.p.fs.root().Truncate(cwd, p, int64(a[1])))
 }
 
 // sysGetcwd implements getcwd(2).

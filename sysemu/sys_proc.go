@@ -464,7 +464,8 @@ func (t *Task) setxattr(a [6]uint64, follow bool) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.root().Setxattr(t.p.fs.getCwd(), p, name, v, int(a[4]), follow))
+	cwd := t.p.fs.getCwd()
+	return t.pathChanged(cwd, p, follow, abi.IN_ATTRIB, t.p.fs.root().Setxattr(cwd, p, name, v, int(a[4]), follow))
 }
 
 // sysFsetxattr implements fsetxattr(2).
@@ -481,7 +482,7 @@ func sysFsetxattr(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(of.rf.Setxattr(name, v, int(a[4])))
+	return t.fileChanged(of.rf, abi.IN_ATTRIB, of.rf.Setxattr(name, v, int(a[4])))
 }
 
 // sysRemovexattr implements removexattr(2) and lremovexattr(2).
@@ -497,7 +498,8 @@ func (t *Task) removexattr(a [6]uint64, follow bool) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(t.p.fs.root().Removexattr(t.p.fs.getCwd(), p, name, follow))
+	cwd := t.p.fs.getCwd()
+	return t.pathChanged(cwd, p, follow, abi.IN_ATTRIB, t.p.fs.root().Removexattr(cwd, p, name, follow))
 }
 
 // sysFremovexattr implements fremovexattr(2).
@@ -510,7 +512,7 @@ func sysFremovexattr(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errnoOr0(of.rf.Removexattr(name))
+	return t.fileChanged(of.rf, abi.IN_ATTRIB, of.rf.Removexattr(name))
 }
 
 // DefaultRlimits are the limits a process starts with (a container's
