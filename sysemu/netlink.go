@@ -8,6 +8,7 @@ import (
 
 	"github.com/carrick-go/carrick/rootfs"
 	"github.com/carrick-go/carrick/sysemu/abi"
+	"github.com/carrick-go/carrick/sysemu/procfs"
 )
 
 // AF_NETLINK / NETLINK_ROUTE, synthesized: the "kernel" side is carrick,
@@ -585,4 +586,14 @@ func (s *netlinkSocket) Getsockopt(t *Task, level, opt int) ([]byte, abi.Errno) 
 	}
 	t.p.compat.Record("flag:netlink getsockopt " + itoa(uint64(level)) + "/" + itoa(uint64(opt)))
 	return nil, abi.ENOPROTOOPT
+}
+
+// netSocket describes the socket for /proc (procfs lists netlink sockets
+// in none of the files it renders yet).
+func (s *netlinkSocket) netSocket() procfs.NetSocket {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return procfs.NetSocket{Family: abi.AF_NETLINK, Type: s.typ, Protocol: abi.NETLINK_ROUTE,
+		Local: sockaddrNl(s.portid, uint32(s.groups)), Remote: sockaddrNl(s.dstPid, s.dstGrp), State: procfs.TCPClose,
+		Inode: s.ino, UID: s.owner.creds().UID}
 }

@@ -38,12 +38,15 @@ type procSnapshot struct {
 	FDs     []procfs.FD
 	Limits  [abi.RLIM_NLIMITS]abi.Rlimit
 	Mounts  []procfs.Mount
+	// NetSockets are the open sockets, for /proc/net.
+	NetSockets []procfs.NetSocket
 }
 
 func snapshotOf(v procView) *procSnapshot {
 	return &procSnapshot{Pid: v.Pid(), Creds: v.Creds(), Status: v.Status(), Threads: v.Threads(),
 		Exe: v.Exe(), Cwd: v.Cwd(), Root: v.Root(), Cmdline: v.Cmdline(), Environ: v.Environ(),
-		Auxv: v.Auxv(), Maps: v.Maps(), FDs: v.FDs(), Limits: v.Limits(), Mounts: v.Mounts()}
+		Auxv: v.Auxv(), Maps: v.Maps(), FDs: v.FDs(), Limits: v.Limits(), Mounts: v.Mounts(),
+		NetSockets: v.NetSockets()}
 }
 
 // remoteProc is another process's snapshot as a procfs.Process.
@@ -63,6 +66,7 @@ func (r remoteProc) Maps() []procfs.Mapping               { return r.s.Maps }
 func (r remoteProc) FDs() []procfs.FD                     { return r.s.FDs }
 func (r remoteProc) Limits() [abi.RLIM_NLIMITS]abi.Rlimit { return r.s.Limits }
 func (r remoteProc) Mounts() []procfs.Mount               { return r.s.Mounts }
+func (r remoteProc) NetSockets() []procfs.NetSocket       { return r.s.NetSockets }
 
 func procSocket(dir string, pid int) string {
 	return filepath.Join(dir, strconv.Itoa(pid)+".proc")

@@ -249,6 +249,25 @@ func (v procView) FDs() []procfs.FD {
 	return out
 }
 
+// netSocketInfo is implemented by sockets /proc/net lists: their Linux
+// description (addresses as Linux sockaddrs, TCP state, inode, queues).
+type netSocketInfo interface {
+	netSocket() procfs.NetSocket
+}
+
+// NetSockets lists the process's open sockets for /proc/net (procfs
+// keeps one line per inode).
+func (v procView) NetSockets() []procfs.NetSocket {
+	var out []procfs.NetSocket
+	for _, fd := range v.p.files.Fds() {
+		f, _ := v.p.files.Get(fd)
+		if s, ok := f.(netSocketInfo); ok {
+			out = append(out, s.netSocket())
+		}
+	}
+	return out
+}
+
 // fdDesc describes an open file for /proc/<pid>/fd and fdinfo.
 func fdDesc(p *Process, f File) procfs.FD {
 	switch f := f.(type) {
@@ -269,6 +288,12 @@ func fdDesc(p *Process, f File) procfs.FD {
 		return procfs.FD{Target: "anon_inode:[eventpoll]", Flags: abi.O_RDWR}
 	case *memFile:
 		return procfs.FD{Target: "/memfd:" + f.name + " (deleted)", Flags: abi.O_RDWR | abi.O_LARGEFILE}
+	case *netlinkSocket:
+		fl := abi.O_RDWR
+		if f.isNonblock() {
+			fl |= abi.O_NONBLOCK
+		}
+		return procfs.FD{Target: "socket:[" + strconv.FormatUint(f.ino, 10) + "]", Flags: fl, Ino: f.ino}
 	case *hostSocket:
 		var st unix.Stat_t
 		unix.Fstat(f.fd, &st)

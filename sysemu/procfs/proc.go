@@ -78,6 +78,7 @@ func (p *Proc) rootEntries() []entry {
 			return []byte("Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n")
 		})),
 		linkEnt("mounts", func() *node { return procLink(func() (string, abi.Errno) { return "self/mounts", 0 }) }),
+		linkEnt("net", func() *node { return procLink(func() (string, abi.Errno) { return "self/net", 0 }) }),
 		dirEnt("sys", p.sysctlDir),
 	}
 	sort.SliceStable(ents, func(i, j int) bool {
@@ -230,6 +231,7 @@ func (p *Proc) taskDir(proc Process, tid int, whole bool) *node {
 		fileEnt("mounts", text(0o444, func() []byte { return renderMounts(proc.Mounts()) })),
 		fileEnt("mountinfo", text(0o444, func() []byte { return renderMountinfo(proc.Mounts()) })),
 		fileEnt("cgroup", text(0o444, func() []byte { return []byte("0::/\n") })),
+		dirEnt("net", func() *node { return own(p.netDir()) }),
 	)
 	if o, ok := proc.(OOMScorer); ok && whole {
 		ents = append(ents, fileEnt("oom_score_adj", func() *node { return own(oomNode(o)) }))

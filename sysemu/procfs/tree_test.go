@@ -170,7 +170,7 @@ func TestWalkProc(t *testing.T) {
 	for _, e := range ents {
 		names = append(names, e.Name)
 	}
-	if got := strings.Join(names, " "); got != "sys stat swaps mounts uptime cpuinfo loadavg meminfo version filesystems self thread-self 4242" {
+	if got := strings.Join(names, " "); got != "net sys stat swaps mounts uptime cpuinfo loadavg meminfo version filesystems self thread-self 4242" {
 		t.Errorf("/proc lists %q", got)
 	}
 	// Pid files date from the process's start, the rest from the mount.
