@@ -391,4 +391,4 @@ func (f *inotifyFile) ioctl(t *Task, req uint32, arg uint64) uint64 {
 
 // inotifyNote is what the emulation leaves out (docs/compatibility.md).
 const inotifyNote = "events of the container's guest processes (across processes through the registry), not of host processes outside it; " +
-	"IN_EXCL_UNLINK accepted, not applied; an unlinked file still open reports IN_DELETE_SELF at the unlink; no per-user watch limit"
+	"IN_EXCL_UNLINK accepted, not applied; a file unlinked while another process has it open reports IN_DELETE_SELF at the unlink; no per-user watch limit"

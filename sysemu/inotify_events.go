@@ -184,6 +184,53 @@ func inoClosed(rf *rootfs.File) {
 		mask = abi.IN_CLOSE_WRITE
 	}
 	h.fileEvent(o, mask)
+	if h.closedUnlinked(o.id) {
+		h.dispatch([]inoRecord{{Kind: recGone, ID: o.id}})
+	}
+}
+
+// inoGone adds the IN_DELETE_SELF and IN_IGNORED of a file whose last link
+// went, unless this process still has it open: then, as on Linux, they
+// come when its last open file closes. (Opens in other processes are not
+// known here: there they come at once.)
+func (t *Task) inoGone(h *inoHub, recs []inoRecord, id fileID, dir bool) []inoRecord {
+	if !h.wants(id, abi.IN_DELETE_SELF) {
+		return recs
+	}
+	n := 0
+	if !dir {
+		for _, of := range openOSFiles(t.p.files) {
+			if of.rf.Fd() >= 0 && of.rf.Flags()&abi.O_PATH == 0 {
+				if st, e := of.rf.Stat(); e == 0 && idOf(&st) == id {
+					n++
+				}
+			}
+		}
+	}
+	if n == 0 {
+		return append(recs, inoRecord{Kind: recGone, ID: id})
+	}
+	h.deferMu.Lock()
+	h.unlinked[id] = n
+	h.deferMu.Unlock()
+	return recs
+}
+
+// closedUnlinked counts the close of an open file of id and reports
+// whether it was the last of an unlinked file.
+func (h *inoHub) closedUnlinked(id fileID) bool {
+	h.deferMu.Lock()
+	defer h.deferMu.Unlock()
+	n, ok := h.unlinked[id]
+	if !ok {
+		return false
+	}
+	if n > 1 {
+		h.unlinked[id] = n - 1
+		return false
+	}
+	delete(h.unlinked, id)
+	return true
 }
 
 // entryDir returns the directory holding p's last component, and the
@@ -338,7 +385,7 @@ func (t *Task) removeNotify(at *rootfs.Dir, p string, dir bool, op func() abi.Er
 		recs = append(recs, inoRecord{Kind: recInode, ID: idOf(&st), Mask: abi.IN_ATTRIB | isdir})
 	}
 	if dir || st.Nlink <= 1 {
-		recs = append(recs, inoRecord{Kind: recGone, ID: idOf(&st)})
+		recs = t.inoGone(h, recs, idOf(&st), dir)
 	}
 	recs = append(recs, inoRecord{Kind: recDir, ID: d, Mask: abi.IN_DELETE | isdir, Name: name})
 	h.dispatch(recs)
@@ -387,8 +434,23 @@ func (t *Task) renameNotify(oldAt *rootfs.Dir, oldP string, newAt *rootfs.Dir, n
 			inoRecord{Kind: recInode, ID: idOf(&dst), Mask: abi.IN_MOVE_SELF | ddir})
 	}
 	if replaced && !exchange && (dst.IsDir() || dst.Nlink <= 1) {
-		recs = append(recs, inoRecord{Kind: recGone, ID: idOf(&dst)})
+		recs = t.inoGone(h, recs, idOf(&dst), dst.IsDir())
 	}
 	h.dispatch(recs)
 	return 0
+}
+
+// openOSFiles lists the table's open files of the view, each once.
+func openOSFiles(ft *FDTable) []*osFile {
+	ft.mu.Lock()
+	defer ft.mu.Unlock()
+	seen := map[*osFile]bool{}
+	var out []*osFile
+	for _, e := range ft.fds {
+		if of, ok := e.file.(*osFile); ok && !seen[of] {
+			seen[of] = true
+			out = append(out, of)
+		}
+	}
+	return out
 }

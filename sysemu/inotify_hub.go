@@ -58,10 +58,16 @@ type inoHub struct {
 	// (*rootfs.File → *inoFile), until they close.
 	open   sync.Map
 	cookie atomic.Uint32
+
+	deferMu sync.Mutex
+	// unlinked counts the open files of this process of each file
+	// unlinked while open (its IN_DELETE_SELF waits for the last close);
+	// guarded by deferMu.
+	unlinked map[fileID]int
 }
 
 func newInoHub() *inoHub {
-	h := &inoHub{instances: map[*inotifyFile]struct{}{}}
+	h := &inoHub{instances: map[*inotifyFile]struct{}{}, unlinked: map[fileID]int{}}
 	var b [4]byte
 	rand.Read(b[:])
 	// Cookies only pair events, but those of different processes must not
@@ -118,12 +124,16 @@ func (h *inoHub) active() bool {
 }
 
 // wants reports whether a watch of id, here or elsewhere, wants one of the
-// events in mask.
+// events in mask. Every watch wants to know of IN_DELETE_SELF: it ends
+// with it (IN_IGNORED, which every published mask holds).
 func (h *inoHub) wants(id fileID, mask uint32) bool {
 	if id == (fileID{}) {
 		return false
 	}
-	ev := mask&abi.IN_ALL_EVENTS | abi.IN_IGNORED
+	ev := mask & abi.IN_ALL_EVENTS
+	if ev&abi.IN_DELETE_SELF != 0 {
+		ev |= abi.IN_IGNORED
+	}
 	if m := h.local.Load(); m != nil && (*m)[id]&ev != 0 {
 		return true
 	}

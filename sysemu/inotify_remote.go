@@ -251,14 +251,26 @@ func (ic *inoConn) send(frame []byte) bool {
 		return false // part of a frame may be out: only a new connection is sound
 	}
 	ic.owed++
-	wait := inoAckWait
 	if ic.owed > 1 {
-		wait = time.Millisecond
+		// Collect what a lagging watcher acknowledged since, without
+		// waiting; the frame just sent is waited for once it caught up.
+		if !ic.acks(ic.owed-1, time.Millisecond) {
+			return false
+		}
 	}
+	if ic.owed == 1 {
+		return ic.acks(1, inoAckWait)
+	}
+	return true
+}
+
+// acks reads up to n acknowledgements for at most wait. It reports false
+// when the connection broke.
+func (ic *inoConn) acks(n int, wait time.Duration) bool {
 	ic.c.SetReadDeadline(time.Now().Add(wait))
-	buf := make([]byte, ic.owed)
-	n, err := io.ReadAtLeast(ic.c, buf, ic.owed)
-	ic.owed -= n
+	buf := make([]byte, n)
+	got, err := io.ReadAtLeast(ic.c, buf, n)
+	ic.owed -= got
 	if err != nil {
 		var ne net.Error
 		return errors.As(err, &ne) && ne.Timeout()

@@ -379,6 +379,18 @@ int main(void) {
 	unlink("d/one");
 	drain("the watched file removed");
 
+	// A file unlinked while open: its IN_DELETE_SELF comes at the last close.
+	fd = open("d/open", O_RDWR | O_CREAT, 0644);
+	int fd2 = dup(fd);
+	add("d/open", IN_ALL_EVENTS);
+	unlink("d/open");
+	drain("unlinked while open");
+	write(fd, "x", 1);
+	close(fd);
+	drain("written, one fd closed");
+	close(fd2);
+	drain("last fd closed");
+
 	// rmdir of watched directories.
 	mkdir("e/sub/inner", 0755);
 	int wd_sub = add("e/sub", IN_ALL_EVENTS);
