@@ -262,7 +262,9 @@ func (v procView) NetSockets() []procfs.NetSocket {
 	for _, fd := range v.p.files.Fds() {
 		f, _ := v.p.files.Get(fd)
 		if s, ok := f.(netSocketInfo); ok {
-			out = append(out, s.netSocket())
+			ns := s.netSocket()
+			ns.UID = v.p.creds().EUID // the creator's, as Linux's sock_i_uid
+			out = append(out, ns)
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package sysemu
 
 import (
+	"bytes"
 	"encoding/binary"
 	"sync"
 	"sync/atomic"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/carrick-go/carrick/rootfs"
 	"github.com/carrick-go/carrick/sysemu/abi"
+	"github.com/carrick-go/carrick/sysemu/procfs"
 )
 
 // hostSocket is a guest socket that is a host socket (AF_INET, AF_INET6,
@@ -408,4 +410,59 @@ func adoptSocket(fd int, fs *ForkSocket) *hostSocket {
 	s.passcred.Store(fs.Passcred)
 	s.listening.Store(fs.Listening)
 	return s
+}
+
+// netSocket describes the socket for /proc/net.
+func (s *hostSocket) netSocket() procfs.NetSocket {
+	ns := procfs.NetSocket{Family: s.family, Type: s.typ, Protocol: s.protocol(), State: procfs.TCPClose}
+	var st unix.Stat_t
+	if unix.Fstat(s.fd, &st) == nil {
+		ns.Inode = st.Ino
+	}
+	ns.Local, _ = s.Sockname(nil)
+	if s.family != abi.AF_UNIX {
+		if sa, err := unix.Getpeername(s.fd); err == nil {
+			ns.Remote = linuxInetAddr(sa)
+			ns.State = procfs.TCPEstablished
+		}
+	} else {
+		s.mu.Lock()
+		ns.Remote = s.peer
+		s.mu.Unlock()
+		if _, err := unix.Getpeername(s.fd); err == nil {
+			ns.State = procfs.TCPEstablished
+		}
+		if len(ns.Local) > 2 {
+			if ns.Local[2] == 0 {
+				ns.Path = "@" + string(ns.Local[3:])
+			} else {
+				ns.Path = string(bytes.TrimRight(ns.Local[2:], "\x00"))
+			}
+		}
+	}
+	if s.listening.Load() {
+		ns.State = procfs.TCPListen
+	}
+	if st, ok := tcpState(s); ok {
+		ns.State = st
+	}
+	if ns.State != procfs.TCPListen {
+		if n, err := unix.IoctlGetInt(s.fd, hostFIONREAD); err == nil {
+			ns.RxQueue = uint64(n)
+		}
+	}
+	return ns
+}
+
+// tcpState is a TCP socket's state as the host's TCP_INFO gives it (its
+// first byte, Linux's state number), where the host has it.
+func tcpState(s *hostSocket) (int, bool) {
+	if s.typ != abi.SOCK_STREAM || s.family == abi.AF_UNIX || !hostRawOpt(abi.IPPROTO_TCP, abi.TCP_INFO) {
+		return 0, false
+	}
+	b, err := hostGetsockoptRaw(s.fd, abi.IPPROTO_TCP, abi.TCP_INFO, 8)
+	if err != nil || len(b) == 0 {
+		return 0, false
+	}
+	return int(b[0]), true
 }
