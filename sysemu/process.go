@@ -247,6 +247,7 @@ func (p *Process) joinTree(path string) error {
 			// exit kills the rest): the tree's shared directories go.
 			r.Destroy()
 			os.RemoveAll(p.shm)
+			removeEtcDir(p.shm)
 			if p.ns != nil {
 				os.RemoveAll(p.ns.dir)
 			}
@@ -280,6 +281,18 @@ func newProcess(cfg Config, newMachine NewMachine) (*Process, error) {
 		ownShm = true
 		os.Chmod(shm, 0o777|os.ModeSticky) // drwxrwxrwt, like a tmpfs /dev/shm
 	}
+	// The name-service files the root and mounts lack (etc_files.go),
+	// kept in cfg.Mounts so that the tree's other processes share them.
+	etc, err := etcMounts(root, cfg.Mounts, cfg.Hostname, shm)
+	if err != nil {
+		machine.Close()
+		mem.Close()
+		if ownShm {
+			os.RemoveAll(shm)
+		}
+		return nil, err
+	}
+	cfg.Mounts = append(cfg.Mounts[:len(cfg.Mounts):len(cfg.Mounts)], etc...)
 	table := &procTable{}
 	proc := procfs.NewProc(procfs.System{
 		KernelRelease: KernelRelease, KernelVersion: KernelVersion,
@@ -399,6 +412,7 @@ func (p *Process) fail(err error) (*Process, error) {
 	p.mm.Memory().Close()
 	if p.ownShm {
 		os.RemoveAll(p.shm)
+		removeEtcDir(p.shm)
 	}
 	return nil, err
 }
