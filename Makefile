@@ -41,7 +41,8 @@ fixtures:
 	./test/fixtures/rootfs.sh $(FIXTURES)
 
 # The README's test command: unit tests, fuzz seeds, the qemu-differential
-# instruction suite and the program-level suite, in bounded form.
+# instruction suite, the program-level suite and the networking proofs
+# (test/net, about 20 s), in bounded form.
 test: vet darwin fixtures
 	$(GO) test -timeout 25m ./...
 
@@ -74,6 +75,7 @@ fuzz:
 bench: build fixtures
 	./test/bench/run.sh $(FIXTURES)
 	CARRICK_RUNTIME=$(BIN)/carrick-runtime ./test/bench/lifecycle.sh $(FIXTURES)
+	CARRICK=$(BIN)/carrick ./test/bench/net.sh $(FIXTURES)
 
 # The small embedded example: a static ARM64 program shipped as source,
 # built and run under carrick next to qemu.

@@ -1,0 +1,82 @@
+"""A UNIX-socket server and client (two processes) passing file descriptors.
+
+The server (the parent) listens on a path socket; the client (a forked
+child) connects and receives, with socket.recv_fds, a file of known content
+whose offset the server had moved, and the write end of a pipe the server
+reads. What each side sees is printed in a fixed order (the client's lines
+go through the server), so the output is the same on every run.
+"""
+import os
+import socket
+import sys
+import tempfile
+
+d = tempfile.mkdtemp(prefix="unixfds-")
+path = os.path.join(d, "sock")
+data_path = os.path.join(d, "data.txt")
+with open(data_path, "wb") as f:
+    f.write(b"0123456789abcdefghijklmnopqrstuvwxyz\n")
+
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(path)
+srv.listen(1)
+print("server bound:", srv.getsockname() == path, "type", srv.type == socket.SOCK_STREAM)
+
+pid = os.fork()
+if pid == 0:
+    srv.close()
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.connect(path)
+    msg, fds, flags, addr = socket.recv_fds(c, 1024, 4)
+    lines = [f"client got {msg!r} with {len(fds)} fds, flags {flags}"]
+    f = os.fdopen(fds[0], "rb", buffering=0)
+    lines.append(f"client read from passed file: {f.read(6)!r}")
+    w = fds[1]
+    os.write(w, b"written by the client through the passed pipe\n")
+    os.close(w)
+    c.sendall("\n".join(lines).encode() + b"\n")
+    c.shutdown(socket.SHUT_WR)
+    c.recv(1)
+    c.close()
+    os._exit(0)
+
+conn, _ = srv.accept()
+cred = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
+peer_pid = int.from_bytes(cred[0:4], "little")
+print("peer pid is the child:", peer_pid == pid)
+f = open(data_path, "rb", buffering=0)
+f.seek(10)
+r, w = os.pipe()
+socket.send_fds(conn, [b"two fds"], [f.fileno(), w])
+os.close(w)
+print("pipe says:", os.read(r, 100).decode().rstrip())
+got = b""
+while True:
+    b = conn.recv(4096)
+    if not b:
+        break
+    got += b
+sys.stdout.write(got.decode())
+# The passed descriptor shares the open file description: its offset moved.
+print("server offset after the client read:", f.tell(), os.lseek(f.fileno(), 0, os.SEEK_CUR))
+conn.close()
+_, status = os.waitpid(pid, 0)
+print("client exit status:", status)
+srv.close()
+os.unlink(path)
+os.unlink(data_path)
+os.rmdir(d)
+# Datagrams keep their boundaries; a passed socket works in the receiver.
+a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+x, y = socket.socketpair()
+socket.send_fds(a, [b"first"], [x.fileno()])
+a.send(b"second datagram")
+msg, fds, _, _ = socket.recv_fds(b, 100, 2)
+print("dgram 1:", msg, len(fds), "fd(s)")
+print("dgram 2:", b.recv(100))
+passed = socket.socket(fileno=fds[0])
+passed.sendall(b"through the passed socket")
+print("peer of the passed socket got:", y.recv(100))
+for s in (a, b, x, y, passed):
+    s.close()
+print("done")
