@@ -32,6 +32,11 @@ type epollItem struct {
 	order   int
 	lastGen uint64 // for EPOLLET: the generation last reported
 	off     bool   // EPOLLONESHOT fired: disabled until EPOLL_CTL_MOD
+	// For EPOLLET on a host fd, which has no generation: the events seen
+	// last, and its arrival mark when EPOLLIN was last reported (data
+	// arriving since is a new edge, as on Linux).
+	lastRev uint32
+	lastIn  int64
 }
 
 func (ep *epollFile) Read(t *Task, p []byte) (int, abi.Errno)  { return 0, abi.EINVAL }
@@ -171,7 +176,7 @@ func sysEpollCtl(t *Task, a [6]uint64) uint64 {
 		if it.events&abi.EPOLLEXCLUSIVE != 0 {
 			return errno(abi.EINVAL)
 		}
-		it.events, it.data, it.off, it.lastGen = events, data, false, ^uint64(0)
+		it.events, it.data, it.off, it.lastGen, it.lastRev, it.lastIn = events, data, false, ^uint64(0), 0, 0
 	case abi.EPOLL_CTL_DEL:
 		if it == nil {
 			return errno(abi.ENOENT)
@@ -228,36 +233,77 @@ func (ep *epollFile) collect(max int) (out [][2]uint64, nestedHost bool, subs []
 		}
 	}
 	if len(wants) > 0 {
-		if revs, err := hostReady(wants, 0); err == nil {
-			for i, rev := range revs {
-				var ev uint32
-				if rev&unix.POLLIN != 0 {
-					ev |= evIn
-				}
-				if rev&unix.POLLOUT != 0 {
-					ev |= evOut
-				}
-				if rev&unix.POLLPRI != 0 {
-					ev |= evPri
-				}
-				if rev&unix.POLLERR != 0 {
-					ev |= evErr
-				}
-				if rev&unix.POLLHUP != 0 {
-					ev |= evHup
-				}
-				if ev == 0 || len(out) >= max {
-					continue
-				}
-				it := hostItems[i]
-				if it.events&abi.EPOLLONESHOT != 0 {
-					it.off = true
-				}
-				out = append(out, [2]uint64{uint64(ev), it.data})
-			}
+		revs, err := hostReady(wants, 0)
+		if err != nil {
+			return out, nestedHost, subs, wants
 		}
+		var blockOn []hostWant
+		for i, rev := range revs {
+			ev := epollEventsOf(rev)
+			it := hostItems[i]
+			if it.events&abi.EPOLLET != 0 && !it.edge(ev) {
+				if ev != 0 {
+					// Ready but reported: a host wait would return at
+					// once, so this one is polled in slices.
+					nestedHost = true
+				} else {
+					blockOn = append(blockOn, wants[i])
+				}
+				continue
+			}
+			blockOn = append(blockOn, wants[i])
+			if ev == 0 || len(out) >= max {
+				continue
+			}
+			if it.events&abi.EPOLLET != 0 {
+				it.lastRev = ev
+				it.lastIn = readable(it.file)
+			}
+			if it.events&abi.EPOLLONESHOT != 0 {
+				it.off = true
+			}
+			out = append(out, [2]uint64{uint64(ev), it.data})
+		}
+		wants = blockOn
 	}
 	return out, nestedHost, subs, wants
+}
+
+// epollEventsOf converts a host fd's poll revents to epoll events.
+func epollEventsOf(rev int16) uint32 {
+	var ev uint32
+	for _, b := range [...]struct {
+		host int16
+		ep   uint32
+	}{{unix.POLLIN, evIn}, {unix.POLLOUT, evOut}, {unix.POLLPRI, evPri}, {unix.POLLERR, evErr},
+		{unix.POLLHUP, evHup}, {pollRdHup, evRdHup}} {
+		if rev&b.host != 0 {
+			ev |= b.ep
+		}
+	}
+	return ev
+}
+
+// edge says whether an edge-triggered host item has an edge to report:
+// an event it did not have when last looked at, or more bytes to read
+// than when EPOLLIN was last reported. Events that went away are
+// forgotten, so they are new when they come back.
+func (it *epollItem) edge(ev uint32) bool {
+	it.lastRev &= ev
+	if ev&^it.lastRev != 0 {
+		return true
+	}
+	return ev&evIn != 0 && readable(it.file) > it.lastIn
+}
+
+// readable is a host file's arrival mark (hostRxMark): it grows when
+// data arrives.
+func readable(f File) int64 {
+	h, ok := f.(hostPollable)
+	if !ok || h.HostFD() < 0 {
+		return 0
+	}
+	return hostRxMark(h.HostFD())
 }
 
 // wait implements epoll_wait's blocking; timeout < 0 waits forever.
@@ -484,6 +530,9 @@ func epollHostEvents(events uint32) int16 {
 	}
 	if events&abi.EPOLLPRI != 0 {
 		want |= unix.POLLPRI
+	}
+	if events&abi.EPOLLRDHUP != 0 {
+		want |= pollRdHup
 	}
 	return want
 }

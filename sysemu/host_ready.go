@@ -37,6 +37,11 @@ func pollMillis(d time.Duration) int {
 	return int(ms)
 }
 
+// pollRdHup is POLLRDHUP, the peer shut down its writing side: Linux's
+// bit, which carrick uses for it on every host (darwin's poll has none;
+// keventRevents sets it from the read filter's EV_EOF).
+const pollRdHup = 0x2000
+
 // alwaysReady reports whether a host file of this kind (its st_mode &
 // S_IFMT) is ready for reading and writing at all times, as Linux
 // reports regular files, directories and block devices (they have no
@@ -102,7 +107,7 @@ func keventRevents(events int16, evs []kevResult) (revents int16, fallback bool)
 		switch e.filter {
 		case kevFiltRead:
 			if e.flags&kevFlagEOF != 0 {
-				revents |= unix.POLLHUP
+				revents |= unix.POLLHUP | pollRdHup
 				if e.data > 0 {
 					revents |= unix.POLLIN
 				}

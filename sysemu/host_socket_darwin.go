@@ -134,3 +134,25 @@ func hostSendmsg(fd int, bufs [][]byte, oob []byte, to unix.Sockaddr, flags int)
 	}
 	return unix.SendmsgBuffers(fd, bufs, oob, to, flags)
 }
+
+// hostDisconnect dissolves a datagram socket's association: connect(2)
+// with AF_UNSPEC, which x/sys/unix has no Sockaddr for.
+func hostDisconnect(fd int) error {
+	var sa unix.RawSockaddr
+	sa.Len = uint8(unsafe.Sizeof(sa))
+	_, _, e := syscall.Syscall(syscall.SYS_CONNECT, uintptr(fd), uintptr(unsafe.Pointer(&sa)), unsafe.Sizeof(sa))
+	if e != 0 && e != syscall.EAFNOSUPPORT {
+		return e
+	}
+	return nil
+}
+
+// hostRxMark is a number that grows when data arrives on fd: the bytes
+// waiting (FIONREAD; darwin's TCP byte counters are not used yet).
+func hostRxMark(fd int) int64 {
+	n, err := unix.IoctlGetInt(fd, hostFIONREAD)
+	if err != nil {
+		return 0
+	}
+	return int64(n)
+}

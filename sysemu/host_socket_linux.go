@@ -1,6 +1,7 @@
 package sysemu
 
 import (
+	"os"
 	"strconv"
 	"unsafe"
 
@@ -30,10 +31,12 @@ func hostAccept(fd int) (int, unix.Sockaddr, error) {
 // (dirfd, name): /proc/self/fd/N of an O_PATH descriptor of the file
 // itself, so a link swapped in after the confined lookup is never
 // followed. For bind (create), the directory's descriptor names the
-// place instead.
+// place instead (bind never follows a final link).
 func unixAddrAt(dirfd int, name string, create bool, fn func(unix.Sockaddr) error) error {
 	if create {
-		p := "/proc/self/fd/" + strconv.Itoa(dirfd) + "/" + name
+		// With the pid, the host address is unique on the host while the
+		// socket keeps dirfd open (socket_unix.go records it).
+		p := "/proc/" + strconv.Itoa(os.Getpid()) + "/fd/" + strconv.Itoa(dirfd) + "/" + name
 		if len(p) >= 108 {
 			return unix.ENAMETOOLONG
 		}
@@ -108,4 +111,29 @@ func hostConnect(fd int, sa unix.Sockaddr) error { return unix.Connect(fd, sa) }
 
 func hostSendmsg(fd int, bufs [][]byte, oob []byte, to unix.Sockaddr, flags int) (int, error) {
 	return unix.SendmsgBuffers(fd, bufs, oob, to, flags)
+}
+
+// hostDisconnect dissolves a datagram socket's association: connect(2)
+// with AF_UNSPEC, which x/sys/unix has no Sockaddr for.
+func hostDisconnect(fd int) error {
+	var sa unix.RawSockaddrAny // zero: AF_UNSPEC
+	_, _, e := unix.Syscall(unix.SYS_CONNECT, uintptr(fd), uintptr(unsafe.Pointer(&sa)), unsafe.Sizeof(sa.Addr))
+	if e != 0 {
+		return e
+	}
+	return nil
+}
+
+// hostRxMark is a number that grows when data arrives on fd: a TCP
+// socket's count of bytes received, else the bytes waiting (FIONREAD,
+// which goes down as the guest reads).
+func hostRxMark(fd int) int64 {
+	if ti, err := unix.GetsockoptTCPInfo(fd, unix.IPPROTO_TCP, unix.TCP_INFO); err == nil {
+		return int64(ti.Bytes_received)
+	}
+	n, err := unix.IoctlGetInt(fd, hostFIONREAD)
+	if err != nil {
+		return 0
+	}
+	return int64(n)
 }

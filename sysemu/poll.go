@@ -45,11 +45,11 @@ func (t *Task) pollReady(fd int, want int16, ws *waitSet) int16 {
 // (IN 1, PRI 2, OUT 4, ERR 8, HUP 0x10, NVAL 0x20); the conversion keeps
 // the guest's other bits out of the host call.
 func hostPollEvents(g int16) int16 {
-	return g & (unix.POLLIN | unix.POLLPRI | unix.POLLOUT)
+	return g & (unix.POLLIN | unix.POLLPRI | unix.POLLOUT | pollRdHup)
 }
 
 func guestPollEvents(h int16) int16 {
-	return h & (unix.POLLIN | unix.POLLPRI | unix.POLLOUT | unix.POLLERR | unix.POLLHUP | unix.POLLNVAL)
+	return h & (unix.POLLIN | unix.POLLPRI | unix.POLLOUT | unix.POLLERR | unix.POLLHUP | unix.POLLNVAL | pollRdHup)
 }
 
 // pollWait runs check until it reports something or the timeout passes

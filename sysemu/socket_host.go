@@ -27,7 +27,7 @@ type hostSocket struct {
 	// AF_UNIX names as Linux reports them (sockaddr_un bytes): the host's
 	// own are paths carrick chose (socket_unix.go).
 	local, peer []byte
-	abs         *abstractName // the emulated abstract name bound here
+	name        *boundName // the name bound here (socket_unix.go)
 	passcred    atomic.Bool
 	listening   atomic.Bool
 }
@@ -40,12 +40,12 @@ func (s *hostSocket) HostFD() int { return s.fd }
 
 func (s *hostSocket) Close() {
 	s.mu.Lock()
-	abs := s.abs
-	s.abs = nil
+	name := s.name
+	s.name = nil
 	s.mu.Unlock()
 	unix.Close(s.fd)
-	if abs != nil {
-		abs.release()
+	if name != nil {
+		name.release()
 	}
 }
 
@@ -200,8 +200,9 @@ func (s *hostSocket) Connect(t *Task, addr []byte) abi.Errno {
 		return abi.EINVAL
 	}
 	if unspecified(addr) && s.family != abi.AF_UNIX {
-		// AF_UNSPEC dissolves a datagram socket's association.
-		return errOf(unix.Connect(s.fd, &unix.SockaddrInet4{}))
+		// AF_UNSPEC dissolves the association (a TCP socket's too: it
+		// aborts the connection).
+		return errOf(hostDisconnect(s.fd))
 	}
 	if s.family == abi.AF_UNIX {
 		return s.connectUnix(t, addr)
@@ -251,11 +252,21 @@ func (s *hostSocket) connectHost(t *Task, connect func() error) abi.Errno {
 		if soerr != 0 {
 			return errnoFromHost(unix.Errno(soerr))
 		}
+		// Linux's blocking connect leaves the socket connected, so the
+		// next connect says EISCONN: one more host call completes the
+		// non-blocking one the same way.
+		fl, _ := unix.FcntlInt(uintptr(s.fd), unix.F_GETFL, 0)
+		unix.FcntlInt(uintptr(s.fd), unix.F_SETFL, fl|unix.O_NONBLOCK)
+		connect()
+		unix.FcntlInt(uintptr(s.fd), unix.F_SETFL, fl)
 		return 0
 	}
 }
 
 func (s *hostSocket) Accept(t *Task, flags int) (File, []byte, abi.Errno) {
+	if !s.stream() {
+		return nil, nil, abi.EOPNOTSUPP
+	}
 	if !s.listening.Load() {
 		return nil, nil, abi.EINVAL
 	}
@@ -284,6 +295,9 @@ func (s *hostSocket) Accept(t *Task, flags int) (File, []byte, abi.Errno) {
 		ns.passcred.Store(s.passcred.Load())
 		peer := s.guestAddr(sa)
 		if s.family == abi.AF_UNIX {
+			if peer == nil {
+				peer = unixUnnamed()
+			}
 			s.mu.Lock()
 			ns.local = s.local
 			s.mu.Unlock()
@@ -315,12 +329,15 @@ func (s *hostSocket) Peername(t *Task) ([]byte, abi.Errno) {
 		return nil, hostErrno(err)
 	}
 	if s.family == abi.AF_UNIX {
+		if b := guestUnixAddr(sa); b != nil {
+			return b, 0 // the name the peer bound, as Linux reports it
+		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.peer != nil {
 			return s.peer, 0
 		}
-		return guestUnixAddr(sa), 0
+		return unixUnnamed(), 0
 	}
 	return linuxInetAddr(sa), 0
 }

@@ -116,8 +116,8 @@ func (s *hostSocket) Getsockopt(t *Task, level, opt int) ([]byte, abi.Errno) {
 			}
 			uc, ok := s.peerCreds(t)
 			if !ok {
-				// Linux: no peer gives pid 0 and the overflow ids.
-				uc = abi.Ucred{UID: 65534, GID: 65534}
+				// Linux: no peer gives pid 0 and ids of -1.
+				uc = abi.Ucred{UID: ^uint32(0), GID: ^uint32(0)}
 			}
 			return abi.Bytes(&uc), 0
 		case abi.SO_ERROR:

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -61,71 +60,105 @@ func parseUnixAddr(b []byte) (unixName, []byte, abi.Errno) {
 	return unixName{path: string(p)}, canon, 0
 }
 
-// abstractName is an emulated abstract name bound by this process.
-type abstractName struct {
-	host string // the host socket file
-	once sync.Once
+// boundName is what a bound AF_UNIX socket holds besides its host socket:
+// the record that maps its host address back to the guest's name, and for
+// an abstract name the lock that says the name is taken, or for a path
+// the directory its host address goes through.
+type boundName struct {
+	record string // file holding the guest's sockaddr, keyed by the host address
+	host   string // an abstract name's host socket file, removed with it
+	fd     int    // the lock (abstract) or the directory (path); -1: none
+	once   sync.Once
 }
 
 // release frees the name when the socket that holds it closes.
-func (a *abstractName) release() {
-	a.once.Do(func() {
-		os.Remove(a.host)
-		os.Remove(a.host + ".name")
+func (b *boundName) release() {
+	b.once.Do(func() {
+		os.Remove(b.record)
+		if b.host != "" {
+			os.Remove(b.host)
+			os.Remove(b.host + ".lock")
+		}
+		if b.fd >= 0 {
+			unix.Close(b.fd)
+		}
 	})
 }
 
-// abstractDir is the host directory of emulated abstract names: one per
-// host user, as the host's network namespace is shared.
-var abstractDir = sync.OnceValues(func() (string, error) {
-	d := filepath.Join(os.TempDir(), fmt.Sprintf("carrick-%d", os.Getuid()), "abstract")
-	if err := os.MkdirAll(d, 0o700); err != nil {
-		return "", err
+// unixDir is carrick's host directory for AF_UNIX names: one per host
+// user, as the host's network namespace is shared.
+var unixDir = sync.OnceValues(func() (string, error) {
+	d := filepath.Join(os.TempDir(), fmt.Sprintf("carrick-%d", os.Getuid()))
+	for _, sub := range []string{"abstract", "names"} {
+		if err := os.MkdirAll(filepath.Join(d, sub), 0o700); err != nil {
+			return "", err
+		}
 	}
 	return d, nil
 })
 
-// abstractPath is the host path standing for abstract name n.
-func abstractPath(n []byte) (string, error) {
-	d, err := abstractDir()
+// hashName names a file by a hash of b.
+func hashName(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:12])
+}
+
+// nameRecord is the file mapping host address a back to a guest name.
+func nameRecord(a string) (string, error) {
+	d, err := unixDir()
 	if err != nil {
 		return "", err
 	}
-	h := sha256.Sum256(n)
-	return filepath.Join(d, hex.EncodeToString(h[:12])), nil
+	return filepath.Join(d, "names", hashName([]byte(a))), nil
 }
 
-// bindAbstract binds the socket to abstract name n; EADDRINUSE if a live
-// socket holds it (a file left by a process that died is reclaimed).
+// abstractPath is the host path standing for abstract name n.
+func abstractPath(n []byte) (string, error) {
+	d, err := unixDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "abstract", hashName(n)), nil
+}
+
+// record writes the guest's name for the socket's host address, so peers
+// that see the host address (recvfrom, accept, getpeername) map it back.
+func (s *hostSocket) record(b *boundName, guest []byte) {
+	sa, err := unix.Getsockname(s.fd)
+	ua, ok := sa.(*unix.SockaddrUnix)
+	if err != nil || !ok || ua.Name == "" {
+		return
+	}
+	if p, err := nameRecord(ua.Name); err == nil && os.WriteFile(p, guest, 0o600) == nil {
+		b.record = p
+	}
+}
+
+// bindAbstract binds the socket to abstract name n: EADDRINUSE while
+// another socket holds the name's lock (a name whose socket died is
+// taken over).
 func (s *hostSocket) bindAbstract(n []byte) abi.Errno {
 	p, err := abstractPath(n)
 	if err != nil {
 		return abi.EACCES
 	}
-	if _, err := os.Lstat(p); err == nil {
-		if abstractLive(p, s.typ) {
-			return abi.EADDRINUSE
-		}
-		os.Remove(p)
-	}
-	if err := unix.Bind(s.fd, &unix.SockaddrUnix{Name: p}); err != nil {
+	lock, err := unix.Open(p+".lock", unix.O_RDWR|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
+	if err != nil {
 		return hostErrno(err)
 	}
-	os.WriteFile(p+".name", n, 0o600)
-	s.abs = &abstractName{host: p}
-	return 0
-}
-
-// abstractLive reports whether a socket listens or receives at host path p.
-func abstractLive(p string, typ int) bool {
-	fd, err := hostSocketFD(unix.AF_UNIX, typ, 0)
-	if err != nil {
-		return true
+	if unix.Flock(lock, unix.LOCK_EX|unix.LOCK_NB) != nil {
+		unix.Close(lock)
+		return abi.EADDRINUSE
 	}
-	defer unix.Close(fd)
-	unix.SetNonblock(fd, true)
-	err = unix.Connect(fd, &unix.SockaddrUnix{Name: p})
-	return err == nil || err == unix.EAGAIN || err == unix.EPROTOTYPE
+	os.Remove(p) // a dead socket's file
+	if err := unix.Bind(s.fd, &unix.SockaddrUnix{Name: p}); err != nil {
+		unix.Close(lock)
+		return hostErrno(err)
+	}
+	b := &boundName{host: p, fd: lock}
+	s.record(b, append([]byte{abi.AF_UNIX, 0, 0}, n...))
+	s.name = b
+	return 0
 }
 
 // autobind binds to a fresh abstract name of five hex digits, as Linux's
@@ -153,6 +186,13 @@ func (s *hostSocket) bindUnix(t *Task, addr []byte) abi.Errno {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.local != nil {
+		// Linux makes a path's node before it looks at the socket: an
+		// existing path is EADDRINUSE even then.
+		if n.path != "" {
+			if _, e := t.p.fs.root().StatAt(t.p.fs.getCwd(), n.path, false); e == 0 {
+				return abi.EADDRINUSE
+			}
+		}
 		return abi.EINVAL
 	}
 	switch {
@@ -165,16 +205,29 @@ func (s *hostSocket) bindUnix(t *Task, addr []byte) abi.Errno {
 	default:
 		mode := 0o777 &^ t.p.fs.getUmask()
 		var herr error // the host's own error, mapped here as every socket error is
+		keep := -1
 		e := t.p.fs.root().BindSocket(t.p.fs.getCwd(), n.path, mode, func(dirfd int, name string) error {
-			herr = unixAddrAt(dirfd, name, true, func(sa unix.Sockaddr) error { return hostBind(s.fd, sa) })
+			// The host address goes through a descriptor of the directory
+			// the socket keeps, so it names no other socket while this
+			// one lives (its record maps it back to the guest's name).
+			if keep, herr = dupCloexec(dirfd); herr != nil {
+				return herr
+			}
+			herr = unixAddrAt(keep, name, true, func(sa unix.Sockaddr) error { return hostBind(s.fd, sa) })
 			return herr
 		})
-		if herr != nil {
-			return hostErrno(herr)
-		}
-		if e != 0 {
+		if herr != nil || e != 0 {
+			if keep >= 0 {
+				unix.Close(keep)
+			}
+			if herr != nil {
+				return hostErrno(herr)
+			}
 			return e
 		}
+		b := &boundName{fd: keep}
+		s.record(b, canon)
+		s.name = b
 	}
 	s.local = canon
 	return 0
@@ -247,19 +300,22 @@ func (s *hostSocket) connectUnix(t *Task, addr []byte) abi.Errno {
 }
 
 // guestUnixAddr maps a host AF_UNIX address (a peer's or a sender's) to
-// what the guest sees: an emulated abstract name, or unnamed (the host
-// path of a guest's path socket is carrick's, not the guest's).
+// the guest's name for it, through the record its binder left; nil for
+// an unnamed socket or one whose name carrick does not know.
 func guestUnixAddr(sa unix.Sockaddr) []byte {
 	ua, ok := sa.(*unix.SockaddrUnix)
 	if !ok || ua.Name == "" {
-		return unixUnnamed()
+		return nil
 	}
-	if d, err := abstractDir(); err == nil && strings.HasPrefix(ua.Name, d+"/") {
-		if n, err := os.ReadFile(ua.Name + ".name"); err == nil {
-			return append([]byte{abi.AF_UNIX, 0, 0}, n...)
-		}
+	p, err := nameRecord(ua.Name)
+	if err != nil {
+		return nil
 	}
-	return unixUnnamed()
+	b, err := os.ReadFile(p)
+	if err != nil || len(b) < 2 {
+		return nil
+	}
+	return b
 }
 
 // peerCreds is the guest identity of a connected AF_UNIX socket's peer

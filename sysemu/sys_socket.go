@@ -99,6 +99,9 @@ func (t *Task) newSocket(domain, typ, proto int) (socketFile, int, abi.Errno) {
 		return nil, 0, abi.EAFNOSUPPORT
 	}
 	if domain == abi.AF_UNIX {
+		if typ == abi.SOCK_RAW {
+			typ = abi.SOCK_DGRAM // Linux's unix_create: SOCK_RAW is a datagram socket
+		}
 		if typ != abi.SOCK_STREAM && typ != abi.SOCK_DGRAM && typ != abi.SOCK_SEQPACKET {
 			return nil, 0, abi.ESOCKTNOSUPPORT
 		}
@@ -494,6 +497,8 @@ func (t *Task) recvmsg(s socketFile, hdr uint64, flags int) (int, abi.Errno) {
 	if e != 0 {
 		return 0, e
 	}
+	// Linux starts msg_flags from the call's MSG_CMSG_CLOEXEC.
+	m.Flags |= uint32(flags) & abi.MSG_CMSG_CLOEXEC
 	namelen := uint32(0)
 	if h.Name != 0 && m.Addr != nil {
 		if c := min(int(h.Namelen), len(m.Addr)); c > 0 && t.copyOut(h.Name, m.Addr[:c]) != nil {
