@@ -38,6 +38,16 @@ func newHostSocket(fd, family, typ, proto int) *hostSocket {
 
 func (s *hostSocket) HostFD() int { return s.fd }
 
+// statusFlags is F_GETFL/F_SETFL: the host description's, without the
+// O_LARGEFILE open(2) adds to files (a socket is not opened).
+func (s *hostSocket) statusFlags(t *Task, set bool, arg uint64) uint64 {
+	r := hostStatusFlags(s.fd, set, arg)
+	if !set && int64(r) >= 0 {
+		r &^= abi.O_LARGEFILE
+	}
+	return r
+}
+
 func (s *hostSocket) Close() {
 	s.mu.Lock()
 	name := s.name
@@ -108,6 +118,29 @@ func inetAddr(family int, b []byte) (unix.Sockaddr, abi.Errno) {
 		return sa, 0
 	}
 	return nil, abi.EAFNOSUPPORT
+}
+
+// destAddr converts a destination for connect or sendto. An IPv6
+// datagram socket also takes an IPv4 address, as Linux's
+// ip6_datagram_connect and udpv6_sendmsg do: it becomes the v4-mapped
+// address (glibc's getaddrinfo sorts addresses this way).
+// An IPV6_V6ONLY socket refuses it: EAFNOSUPPORT from connect,
+// ENETUNREACH from sendto.
+func (s *hostSocket) destAddr(b []byte, connect bool) (unix.Sockaddr, abi.Errno) {
+	if s.family == abi.AF_INET6 && s.typ == abi.SOCK_DGRAM && len(b) >= abi.SizeofSockaddrInet4 &&
+		binary.LittleEndian.Uint16(b) == abi.AF_INET {
+		if v6only, err := unix.GetsockoptInt(s.fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY); err == nil && v6only != 0 {
+			if connect {
+				return nil, abi.EAFNOSUPPORT
+			}
+			return nil, abi.ENETUNREACH
+		}
+		sa := &unix.SockaddrInet6{Port: int(binary.BigEndian.Uint16(b[2:]))}
+		sa.Addr[10], sa.Addr[11] = 0xff, 0xff
+		copy(sa.Addr[12:], b[4:8])
+		return sa, 0
+	}
+	return inetAddr(s.family, b)
 }
 
 // linuxInetAddr encodes a host inet address as Linux's sockaddr bytes.
@@ -207,7 +240,7 @@ func (s *hostSocket) Connect(t *Task, addr []byte) abi.Errno {
 	if s.family == abi.AF_UNIX {
 		return s.connectUnix(t, addr)
 	}
-	sa, e := inetAddr(s.family, addr)
+	sa, e := s.destAddr(addr, true)
 	if e != 0 {
 		return e
 	}

@@ -44,6 +44,15 @@ func (s *hostSocket) Sendmsg(t *Task, m *sockMsg, flags int) (int, abi.Errno) {
 	if m.Addr == nil {
 		return send(nil)
 	}
+	if s.family == abi.AF_UNIX && s.typ == abi.SOCK_STREAM && len(m.Addr) > 0 {
+		if _, err := unix.Getpeername(s.fd); err == nil {
+			return 0, abi.EISCONN
+		}
+		return 0, abi.EOPNOTSUPP
+	}
+	if s.family == abi.AF_UNIX && s.typ == abi.SOCK_SEQPACKET {
+		return send(nil) // Linux ignores a seqpacket socket's destination
+	}
 	if s.family == abi.AF_UNIX {
 		var n int
 		e := s.toUnix(t, m.Addr, func(to unix.Sockaddr) abi.Errno {
@@ -58,7 +67,7 @@ func (s *hostSocket) Sendmsg(t *Task, m *sockMsg, flags int) (int, abi.Errno) {
 		// an unconnected fast-open).
 		return send(nil)
 	}
-	to, e := inetAddr(s.family, m.Addr)
+	to, e := s.destAddr(m.Addr, false)
 	if e != 0 {
 		return 0, e
 	}
@@ -169,10 +178,8 @@ func (s *hostSocket) Recvmsg(t *Task, m *sockMsg, flags int) (int, abi.Errno) {
 // learns the sender from carrick (peerCreds).
 func (s *hostSocket) controlToHost(t *Task, b []byte) ([]byte, abi.Errno) {
 	var out []byte
-	for len(b) > 0 {
-		if len(b) < abi.SizeofCmsghdr {
-			return nil, abi.EINVAL
-		}
+	// CMSG_FIRSTHDR: a buffer shorter than one header holds no message.
+	for len(b) >= abi.SizeofCmsghdr {
 		l := int(binary.LittleEndian.Uint64(b))
 		level := int32(binary.LittleEndian.Uint32(b[8:]))
 		typ := int32(binary.LittleEndian.Uint32(b[12:]))

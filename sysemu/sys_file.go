@@ -408,6 +408,11 @@ func sysIoctl(t *Task, a [6]uint64) uint64 {
 	if in, ok := f.(*inotifyFile); ok {
 		return in.ioctl(t, req, arg)
 	}
+	if _, ok := f.(socketFile); ok {
+		if r, handled := t.sockIoctl(req, arg); handled {
+			return r
+		}
+	}
 	h, ok := f.(hostPollable)
 	if !ok || h.HostFD() < 0 {
 		t.p.compat.Record("ioctl:" + hex32(req))

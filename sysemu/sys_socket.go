@@ -270,12 +270,19 @@ func (t *Task) sockName(a [6]uint64, get func(socketFile, *Task) ([]byte, abi.Er
 	if e != 0 {
 		return errno(e)
 	}
-	if _, err := t.readU32(a[2]); err != nil {
+	l, err := t.readU32(a[2])
+	if err != nil {
 		return errno(abi.EFAULT)
+	}
+	if int32(l) < 0 {
+		return errno(abi.EINVAL)
 	}
 	sa, e := get(s, t)
 	if e != 0 {
 		return errno(e)
+	}
+	if a[1] == 0 && l > 0 && len(sa) > 0 {
+		return errno(abi.EFAULT) // Linux copies to the NULL address and faults
 	}
 	return errno(t.sockAddrOut(sa, a[1], a[2]))
 }

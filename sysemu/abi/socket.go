@@ -280,3 +280,25 @@ func CmsgSpace(n int) int { return SizeofCmsghdr + CmsgAlign(n) }
 
 // CmsgLen is CMSG_LEN: the cmsg_len of one message with n data bytes.
 func CmsgLen(n int) int { return SizeofCmsghdr + n }
+
+// Interface ioctls (linux/sockios.h).
+const (
+	SIOCGIFNAME    = 0x8910
+	SIOCSIFNAME    = 0x8923
+	SIOCGIFCONF    = 0x8912
+	SIOCGIFFLAGS   = 0x8913
+	SIOCSIFFLAGS   = 0x8914
+	SIOCGIFADDR    = 0x8915
+	SIOCSIFADDR    = 0x8916
+	SIOCGIFBRDADDR = 0x8919
+	SIOCSIFBRDADDR = 0x891a
+	SIOCGIFNETMASK = 0x891b
+	SIOCSIFNETMASK = 0x891c
+	SIOCGIFMTU     = 0x8921
+	SIOCSIFMTU     = 0x8922
+	SIOCSIFHWADDR  = 0x8924
+	SIOCGIFHWADDR  = 0x8927
+	SIOCGIFINDEX   = 0x8933
+	SIOCGIFTXQLEN  = 0x8942
+	SIOCSIFTXQLEN  = 0x8943
+)
