@@ -79,10 +79,14 @@ type ForkFile struct {
 	FDs     []int
 	Cloexec []bool
 	Host    int    // the child's host fd; -1 when Path is opened again
-	Kind    string // "view" (a file of the view), "memfd", or "host"
+	Kind    string // "view" (a file of the view), "memfd", "host", "socket", or emulated
 	Path    string // view: the global guest path; memfd: its name
 	Flags   int    // view: the open flags
 	Sock    *ForkSocket
+	// Emulated is the state of an emulated file (Kind "epoll",
+	// "eventfd", "timerfd" or "signalfd"), of which the child gets a
+	// copy (fork_emulated.go).
+	Emulated *ForkEmulated `json:",omitempty"`
 }
 
 // forkClone is clone without CLONE_VM: a new process with a copy of the
@@ -222,14 +226,17 @@ func pwriteAll(fd int, b []byte, off int64) (int, error) {
 }
 
 // forkFiles records the fd table: one entry per open file description.
-// Emulated objects (eventfd, epoll) live in this host process and are not
-// inherited yet: the child does not have those fds.
+// Emulated files (epoll, eventfd, timerfd, signalfd) go as their state,
+// of which the child makes copies; other emulated objects are not
+// inherited: the child does not have those fds.
 func (t *Task) forkFiles(fs *ForkState, pass func(int, string) int) {
 	ft := t.p.files
 	ft.mu.Lock()
-	defer ft.mu.Unlock()
 	byDesc := map[*int]*ForkFile{}
+	fdOf := map[File]int{} // an fd of each file, for epoll items
+	emulated := map[*ForkFile]File{}
 	for fd, e := range ft.fds {
+		fdOf[e.file] = fd
 		ff := byDesc[e.refs]
 		if ff == nil {
 			ff = &ForkFile{Host: -1}
@@ -246,16 +253,25 @@ func (t *Task) forkFiles(fs *ForkState, pass func(int, string) int) {
 			case *hostSocket:
 				ff.Kind, ff.Host, ff.Sock = "socket", pass(f.fd, "socket"), f.forkState()
 			default:
-				t.p.compat.Record(fmt.Sprintf("fork: %T not inherited", e.file))
-				continue
+				if ff.Kind = forkEmulatedKind(e.file); ff.Kind == "" {
+					t.p.compat.Record(fmt.Sprintf("fork: %T not inherited", e.file))
+					continue
+				}
+				emulated[ff] = e.file
 			}
-			if ff.Kind != "view" && ff.Host < 0 {
+			if ff.Kind != "view" && ff.Host < 0 && emulated[ff] == nil {
 				continue
 			}
 			byDesc[e.refs] = ff
 		}
 		ff.FDs = append(ff.FDs, fd)
 		ff.Cloexec = append(ff.Cloexec, e.cloexec)
+	}
+	ft.mu.Unlock()
+	// Their locks are taken without the table's (a signalfd's readiness
+	// takes the signal state's).
+	for ff, f := range emulated {
+		ff.Emulated = exportEmulated(f, fdOf)
 	}
 	for _, ff := range byDesc {
 		fs.Files = append(fs.Files, *ff)
@@ -388,9 +404,14 @@ func StartForked(spec *ChildSpec, newMachine NewMachine) (*Process, error) {
 
 // adoptFiles installs the inherited open file descriptions.
 func (p *Process) adoptFiles(ffs []ForkFile, file func(int) (*os.File, error)) error {
-	for _, ff := range ffs {
+	made := make([]File, len(ffs))
+	for i, ff := range ffs {
 		var f File
 		switch ff.Kind {
+		case forkEpoll, forkEventfd, forkTimerfd, forkSignalfd:
+			if f = p.adoptEmulated(&ff); f == nil {
+				continue
+			}
 		case "view":
 			if ff.Host < 0 {
 				rf, e := p.fs.view.Open(p.fs.view.Root(), ff.Path, ff.Flags&^(abi.O_CREAT|abi.O_EXCL|abi.O_TRUNC), 0)
@@ -440,7 +461,9 @@ func (p *Process) adoptFiles(ffs []ForkFile, file func(int) (*os.File, error)) e
 			f = newHostFile(h, true)
 		}
 		p.files.installShared(f, ff.FDs, ff.Cloexec)
+		made[i] = f
 	}
+	p.fillEpolls(ffs, made)
 	return nil
 }
 
