@@ -168,7 +168,7 @@ func syscallTableRows() map[uint64]syscallEntry {
 		abi.SYS_PPOLL:           partial(sysPpoll, "host fds are polled in 10 ms slices while waiting"),
 		abi.SYS_PSELECT6:        partial(sysPselect6, "host fds are polled in 10 ms slices while waiting"),
 		// inotify (inotify.go)
-		abi.SYS_INOTIFY_INIT1:     partial(sysInotifyInit1, "a fork child does not inherit the instance (as other emulated files)"),
+		abi.SYS_INOTIFY_INIT1:     partial(sysInotifyInit1, "a fork child does not inherit the instance (epoll, eventfd, timerfd and signalfd are copied)"),
 		abi.SYS_INOTIFY_ADD_WATCH: partial(sysInotifyAddWatch, inotifyNote),
 		abi.SYS_INOTIFY_RM_WATCH:  full(sysInotifyRmWatch),
 		// threads and processes (sys_thread.go)
