@@ -25,6 +25,44 @@ func newCodePage(addr uint64) *codePage {
 	return p
 }
 
+// pagePoolMax bounds the decoded pages a machine keeps for reuse (40 KiB
+// each).
+const pagePoolMax = 1024
+
+// codePage returns a page for addr with nothing decoded: one a closed
+// vCPU of the machine left if there is one. A server that starts a thread
+// per request would otherwise allocate, fault in and collect tens of
+// megabytes of pages per thread.
+func (m *Machine) codePage(addr uint64) *codePage {
+	m.poolMu.Lock()
+	n := len(m.pool)
+	if n == 0 {
+		m.poolMu.Unlock()
+		return newCodePage(addr)
+	}
+	p := m.pool[n-1]
+	m.pool[n-1] = nil
+	m.pool = m.pool[:n-1]
+	m.poolMu.Unlock()
+	p.addr = addr
+	for i := range p.insts {
+		p.insts[i].fn = opDecode // decode overwrites the rest
+	}
+	return p
+}
+
+// recyclePages gives a closing vCPU's pages to the machine's pool.
+func (m *Machine) recyclePages(pages map[uint64]*codePage) {
+	m.poolMu.Lock()
+	defer m.poolMu.Unlock()
+	for _, p := range pages {
+		if len(m.pool) >= pagePoolMax {
+			return
+		}
+		m.pool = append(m.pool, p)
+	}
+}
+
 // noPageAddr and noPage stand for "no current page": every guest PC below
 // 2^63 is then more than a page away, and the PCs that are not (far outside
 // the address space) run opNoPage, which faults.
@@ -75,7 +113,7 @@ func (c *CPU) switchPage(pc uint64) bool {
 				Cause: cause, ESR: ecInsnAbortLower<<26 | esrIL | fsc})
 			return false
 		}
-		p = newCodePage(addr)
+		p = c.m.codePage(addr)
 		c.pages[addr] = p
 	}
 	*slot = p
@@ -105,22 +143,36 @@ func (c *CPU) applyInvalidations() {
 		return
 	}
 	for _, s := range spans {
-		if s.end-s.start > 256*pageBytes {
-			c.flushCode()
-			return
-		}
-		for a := s.start &^ (pageBytes - 1); a < s.end; a += pageBytes {
-			if _, ok := c.pages[a]; ok {
-				delete(c.pages, a)
-				slot := &c.tlb[(a/pageBytes)%tlbSize]
-				if *slot != nil && (*slot).addr == a {
-					*slot = nil
-				}
-				if c.pageAddr == a {
-					c.page, c.pageAddr = noPage, noPageAddr
+		start := s.start &^ (pageBytes - 1)
+		if (s.end-start)/pageBytes > uint64(len(c.pages)) {
+			// A span larger than the cache (a thread's stack unmapped):
+			// look at the decoded pages, not at every page of the span,
+			// and keep those outside it.
+			for a := range c.pages {
+				if a >= start && a < s.end {
+					c.dropPage(a)
 				}
 			}
+			continue
 		}
+		for a := start; a < s.end; a += pageBytes {
+			c.dropPage(a)
+		}
+	}
+}
+
+// dropPage forgets the decoded page at a, if any.
+func (c *CPU) dropPage(a uint64) {
+	if _, ok := c.pages[a]; !ok {
+		return
+	}
+	delete(c.pages, a)
+	slot := &c.tlb[(a/pageBytes)%tlbSize]
+	if *slot != nil && (*slot).addr == a {
+		*slot = nil
+	}
+	if c.pageAddr == a {
+		c.page, c.pageAddr = noPage, noPageAddr
 	}
 }
 

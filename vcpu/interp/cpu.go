@@ -85,6 +85,10 @@ type span struct{ start, end uint64 }
 // Machine is a guest address space run by interpreted vCPUs.
 type Machine struct {
 	mem *vcpu.Memory
+
+	// pool holds decoded pages of closed vCPUs for reuse (cache.go).
+	poolMu sync.Mutex
+	pool   []*codePage
 }
 
 // NewMachine returns a machine on mem.
@@ -126,6 +130,12 @@ func (c *CPU) Close() error {
 		c.el1Close()
 	}
 	c.mem.RemoveCodeCache(c)
+	if c.el1 == nil && c.m != nil {
+		c.m.recyclePages(c.pages)
+		c.pages = map[uint64]*codePage{}
+		c.tlb = [tlbSize]*codePage{}
+		c.page, c.pageAddr = noPage, noPageAddr
+	}
 	return nil
 }
 
