@@ -74,21 +74,27 @@ func TestGoHTTPSelftest(t *testing.T) {
 	sameAsReference(t, "the output of nethttp selftest", outputs)
 }
 
-// TestGoHTTPServerFromHost: the Go server in the guest, the host's net/http
-// client: plain and chunked responses, an upload, 50 concurrent requests on
-// connections of their own and 50 over a pool of kept-alive connections.
+// TestGoHTTPServerFromHost: the Go server in the guest, listening on both
+// IPv4 and IPv6, and the host's net/http client: plain and chunked
+// responses, an upload, 50 concurrent requests on connections of their own
+// and 50 over a pool of kept-alive connections.
 func TestGoHTTPServerFromHost(t *testing.T) {
 	requireTools(t)
 	work := nethttpWork(t)
 	for _, emu := range emulators() {
 		t.Run(string(emu), func(t *testing.T) {
 			port := freePort(t)
-			g := start(t, emu, busybox, work, nil, "/work/nethttp", "serve", fmt.Sprintf("127.0.0.1:%d", port))
+			// ":PORT", as Go servers usually listen: one IPv6 socket on ::
+			// that takes IPv4 connections too.
+			g := start(t, emu, busybox, work, nil, "/work/nethttp", "serve", fmt.Sprintf(":%d", port))
 			waitListening(t, g, port)
 			base := fmt.Sprintf("http://127.0.0.1:%d", port)
 			client := &http.Client{Timeout: 60 * time.Second}
 			fetch := func(client *http.Client, method, path string, body []byte) (string, error) {
-				req, err := http.NewRequest(method, base+path, bytes.NewReader(body))
+				if !strings.HasPrefix(path, "http:") {
+					path = base + path
+				}
+				req, err := http.NewRequest(method, path, bytes.NewReader(body))
 				if err != nil {
 					return "", err
 				}
@@ -116,6 +122,11 @@ func TestGoHTTPServerFromHost(t *testing.T) {
 			}
 			got, err := fetch(client, "GET", "/hello?name=host", nil)
 			check("GET /hello", got, "hello host\n", err)
+			if want := fmt.Sprintf("listening on [::]:%d\n", port); string(g.stdout.Bytes()) != want {
+				t.Errorf("the server printed %q, want %q", g.stdout.Bytes(), want)
+			}
+			got, err = fetch(client, "GET", fmt.Sprintf("http://[::1]:%d/hello?name=v6", port), nil)
+			check("GET /hello over IPv6", got, "hello v6\n", err)
 			got, err = fetch(client, "GET", "/blob?n=3000000", nil)
 			check("GET /blob", got, string(blob(3000000)), err)
 			up := blob(2 << 20)

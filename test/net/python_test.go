@@ -77,11 +77,12 @@ var httpServer = []string{"/usr/bin/python3", "-c",
 // TestPythonHTTPServer: `python3 -m http.server` (a ThreadingHTTPServer)
 // in the guest serves a directory the test wrote; the host's curl fetches
 // the listing and every file, and 100 concurrent requests from the host all
-// get the right bodies.
+// get the right bodies. Then the plain command, without --bind.
 func TestPythonHTTPServer(t *testing.T) {
 	requireTools(t, "curl")
 	files := site()
 	listings := map[emulator][]byte{}
+	serving := map[emulator][]byte{}
 	for _, emu := range emulators() {
 		t.Run(string(emu), func(t *testing.T) {
 			work := workDir(t)
@@ -135,9 +136,23 @@ func TestPythonHTTPServer(t *testing.T) {
 			if g.exited() {
 				t.Errorf("the server ended\n%s", g.describe())
 			}
+			g.kill()
+
+			// The command as users type it, without --bind: http.server
+			// binds the first passive address getaddrinfo returns, 0.0.0.0
+			// on Linux (glibc sorts :: after it), and says which.
+			port = freePort(t)
+			g = start(t, emu, debian, work, nil, "/usr/bin/python3", "-u", "-m", "http.server", strconv.Itoa(port),
+				"--directory", "/work/site")
+			waitListening(t, g, port)
+			if got := curl(t, fmt.Sprintf("http://127.0.0.1:%d/", port)); !bytes.Equal(got, listing) {
+				t.Errorf("the listing from the server without --bind differs: %s", firstDiff(listing, got))
+			}
+			serving[emu] = bytes.ReplaceAll(g.stdout.Bytes(), []byte(strconv.Itoa(port)), []byte("PORT"))
 		})
 	}
 	sameAsReference(t, "the directory listing", listings)
+	sameAsReference(t, "what http.server without --bind says it serves on", serving)
 }
 
 // parallelCurl fetches the files from base, n requests at once, with
@@ -274,8 +289,8 @@ func echoClient(addr string, n int) error {
 }
 
 // TestPythonUnixFDs: a UNIX-socket server and client (two processes) pass
-// an open file, a pipe and a socket with socket.send_fds/recv_fds; the
-// transcript must be the reference's.
+// an open file, a pipe and a socket with socket.send_fds/recv_fds; then an
+// abstract name and autobind. The transcript must be the reference's.
 func TestPythonUnixFDs(t *testing.T) {
 	requireTools(t)
 	outputs := map[emulator][]byte{}
@@ -293,6 +308,10 @@ func TestPythonUnixFDs(t *testing.T) {
 				"client read from passed file: b'abcdef'\n",
 				"server offset after the client read: 16 16\n",
 				"peer of the passed socket got: b'through the passed socket'\n",
+				"abstract name bound: True\n",
+				"autobind name: 6 b'\\x00' True\n",
+				"accepted peer is the autobound name: True\n",
+				"abstract: b'over an abstract name'\n",
 				"done\n",
 			} {
 				if !bytes.Contains(out, []byte(want)) {

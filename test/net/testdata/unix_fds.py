@@ -3,7 +3,8 @@
 The server (the parent) listens on a path socket; the client (a forked
 child) connects and receives, with socket.recv_fds, a file of known content
 whose offset the server had moved, and the write end of a pipe the server
-reads. What each side sees is printed in a fixed order (the client's lines
+reads; then datagrams, a passed socket, an abstract name and autobind.
+What each side sees is printed in a fixed order (the client's lines
 go through the server), so the output is the same on every run.
 """
 import os
@@ -78,5 +79,24 @@ passed = socket.socket(fileno=fds[0])
 passed.sendall(b"through the passed socket")
 print("peer of the passed socket got:", y.recv(100))
 for s in (a, b, x, y, passed):
+    s.close()
+
+# The abstract namespace, and autobind (an empty name: Linux picks "\0" and
+# five hex digits).
+name = b"\0carrick-net-unix-fds-%d" % os.getpid()
+a = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+a.bind(name)
+a.listen(1)
+print("abstract name bound:", a.getsockname() == name)
+b = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+b.bind("")
+auto = b.getsockname()
+print("autobind name:", len(auto), auto[:1], all(c in b"0123456789abcdef" for c in auto[1:]))
+b.connect(name)
+c, peer = a.accept()
+print("accepted peer is the autobound name:", peer == auto)
+b.sendall(b"over an abstract name")
+print("abstract:", c.recv(100))
+for s in (a, b, c):
     s.close()
 print("done")
