@@ -35,8 +35,9 @@ type epollItem struct {
 	// For EPOLLET on a host fd, which has no generation: the events seen
 	// last, and its arrival mark when EPOLLIN was last reported (data
 	// arriving since is a new edge, as on Linux).
-	lastRev uint32
-	lastIn  int64
+	lastRev   uint32
+	lastIn    int64
+	lastDrain uint64
 }
 
 func (ep *epollFile) Read(t *Task, p []byte) (int, abi.Errno)  { return 0, abi.EINVAL }
@@ -258,6 +259,7 @@ func (ep *epollFile) collect(max int) (out [][2]uint64, nestedHost bool, subs []
 			if it.events&abi.EPOLLET != 0 {
 				it.lastRev = ev
 				it.lastIn = readable(it.file)
+				it.lastDrain = drainsOf(it.file)
 			}
 			if it.events&abi.EPOLLONESHOT != 0 {
 				it.off = true
@@ -285,15 +287,31 @@ func epollEventsOf(rev int16) uint32 {
 }
 
 // edge says whether an edge-triggered host item has an edge to report:
-// an event it did not have when last looked at, or more bytes to read
-// than when EPOLLIN was last reported. Events that went away are
+// an event it did not have when last looked at; the guest having been
+// told EAGAIN on the file since the last report (it drained it, as the
+// EPOLLET contract asks, so what is ready now came after); or data
+// arrived since EPOLLIN was last reported. Events that went away are
 // forgotten, so they are new when they come back.
 func (it *epollItem) edge(ev uint32) bool {
 	it.lastRev &= ev
 	if ev&^it.lastRev != 0 {
 		return true
 	}
+	if ev != 0 && drainsOf(it.file) != it.lastDrain {
+		return true
+	}
 	return ev&evIn != 0 && readable(it.file) > it.lastIn
+}
+
+// drainer is implemented by host files that count the EAGAINs the guest
+// was given.
+type drainer interface{ drains() uint64 }
+
+func drainsOf(f File) uint64 {
+	if d, ok := f.(drainer); ok {
+		return d.drains()
+	}
+	return 0
 }
 
 // readable is a host file's arrival mark (hostRxMark): it grows when

@@ -3,6 +3,7 @@ package sysemu
 import (
 	"io"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -19,7 +20,11 @@ type hostFile struct {
 	// that would block wait in poll(2) slices, so a signal or the
 	// process's exit can interrupt them.
 	stream bool
+	// eagains counts the EAGAINs the guest got (edge-triggered epoll).
+	eagains atomic.Uint64
 }
+
+func (h *hostFile) drains() uint64 { return h.eagains.Load() }
 
 // newHostFile wraps a host file. Files the caller gave (stdio) stay open
 // when the guest closes them.
@@ -78,6 +83,9 @@ func (h *hostFile) Read(t *Task, p []byte) (int, abi.Errno) {
 		return n, 0
 	}
 	if err != nil {
+		if err == unix.EAGAIN {
+			h.eagains.Add(1)
+		}
 		return 0, hostErrno(err)
 	}
 	return n, 0
@@ -120,6 +128,9 @@ func (h *hostFile) write(t *Task, p []byte) (int, abi.Errno) {
 	if n == 0 && err != nil {
 		if err == unix.EPIPE && t != nil {
 			t.sigpipe()
+		}
+		if err == unix.EAGAIN {
+			h.eagains.Add(1)
 		}
 		return 0, hostErrno(err)
 	}

@@ -30,6 +30,18 @@ type hostSocket struct {
 	name        *boundName // the name bound here (socket_unix.go)
 	passcred    atomic.Bool
 	listening   atomic.Bool
+	// eagains counts the EAGAINs the guest got (edge-triggered epoll).
+	eagains atomic.Uint64
+}
+
+func (s *hostSocket) drains() uint64 { return s.eagains.Load() }
+
+// noted counts an EAGAIN about to reach the guest.
+func (s *hostSocket) noted(e abi.Errno) abi.Errno {
+	if e == abi.EAGAIN {
+		s.eagains.Add(1)
+	}
+	return e
 }
 
 func newHostSocket(fd, family, typ, proto int) *hostSocket {
@@ -317,7 +329,7 @@ func (s *hostSocket) Accept(t *Task, flags int) (File, []byte, abi.Errno) {
 			continue // Linux's accept skips connections reset in the queue
 		}
 		if err != nil {
-			return nil, nil, hostErrno(err)
+			return nil, nil, s.noted(hostErrno(err))
 		}
 		// Linux's accepted sockets do not inherit O_NONBLOCK; darwin's do.
 		if err := unix.SetNonblock(nfd, flags&abi.SOCK_NONBLOCK != 0); err != nil {

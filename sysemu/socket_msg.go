@@ -97,7 +97,7 @@ func (s *hostSocket) send(t *Task, m *sockMsg, oob []byte, to unix.Sockaddr, fla
 			if err == unix.EPIPE && flags&abi.MSG_NOSIGNAL == 0 {
 				t.sigpipe()
 			}
-			return 0, hostErrno(err)
+			return 0, s.noted(hostErrno(err))
 		}
 		if !s.blocking(flags) {
 			return done, 0
@@ -161,7 +161,7 @@ func (s *hostSocket) Recvmsg(t *Task, m *sockMsg, flags int) (int, abi.Errno) {
 			if done > 0 {
 				return done, 0
 			}
-			return 0, hostErrno(err)
+			return 0, s.noted(hostErrno(err))
 		}
 		if e := t.waitSock(s.fd, unix.POLLIN, s.timeout(unix.SO_RCVTIMEO)); e != 0 {
 			if done > 0 {
