@@ -22,6 +22,8 @@ type hostFile struct {
 	stream bool
 	// eagains counts the EAGAINs the guest got (edge-triggered epoll).
 	eagains atomic.Uint64
+	// pipeSize is a pipe's F_SETPIPE_SZ (0: Linux's default).
+	pipeSize atomic.Uint64
 }
 
 func (h *hostFile) drains() uint64 { return h.eagains.Load() }

@@ -45,6 +45,8 @@ func sysFcntl(t *Task, a [6]uint64) uint64 {
 	case abi.F_SETFD:
 		t.p.files.SetCloseOnExec(fd, arg&abi.FD_CLOEXEC != 0)
 		return 0
+	case abi.F_GETPIPE_SZ, abi.F_SETPIPE_SZ:
+		return pipeSize(t, f, cmd == abi.F_SETPIPE_SZ, arg)
 	case abi.F_GETFL, abi.F_SETFL:
 		if sf, ok := f.(statusFile); ok {
 			return sf.statusFlags(t, cmd == abi.F_SETFL, arg)

@@ -132,6 +132,7 @@ func (t *Task) copyBetween(in, out File, inOff *int64, n uint64) (uint64, abi.Er
 		w, e := out.Write(t, chunk[:r])
 		total += uint64(w)
 		if e != 0 || w < r {
+			t.unread(in, inOff, r-w)
 			if total == 0 {
 				return 0, e
 			}
@@ -139,6 +140,23 @@ func (t *Task) copyBetween(in, out File, inOff *int64, n uint64) (uint64, abi.Er
 		}
 	}
 	return total, 0
+}
+
+// unread gives back n bytes a copy read from in but could not write (a
+// non-blocking socket took fewer): the offset or the file position moves
+// back, so the next call sends them. (splice, whose input may be a pipe
+// that cannot go back, writes the rest instead: sys_splice.go.)
+func (t *Task) unread(in File, inOff *int64, n int) {
+	if n <= 0 {
+		return
+	}
+	if inOff != nil {
+		*inOff -= int64(n)
+		return
+	}
+	if of, ok := in.(*osFile); ok && of.rf.Fd() >= 0 {
+		unix.Seek(of.rf.Fd(), -int64(n), 1)
+	}
 }
 
 // sysSendfile implements sendfile(2).

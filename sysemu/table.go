@@ -240,6 +240,7 @@ func syscallTableRows() map[uint64]syscallEntry {
 		abi.SYS_PWRITEV2:               full(sysPwritev),
 		abi.SYS_CLOSE_RANGE:            full(sysCloseRange),
 		abi.SYS_SENDFILE:               full(sysSendfile),
+		abi.SYS_SPLICE:                 partial(sysSplice, "through carrick, at most 16 KiB a call; no output offset (EINVAL)"),
 		abi.SYS_COPY_FILE_RANGE:        full(sysCopyFileRange),
 		abi.SYS_FALLOCATE:              partial(sysFallocate, "mode 0 and FALLOC_FL_KEEP_SIZE; punching holes is EOPNOTSUPP"),
 		abi.SYS_FLOCK:                  full(sysFlock),

@@ -302,3 +302,14 @@ const (
 	SIOCGIFTXQLEN  = 0x8942
 	SIOCSIFTXQLEN  = 0x8943
 )
+
+// splice(2) flags and the pipe-size fcntls.
+const (
+	SPLICE_F_MOVE     = 1
+	SPLICE_F_NONBLOCK = 2
+	SPLICE_F_MORE     = 4
+	SPLICE_F_GIFT     = 8
+
+	F_SETPIPE_SZ = 1031
+	F_GETPIPE_SZ = 1032
+)
