@@ -180,3 +180,17 @@ func hostWrite(fd int, b []byte) (int, error) {
 		}
 	}
 }
+
+// statusFlags is F_GETFL/F_SETFL. A pipe or socket was not opened with
+// open(2), so it has no O_LARGEFILE, as on Linux.
+func (h *hostFile) statusFlags(t *Task, set bool, arg uint64) uint64 {
+	r := hostStatusFlags(h.fd, set, arg)
+	if set || int64(r) < 0 {
+		return r
+	}
+	var st unix.Stat_t
+	if unix.Fstat(h.fd, &st) == nil && (st.Mode&unix.S_IFMT == unix.S_IFIFO || st.Mode&unix.S_IFMT == unix.S_IFSOCK) {
+		r &^= abi.O_LARGEFILE
+	}
+	return r
+}

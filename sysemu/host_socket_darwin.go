@@ -156,3 +156,9 @@ func hostRxMark(fd int) int64 {
 	}
 	return int64(n)
 }
+
+// hostSetPasscred: darwin has no per-message credentials; the receiver
+// reports the peer's identity instead (LOCAL_PEERPID).
+func hostSetPasscred(fd int, on bool) {}
+
+func hostCmsgSender(m *unix.SocketControlMessage) (int, bool) { return 0, false }

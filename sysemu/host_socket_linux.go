@@ -137,3 +137,23 @@ func hostRxMark(fd int) int64 {
 	}
 	return int64(n)
 }
+
+// hostSetPasscred asks the host to stamp received messages with the
+// sender's credentials (SCM_CREDENTIALS), so the guest learns who sent
+// each one, not only who the peer is.
+func hostSetPasscred(fd int, on bool) {
+	v := 0
+	if on {
+		v = 1
+	}
+	unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_PASSCRED, v)
+}
+
+// hostCmsgSender is the host pid an SCM_CREDENTIALS message names.
+func hostCmsgSender(m *unix.SocketControlMessage) (int, bool) {
+	uc, err := unix.ParseUnixCredentials(m)
+	if err != nil {
+		return 0, false
+	}
+	return int(uc.Pid), true
+}

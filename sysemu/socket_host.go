@@ -261,34 +261,63 @@ func (s *hostSocket) Connect(t *Task, addr []byte) abi.Errno {
 
 // connectHost runs a host connect without blocking in the host: a
 // blocking socket is made non-blocking for the call, then waited for
-// (interruptibly) until connected; SO_ERROR says how it ended.
+// (interruptibly, up to SO_SNDTIMEO) until connected; SO_ERROR says how
+// it ended. An AF_UNIX listener with a full queue says EAGAIN, which a
+// blocking connect waits out by retrying, as Linux's sleeps until there
+// is room.
 func (s *hostSocket) connectHost(t *Task, connect func() error) abi.Errno {
 	if nonblocking(s.fd) {
 		return errOf(connect())
 	}
-	fl, _ := unix.FcntlInt(uintptr(s.fd), unix.F_GETFL, 0)
-	unix.FcntlInt(uintptr(s.fd), unix.F_SETFL, fl|unix.O_NONBLOCK)
-	err := connect()
-	unix.FcntlInt(uintptr(s.fd), unix.F_SETFL, fl)
+	try := func() error {
+		fl, _ := unix.FcntlInt(uintptr(s.fd), unix.F_GETFL, 0)
+		unix.FcntlInt(uintptr(s.fd), unix.F_SETFL, fl|unix.O_NONBLOCK)
+		defer unix.FcntlInt(uintptr(s.fd), unix.F_SETFL, fl)
+		return connect()
+	}
+	var deadline time.Time
+	if d := s.timeout(unix.SO_SNDTIMEO); d > 0 {
+		deadline = time.Now().Add(d)
+	}
+	left := func() (time.Duration, bool) {
+		if deadline.IsZero() {
+			return 0, true
+		}
+		d := time.Until(deadline)
+		return d, d > 0
+	}
+	err := try()
 	for {
 		switch err {
+		case unix.EAGAIN:
+			d, ok := left()
+			if !ok {
+				return abi.EAGAIN
+			}
+			if d == 0 || d > 5*time.Millisecond {
+				d = 5 * time.Millisecond
+			}
+			if e := t.sleepOn(nil, d); e != 0 {
+				if !deadline.IsZero() {
+					return abi.EINTR
+				}
+				return e
+			}
+			err = try()
+			continue
 		case unix.EINPROGRESS, unix.EALREADY:
-		case unix.EAGAIN: // an AF_UNIX listener's queue is full: wait for room
 		default:
 			return errOf(err)
 		}
-		if e := t.waitSock(s.fd, unix.POLLOUT, s.timeout(unix.SO_SNDTIMEO)); e != 0 {
+		d, ok := left()
+		if !ok {
+			return abi.EINPROGRESS // Linux's answer to a connect timeout
+		}
+		if e := t.waitSock(s.fd, unix.POLLOUT, d); e != 0 {
 			if e == abi.EAGAIN {
-				return abi.EINPROGRESS // Linux's answer to a connect timeout
+				return abi.EINPROGRESS
 			}
 			return e
-		}
-		if err == unix.EAGAIN {
-			fl, _ := unix.FcntlInt(uintptr(s.fd), unix.F_GETFL, 0)
-			unix.FcntlInt(uintptr(s.fd), unix.F_SETFL, fl|unix.O_NONBLOCK)
-			err = connect()
-			unix.FcntlInt(uintptr(s.fd), unix.F_SETFL, fl)
-			continue
 		}
 		soerr, gerr := unix.GetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_ERROR)
 		if gerr != nil {
@@ -300,10 +329,7 @@ func (s *hostSocket) connectHost(t *Task, connect func() error) abi.Errno {
 		// Linux's blocking connect leaves the socket connected, so the
 		// next connect says EISCONN: one more host call completes the
 		// non-blocking one the same way.
-		fl, _ := unix.FcntlInt(uintptr(s.fd), unix.F_GETFL, 0)
-		unix.FcntlInt(uintptr(s.fd), unix.F_SETFL, fl|unix.O_NONBLOCK)
-		connect()
-		unix.FcntlInt(uintptr(s.fd), unix.F_SETFL, fl)
+		try()
 		return 0
 	}
 }
@@ -465,7 +491,9 @@ func (s *hostSocket) forkState() *ForkSocket {
 func adoptSocket(fd int, fs *ForkSocket) *hostSocket {
 	if fs == nil {
 		fam, typ, _ := hostSocketKind(fd)
-		return newHostSocket(fd, fam, typ, 0)
+		s := newHostSocket(fd, fam, typ, 0)
+		s.fromHost()
+		return s
 	}
 	s := newHostSocket(fd, fs.Family, fs.Type, fs.Proto)
 	s.local, s.peer = fs.Local, fs.Peer

@@ -133,7 +133,8 @@ func (s *hostSocket) Recvmsg(t *Task, m *sockMsg, flags int) (int, abi.Errno) {
 	}
 	var oob []byte
 	if m.ControlCap > 0 && s.family == abi.AF_UNIX {
-		oob = make([]byte, unix.CmsgSpace(4*253)) // SCM_MAX_FD fds
+		// SCM_MAX_FD fds and the sender's credentials.
+		oob = make([]byte, unix.CmsgSpace(4*253)+unix.CmsgSpace(64))
 	}
 	bufs := m.Iov
 	total := m.iovLen()
@@ -251,6 +252,7 @@ func (t *Task) checkSentCreds(data []byte) abi.Errno {
 // closed, as Linux does.
 func (s *hostSocket) controlFromHost(t *Task, m *sockMsg, oob []byte) abi.Errno {
 	var hfds []int
+	sender := 0 // the host pid the host says sent this (0: not said)
 	if len(oob) > 0 {
 		msgs, err := unix.ParseSocketControlMessage(oob)
 		if err != nil {
@@ -259,13 +261,21 @@ func (s *hostSocket) controlFromHost(t *Task, m *sockMsg, oob []byte) abi.Errno 
 		for i := range msgs {
 			if fds, err := unix.ParseUnixRights(&msgs[i]); err == nil {
 				hfds = append(hfds, fds...)
+			} else if pid, ok := hostCmsgSender(&msgs[i]); ok {
+				sender = pid
 			}
 		}
 	}
 	var out []byte
 	room := m.ControlCap
 	if s.passcred.Load() && s.family == abi.AF_UNIX {
-		if uc, ok := s.peerCreds(t); ok {
+		uc, ok := abi.Ucred{}, false
+		if sender > 0 {
+			uc, ok = t.p.guestIdentity(sender), true
+		} else {
+			uc, ok = s.peerCreds(t)
+		}
+		if ok {
 			if room >= abi.CmsgSpace(abi.SizeofUcred) || room >= abi.CmsgLen(abi.SizeofUcred) {
 				out = appendCmsg(out, abi.SCM_CREDENTIALS, abi.Bytes(&uc))
 				room -= min(room, abi.CmsgSpace(abi.SizeofUcred))
@@ -318,9 +328,19 @@ func appendCmsg(out []byte, typ int32, data []byte) []byte {
 // socket if it is one, else a host file.
 func wrapHostFD(h int) File {
 	if fam, typ, ok := hostSocketKind(h); ok {
-		return newHostSocket(h, fam, typ, 0)
+		s := newHostSocket(h, fam, typ, 0)
+		s.fromHost()
+		return s
 	}
 	return newHostFile(os.NewFile(uintptr(h), "received"), true)
+}
+
+// fromHost learns what the guest's view of a socket received from
+// elsewhere needs from the host: whether it listens.
+func (s *hostSocket) fromHost() {
+	if v, err := unix.GetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_ACCEPTCONN); err == nil && v != 0 {
+		s.listening.Store(true)
+	}
 }
 
 // hostSocketKind reports the Linux family and type of a host socket.

@@ -180,7 +180,11 @@ func (s *hostSocket) Setsockopt(t *Task, level, opt int, val []byte) abi.Errno {
 			if len(val) < 4 {
 				return abi.EINVAL
 			}
-			s.passcred.Store(binary.LittleEndian.Uint32(val) != 0)
+			on := binary.LittleEndian.Uint32(val) != 0
+			s.passcred.Store(on)
+			if s.family == abi.AF_UNIX {
+				hostSetPasscred(s.fd, on)
+			}
 			return 0
 		}
 	}

@@ -327,19 +327,26 @@ func (s *hostSocket) peerCreds(t *Task) (abi.Ucred, bool) {
 	if !ok || h <= 0 {
 		return abi.Ucred{}, false
 	}
-	p := t.p
+	return t.p.guestIdentity(h), true
+}
+
+// guestIdentity is host process h as this process's guest sees it: its
+// pid in the namespace and its effective ids, asked of the carrick
+// process that is h (a host process that is no guest shows carrick's
+// host ids).
+func (p *Process) guestIdentity(h int) abi.Ucred {
 	uc := abi.Ucred{Pid: uint32(p.guestPid(h))}
 	if h == p.hostPID {
 		c := p.creds()
 		uc.UID, uc.GID = c.EUID, c.EGID
-		return uc, true
+		return uc
 	}
 	if r := p.registry(); r != nil && r.Contains(h) {
 		if snap := fetchProc(r.Path(), h); snap != nil {
 			uc.UID, uc.GID = snap.Creds.EUID, snap.Creds.EGID
-			return uc, true
+			return uc
 		}
 	}
 	uc.UID, uc.GID = uint32(os.Getuid()), uint32(os.Getgid())
-	return uc, true
+	return uc
 }
