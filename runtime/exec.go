@@ -38,7 +38,7 @@ func newShared() (*shared, error) {
 }
 
 func (s *shared) remove() {
-	os.RemoveAll(s.Shm)
+	sysemu.RemoveShm(s.Shm)
 	os.RemoveAll(s.Registry)
 }
 

@@ -149,3 +149,11 @@ func hostAddr() string {
 
 // removeEtcDir removes the tree's provided files (with its /dev/shm).
 func removeEtcDir(shm string) { os.RemoveAll(etcDir(shm)) }
+
+// RemoveShm removes a process tree's /dev/shm directory and the files
+// kept beside it, for a caller that made shm for the tree (the runtime,
+// whose containers outlive their first process).
+func RemoveShm(shm string) {
+	os.RemoveAll(shm)
+	removeEtcDir(shm)
+}
