@@ -317,6 +317,9 @@ func drainsOf(f File) uint64 {
 // readable is a host file's arrival mark (hostRxMark): it grows when
 // data arrives.
 func readable(f File) int64 {
+	if s, ok := f.(*hostSocket); ok {
+		return s.rxMark()
+	}
 	h, ok := f.(hostPollable)
 	if !ok || h.HostFD() < 0 {
 		return 0

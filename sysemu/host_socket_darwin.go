@@ -162,3 +162,17 @@ func hostRxMark(fd int) int64 {
 func hostSetPasscred(fd int, on bool) {}
 
 func hostCmsgSender(m *unix.SocketControlMessage) (int, bool) { return 0, false }
+
+// hostSockIoctl answers SIOCATMARK (darwin's own request number) and
+// SIOCOUTQ (darwin's SO_NWRITE: the bytes not yet sent).
+func hostSockIoctl(fd int, req uint32) (int, error) {
+	const darwinSIOCATMARK = 0x40047307 // _IOR('s', 7, int)
+	const darwinSO_NWRITE = 0x1024
+	switch req {
+	case 0x8905: // SIOCATMARK
+		return unix.IoctlGetInt(fd, darwinSIOCATMARK)
+	case 0x5411: // SIOCOUTQ
+		return unix.GetsockoptInt(fd, unix.SOL_SOCKET, darwinSO_NWRITE)
+	}
+	return 0, unix.ENOTTY
+}

@@ -129,6 +129,9 @@ func hostDisconnect(fd int) error {
 // which goes down as the guest reads).
 func hostRxMark(fd int) int64 {
 	if ti, err := unix.GetsockoptTCPInfo(fd, unix.IPPROTO_TCP, unix.TCP_INFO); err == nil {
+		if ti.State == tcpListen {
+			return int64(ti.Unacked) // a listener's: its accept queue's length
+		}
 		return int64(ti.Bytes_received)
 	}
 	n, err := unix.IoctlGetInt(fd, hostFIONREAD)
@@ -156,4 +159,13 @@ func hostCmsgSender(m *unix.SocketControlMessage) (int, bool) {
 		return 0, false
 	}
 	return int(uc.Pid), true
+}
+
+// tcpListen is Linux's TCP_LISTEN state (TCP_INFO's tcpi_state).
+const tcpListen = 10
+
+// hostSockIoctl answers SIOCATMARK and SIOCOUTQ: the same requests on
+// this host.
+func hostSockIoctl(fd int, req uint32) (int, error) {
+	return unix.IoctlGetInt(fd, uint(req))
 }

@@ -32,7 +32,14 @@ type hostSocket struct {
 	listening   atomic.Bool
 	// eagains counts the EAGAINs the guest got (edge-triggered epoll).
 	eagains atomic.Uint64
+	// accepted counts the connections accepted here: with the queue's
+	// length it makes a listener's arrival mark (rxMark).
+	accepted atomic.Int64
 }
+
+// rxMark grows when data, or a connection, arrives (edge-triggered
+// epoll; hostRxMark).
+func (s *hostSocket) rxMark() int64 { return hostRxMark(s.fd) + s.accepted.Load() }
 
 func (s *hostSocket) drains() uint64 { return s.eagains.Load() }
 
@@ -362,6 +369,7 @@ func (s *hostSocket) Accept(t *Task, flags int) (File, []byte, abi.Errno) {
 			unix.Close(nfd)
 			return nil, nil, hostErrno(err)
 		}
+		s.accepted.Add(1)
 		ns := newHostSocket(nfd, s.family, s.typ, s.proto)
 		ns.passcred.Store(s.passcred.Load())
 		peer := s.guestAddr(sa)

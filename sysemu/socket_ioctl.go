@@ -17,10 +17,23 @@ import (
 // ifreq (struct ifreq) is 40 bytes: the name, then a 24-byte union.
 const sizeofIfreq = 40
 
-// sockIoctl answers an interface request on a socket; handled is false
-// for any other request.
-func (t *Task) sockIoctl(req uint32, arg uint64) (ret uint64, handled bool) {
+// sockIoctl answers an interface request on a socket, and SIOCATMARK and
+// SIOCOUTQ on a host socket; handled is false for any other request.
+func (t *Task) sockIoctl(f socketFile, req uint32, arg uint64) (ret uint64, handled bool) {
 	switch req {
+	case abi.SIOCATMARK, abi.SIOCOUTQ:
+		hs, ok := f.(*hostSocket)
+		if !ok {
+			return errno(abi.ENOTTY), true
+		}
+		v, err := hostSockIoctl(hs.fd, req)
+		if err != nil {
+			return errno(hostErrno(err)), true
+		}
+		if t.writeU32(arg, uint32(v)) != nil {
+			return errno(abi.EFAULT), true
+		}
+		return 0, true
 	case abi.SIOCGIFCONF:
 		return errno(t.ifconf(arg)), true
 	case abi.SIOCGIFNAME, abi.SIOCGIFFLAGS, abi.SIOCGIFADDR, abi.SIOCGIFBRDADDR, abi.SIOCGIFNETMASK,

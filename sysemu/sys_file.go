@@ -408,8 +408,8 @@ func sysIoctl(t *Task, a [6]uint64) uint64 {
 	if in, ok := f.(*inotifyFile); ok {
 		return in.ioctl(t, req, arg)
 	}
-	if _, ok := f.(socketFile); ok {
-		if r, handled := t.sockIoctl(req, arg); handled {
+	if sf, ok := f.(socketFile); ok {
+		if r, handled := t.sockIoctl(sf, req, arg); handled {
 			return r
 		}
 	}

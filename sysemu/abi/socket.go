@@ -281,8 +281,10 @@ func CmsgSpace(n int) int { return SizeofCmsghdr + CmsgAlign(n) }
 // CmsgLen is CMSG_LEN: the cmsg_len of one message with n data bytes.
 func CmsgLen(n int) int { return SizeofCmsghdr + n }
 
-// Interface ioctls (linux/sockios.h).
+// Socket and interface ioctls (linux/sockios.h, asm-generic/ioctls.h).
 const (
+	SIOCATMARK     = 0x8905
+	SIOCOUTQ       = 0x5411 // TIOCOUTQ
 	SIOCGIFNAME    = 0x8910
 	SIOCSIFNAME    = 0x8923
 	SIOCGIFCONF    = 0x8912
