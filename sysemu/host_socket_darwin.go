@@ -176,3 +176,12 @@ func hostSockIoctl(fd int, req uint32) (int, error) {
 	}
 	return 0, unix.ENOTTY
 }
+
+// hostCmsgToLinux: darwin's IP-level messages differ in numbers and
+// layout and are not translated yet; they are dropped.
+func hostCmsgToLinux(m *unix.SocketControlMessage) (level, typ int32, data []byte, ok bool) {
+	return 0, 0, nil, false
+}
+
+// hostCmsgFromLinux: not translated yet (the send is EINVAL, recorded).
+func hostCmsgFromLinux(level, typ int32, data []byte) ([]byte, bool) { return nil, false }

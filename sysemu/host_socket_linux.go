@@ -169,3 +169,21 @@ const tcpListen = 10
 func hostSockIoctl(fd int, req uint32) (int, error) {
 	return unix.IoctlGetInt(fd, uint(req))
 }
+
+// hostCmsgToLinux gives a received control message carrick does not
+// handle itself (a timestamp, packet info, an extended error) in Linux's
+// terms: on this host, as it is.
+func hostCmsgToLinux(m *unix.SocketControlMessage) (level, typ int32, data []byte, ok bool) {
+	return m.Header.Level, m.Header.Type, m.Data, true
+}
+
+// hostCmsgFromLinux builds the host's control message for an IP-level one
+// the guest sends: on this host, the same message.
+func hostCmsgFromLinux(level, typ int32, data []byte) ([]byte, bool) {
+	b := make([]byte, unix.CmsgSpace(len(data)))
+	h := (*unix.Cmsghdr)(unsafe.Pointer(&b[0]))
+	h.Level, h.Type = level, typ
+	h.SetLen(unix.CmsgLen(len(data)))
+	copy(b[unix.CmsgLen(0):], data)
+	return b, true
+}

@@ -132,8 +132,9 @@ func (s *hostSocket) Recvmsg(t *Task, m *sockMsg, flags int) (int, abi.Errno) {
 		flags &^= abi.MSG_OOB
 	}
 	var oob []byte
-	if m.ControlCap > 0 && s.family == abi.AF_UNIX {
-		// SCM_MAX_FD fds and the sender's credentials.
+	if m.ControlCap > 0 {
+		// SCM_MAX_FD fds and the sender's credentials; IP-level messages
+		// (a timestamp, packet info, an extended error) fit in that too.
 		oob = make([]byte, unix.CmsgSpace(4*253)+unix.CmsgSpace(64))
 	}
 	bufs := m.Iov
@@ -188,6 +189,18 @@ func (s *hostSocket) controlToHost(t *Task, b []byte) ([]byte, abi.Errno) {
 			return nil, abi.EINVAL
 		}
 		data := b[abi.SizeofCmsghdr:l]
+		if level != abi.SOL_SOCKET && s.family != abi.AF_UNIX {
+			// An IP-level message (IP_TTL, IP_TOS, IPV6_HOPLIMIT, …),
+			// passed on where the host has it.
+			h, ok := hostCmsgFromLinux(level, typ, data)
+			if !ok {
+				t.p.compat.Record("cmsg level " + itoa(uint64(level)) + " type " + itoa(uint64(typ)))
+				return nil, abi.EINVAL
+			}
+			out = append(out, h...)
+			b = b[min(len(b), abi.CmsgAlign(l)):]
+			continue
+		}
 		if level != abi.SOL_SOCKET || s.family != abi.AF_UNIX {
 			t.p.compat.Record("cmsg level " + itoa(uint64(level)) + " type " + itoa(uint64(typ)))
 			return nil, abi.EINVAL
@@ -252,7 +265,8 @@ func (t *Task) checkSentCreds(data []byte) abi.Errno {
 // closed, as Linux does.
 func (s *hostSocket) controlFromHost(t *Task, m *sockMsg, oob []byte) abi.Errno {
 	var hfds []int
-	sender := 0 // the host pid the host says sent this (0: not said)
+	var other []linuxCmsg // IP-level and timestamp messages
+	sender := 0           // the host pid the host says sent this (0: not said)
 	if len(oob) > 0 {
 		msgs, err := unix.ParseSocketControlMessage(oob)
 		if err != nil {
@@ -263,11 +277,21 @@ func (s *hostSocket) controlFromHost(t *Task, m *sockMsg, oob []byte) abi.Errno 
 				hfds = append(hfds, fds...)
 			} else if pid, ok := hostCmsgSender(&msgs[i]); ok {
 				sender = pid
+			} else if level, typ, data, ok := hostCmsgToLinux(&msgs[i]); ok {
+				other = append(other, linuxCmsg{level, typ, data})
 			}
 		}
 	}
 	var out []byte
 	room := m.ControlCap
+	for _, c := range other {
+		if room < abi.CmsgLen(len(c.data)) {
+			m.Flags |= abi.MSG_CTRUNC
+			break
+		}
+		out = appendCmsgAt(out, c.level, c.typ, c.data)
+		room -= min(room, abi.CmsgSpace(len(c.data)))
+	}
 	if s.passcred.Load() && s.family == abi.AF_UNIX {
 		uc, ok := abi.Ucred{}, false
 		if sender > 0 {
@@ -313,9 +337,20 @@ func (s *hostSocket) controlFromHost(t *Task, m *sockMsg, oob []byte) abi.Errno 
 	return 0
 }
 
+// linuxCmsg is one received control message in Linux's terms.
+type linuxCmsg struct {
+	level, typ int32
+	data       []byte
+}
+
 // appendCmsg appends one SOL_SOCKET control message in Linux's layout.
 func appendCmsg(out []byte, typ int32, data []byte) []byte {
-	h := abi.Cmsghdr{Len: uint64(abi.CmsgLen(len(data))), Level: abi.SOL_SOCKET, Type: typ}
+	return appendCmsgAt(out, abi.SOL_SOCKET, typ, data)
+}
+
+// appendCmsgAt appends one control message in Linux's layout.
+func appendCmsgAt(out []byte, level, typ int32, data []byte) []byte {
+	h := abi.Cmsghdr{Len: uint64(abi.CmsgLen(len(data))), Level: level, Type: typ}
 	out = append(out, abi.Bytes(&h)...)
 	out = append(out, data...)
 	for len(out)%8 != 0 {

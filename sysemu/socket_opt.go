@@ -42,6 +42,7 @@ var hostOpts = map[optKey]optKind{
 	{abi.SOL_SOCKET, abi.SO_LINGER}:    optLinger,
 	{abi.SOL_SOCKET, abi.SO_RCVTIMEO}:  optTimeval,
 	{abi.SOL_SOCKET, abi.SO_SNDTIMEO}:  optTimeval,
+	{abi.SOL_SOCKET, abi.SO_TIMESTAMP}: optInt,
 
 	{abi.IPPROTO_TCP, abi.TCP_NODELAY}:       optInt,
 	{abi.IPPROTO_TCP, abi.TCP_MAXSEG}:        optInt,
@@ -66,6 +67,9 @@ var hostOpts = map[optKey]optKind{
 	{abi.IPPROTO_IP, abi.IP_MTU_DISCOVER}:    optInt,
 	{abi.IPPROTO_IP, abi.IP_MULTICAST_TTL}:   optInt,
 	{abi.IPPROTO_IP, abi.IP_MULTICAST_LOOP}:  optInt,
+	{abi.IPPROTO_IP, abi.IP_PKTINFO}:         optInt,
+	{abi.IPPROTO_IP, abi.IP_RECVTTL}:         optInt,
+	{abi.IPPROTO_IP, abi.IP_RECVTOS}:         optInt,
 	{abi.IPPROTO_IP, abi.IP_MULTICAST_IF}:    optRaw,
 	{abi.IPPROTO_IP, abi.IP_ADD_MEMBERSHIP}:  optRaw,
 	{abi.IPPROTO_IP, abi.IP_DROP_MEMBERSHIP}: optRaw,
@@ -76,6 +80,9 @@ var hostOpts = map[optKey]optKind{
 	{abi.IPPROTO_IPV6, abi.IPV6_MULTICAST_HOPS}: optInt,
 	{abi.IPPROTO_IPV6, abi.IPV6_MULTICAST_LOOP}: optInt,
 	{abi.IPPROTO_IPV6, abi.IPV6_TCLASS}:         optInt,
+	{abi.IPPROTO_IPV6, abi.IPV6_RECVPKTINFO}:    optInt,
+	{abi.IPPROTO_IPV6, abi.IPV6_RECVHOPLIMIT}:   optInt,
+	{abi.IPPROTO_IPV6, abi.IPV6_RECVTCLASS}:     optInt,
 	{abi.IPPROTO_IPV6, abi.IPV6_JOIN_GROUP}:     optRaw,
 	{abi.IPPROTO_IPV6, abi.IPV6_LEAVE_GROUP}:    optRaw,
 }

@@ -168,6 +168,7 @@ const (
 	IP_OPTIONS         = 4
 	IP_PKTINFO         = 8
 	IP_RECVERR         = 11
+	IP_RECVTTL         = 12
 	IP_RECVTOS         = 13
 	IP_MTU_DISCOVER    = 10
 	IP_MULTICAST_IF    = 32
@@ -185,6 +186,9 @@ const (
 	IPV6_V6ONLY         = 26
 	IPV6_RECVPKTINFO    = 49
 	IPV6_PKTINFO        = 50
+	IPV6_RECVHOPLIMIT   = 51
+	IPV6_HOPLIMIT       = 52
+	IPV6_RECVTCLASS     = 66
 	IPV6_TCLASS         = 67
 )
 
