@@ -243,11 +243,18 @@ func (ep *epollFile) collect(max int) (out [][2]uint64, nestedHost bool, subs []
 			ev := epollEventsOf(rev)
 			it := hostItems[i]
 			if it.events&abi.EPOLLET != 0 && !it.edge(ev) {
-				if ev != 0 {
-					// Ready but reported: a host wait would return at
-					// once, so this one is polled in slices.
+				switch {
+				case ev&(evIn|evErr|evHup) != 0:
+					// Ready but reported, and a new edge may come
+					// without the event going away (more data), or the
+					// host reports it whatever is asked: polled in slices.
 					nestedHost = true
-				} else {
+				case ev != 0:
+					// Writable and reported: wait for the other events.
+					if rest := wants[i].events &^ hostBitsOf(ev); rest != 0 {
+						blockOn = append(blockOn, hostWant{fd: wants[i].fd, events: rest})
+					}
+				default:
 					blockOn = append(blockOn, wants[i])
 				}
 				continue
@@ -269,6 +276,21 @@ func (ep *epollFile) collect(max int) (out [][2]uint64, nestedHost bool, subs []
 		wants = blockOn
 	}
 	return out, nestedHost, subs, wants
+}
+
+// hostBitsOf converts epoll events back to the poll bits asked of the host.
+func hostBitsOf(ev uint32) int16 {
+	var h int16
+	if ev&evOut != 0 {
+		h |= unix.POLLOUT
+	}
+	if ev&evPri != 0 {
+		h |= unix.POLLPRI
+	}
+	if ev&evRdHup != 0 {
+		h |= pollRdHup
+	}
+	return h
 }
 
 // epollEventsOf converts a host fd's poll revents to epoll events.

@@ -52,13 +52,12 @@ func (t *Task) hostSleep(wants []hostWant, ch <-chan struct{}, d time.Duration) 
 	if t.signalPending() {
 		return errRestartSys
 	}
-	var p [2]int
-	if err := hostPipe(&p); err != nil {
+	p, err := t.wakePipe()
+	if err != nil {
 		// No pipe (fd exhaustion): fall back to a short slice.
 		return t.sleepOn(ch, min(uint64Dur(d), hostPollSlice))
 	}
-	defer unix.Close(p[0])
-	defer unix.Close(p[1])
+	defer drainPipe(p[0])
 	stop := make(chan struct{})
 	done := make(chan struct{})
 	go func() {
@@ -104,4 +103,39 @@ func uint64Dur(d time.Duration) time.Duration {
 		return time.Hour
 	}
 	return d
+}
+
+// wakePipe is the thread's pipe for hostSleep, made on first use and kept
+// (non-blocking both ends) until the thread ends (closeWakePipe).
+func (t *Task) wakePipe() ([2]int, error) {
+	if t.wake2[1] > 0 {
+		return t.wake2, nil
+	}
+	var p [2]int
+	if err := hostPipe(&p); err != nil {
+		return p, err
+	}
+	unix.SetNonblock(p[0], true)
+	unix.SetNonblock(p[1], true)
+	t.wake2 = p
+	return p, nil
+}
+
+// closeWakePipe closes the thread's wake pipe, if it made one.
+func (t *Task) closeWakePipe() {
+	if t.wake2[1] > 0 {
+		unix.Close(t.wake2[0])
+		unix.Close(t.wake2[1])
+		t.wake2 = [2]int{}
+	}
+}
+
+// drainPipe empties a non-blocking pipe for the next wait.
+func drainPipe(fd int) {
+	var b [64]byte
+	for {
+		if n, err := unix.Read(fd, b[:]); n <= 0 || err != nil {
+			return
+		}
+	}
 }

@@ -30,6 +30,7 @@ type Task struct {
 	savedMask   *uint64
 	realBlocked uint64
 	wake        chan struct{} // a signal was posted: blocked waits return EINTR
+	wake2       [2]int        // hostSleep's pipe (hostwait.go), the thread's own
 	altstack    [3]uint64     // ss_sp, ss_flags, ss_size
 
 	// restart is the restart code the current syscall returned, with the
@@ -63,6 +64,7 @@ func (t *Task) run(ready chan<- error) {
 	// thread's execve), the robust mutexes it holds are marked owner-dead,
 	// as Linux's exit_robust_list does (a no-op after exit(2) walked it).
 	defer t.exitRobustList()
+	defer t.closeWakePipe()
 	cpu, err := t.p.machine.NewVCPU()
 	if ready != nil {
 		ready <- err
