@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/carrick-go/carrick/test/programs"
 )
 
 // nethttpWork returns a work directory holding progs/nethttp built for
@@ -117,7 +119,7 @@ func TestGoHTTPServerFromHost(t *testing.T) {
 				if err != nil {
 					t.Errorf("%s: %v", what, err)
 				} else if got != want {
-					t.Errorf("%s: got %d bytes %q, want %d bytes %q", what, len(got), clip(got), len(want), clip(want))
+					t.Errorf("%s: got %d bytes %q, want %d bytes %q", what, len(got), programs.Clip(got), len(want), programs.Clip(want))
 				}
 			}
 			got, err := fetch(client, "GET", "/hello?name=host", nil)

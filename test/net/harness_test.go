@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/carrick-go/carrick/test/programs"
 )
 
 // emulator is how a guest runs: the reference or the emulator under test.
@@ -357,7 +359,7 @@ func (g *guest) describe() string {
 		status = fmt.Sprintf("exit status %d", g.status)
 	}
 	return fmt.Sprintf("%s: %s (%s)\nstdout:\n%s\nstderr:\n%s", g.emu, strings.Join(g.argv, " "), status,
-		excerpt(g.stdout.Bytes(), 10), excerpt(g.stderr.Bytes(), 10))
+		programs.Excerpt(g.stdout.Bytes(), 10), programs.Excerpt(g.stderr.Bytes(), 10))
 }
 
 // run runs argv to its end (at most timeout) and fails the test if it did
@@ -418,56 +420,8 @@ func sameAsReference(t *testing.T, what string, outputs map[emulator][]byte) {
 		return // one emulator only (CARRICK_NET_EMU), or one failed already
 	}
 	if !bytes.Equal(want, got) {
-		t.Errorf("%s differs from qemu's: %s", what, firstDiff(want, got))
+		t.Errorf("%s differs from qemu's: %s", what, programs.FirstDiff(want, got))
 	}
-}
-
-// firstDiff describes where two outputs first differ, line by line.
-func firstDiff(want, got []byte) string {
-	wl := strings.SplitAfter(string(want), "\n")
-	gl := strings.SplitAfter(string(got), "\n")
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return fmt.Sprintf("first difference at line %d (qemu %d bytes, carrick %d bytes):\n    qemu:    %s\n    carrick: %s",
-				i+1, len(want), len(got), clip(w), clip(g))
-		}
-	}
-	return "identical"
-}
-
-func clip(s string) string {
-	if s == "" {
-		return "(end of output)"
-	}
-	if len(s) > 300 {
-		return strconv.Quote(s[:300]) + "..."
-	}
-	return strconv.Quote(s)
-}
-
-// excerpt returns the first and last n lines of b, indented.
-func excerpt(b []byte, n int) string {
-	if len(b) == 0 {
-		return "    (empty)"
-	}
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) > 2*n+1 {
-		lines = append(append(lines[:n:n], fmt.Sprintf("... (%d lines) ...", len(lines)-2*n)), lines[len(lines)-n:]...)
-	}
-	for i, l := range lines {
-		if len(l) > 300 {
-			l = l[:300] + "..."
-		}
-		lines[i] = "    | " + l
-	}
-	return strings.Join(lines, "\n")
 }
 
 // workDir returns a fresh directory for the guest's /work holding the named

@@ -22,6 +22,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/carrick-go/carrick/test/programs"
 )
 
 // curl fetches url with the host's curl and returns the body; --fail makes
@@ -146,7 +148,7 @@ func TestPythonHTTPServer(t *testing.T) {
 				"--directory", "/work/site")
 			waitListening(t, g, port)
 			if got := curl(t, fmt.Sprintf("http://127.0.0.1:%d/", port)); !bytes.Equal(got, listing) {
-				t.Errorf("the listing from the server without --bind differs: %s", firstDiff(listing, got))
+				t.Errorf("the listing from the server without --bind differs: %s", programs.FirstDiff(listing, got))
 			}
 			serving[emu] = bytes.ReplaceAll(g.stdout.Bytes(), []byte(strconv.Itoa(port)), []byte("PORT"))
 		})
@@ -223,7 +225,7 @@ func TestPythonAsyncioEcho(t *testing.T) {
 				"/usr/bin/python3", "asyncio_echo.py", "selftest")
 			out := g.stdout.Bytes()
 			if g.status != 0 || string(out) != want.String() {
-				t.Fatalf("want exit 0 and\n%s\n%s", excerpt([]byte(want.String()), 10), g.describe())
+				t.Fatalf("want exit 0 and\n%s\n%s", programs.Excerpt([]byte(want.String()), 10), g.describe())
 			}
 			outputs[emu] = append(out, g.stderr.Bytes()...)
 		})

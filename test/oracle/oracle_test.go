@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/carrick-go/carrick/test/programs"
 )
 
 // Knobs (environment of `go test`):
@@ -223,46 +225,15 @@ func compare(want, got Result) string {
 		d = append(d, fmt.Sprintf("exit status: oracle %d, carrick %d", want.Status, got.Status))
 	}
 	if !bytes.Equal(want.Stdout, got.Stdout) {
-		d = append(d, "stdout: "+firstDiff(want.Stdout, got.Stdout))
+		d = append(d, "stdout: "+programs.FirstDiff(want.Stdout, got.Stdout))
 	}
 	if ws, gs := StripDeathNotice(want.Stderr), StripDeathNotice(got.Stderr); !bytes.Equal(ws, gs) {
-		d = append(d, "stderr: "+firstDiff(ws, gs))
+		d = append(d, "stderr: "+programs.FirstDiff(ws, gs))
 	}
 	if !bytes.Equal(want.Files, got.Files) {
-		d = append(d, "/work and /tmp after the run: "+firstDiff(want.Files, got.Files))
+		d = append(d, "/work and /tmp after the run: "+programs.FirstDiff(want.Files, got.Files))
 	}
 	return strings.Join(d, "\n")
-}
-
-// firstDiff describes where two outputs first differ, line by line.
-func firstDiff(want, got []byte) string {
-	wl := strings.SplitAfter(string(want), "\n")
-	gl := strings.SplitAfter(string(got), "\n")
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return fmt.Sprintf("first difference at line %d (oracle %d bytes, other %d bytes):\n    oracle: %s\n    other:  %s",
-				i+1, len(want), len(got), clip(w), clip(g))
-		}
-	}
-	return "identical"
-}
-
-func clip(s string) string {
-	const n = 300
-	if s == "" {
-		return "(end of output)"
-	}
-	if len(s) > n {
-		return strconv.Quote(s[:n]) + "..."
-	}
-	return strconv.Quote(s)
 }
 
 // expectations checks the oracle's result against what the case says.
@@ -272,7 +243,7 @@ func expectations(c *Case, r Result) []string {
 		bad = append(bad, fmt.Sprintf("exit status %d, want %d", r.Status, c.Status))
 	}
 	if c.Out != "" && string(r.Stdout) != c.Out {
-		bad = append(bad, "stdout: "+firstDiff([]byte(c.Out), r.Stdout))
+		bad = append(bad, "stdout: "+programs.FirstDiff([]byte(c.Out), r.Stdout))
 	}
 	for _, s := range c.Has {
 		if !bytes.Contains(r.Stdout, []byte(s)) {
@@ -289,25 +260,7 @@ func expectations(c *Case, r Result) []string {
 
 func show(r Result) string {
 	return fmt.Sprintf("exit status %d in %v\n  stdout:\n%s\n  stderr:\n%s", r.Status, r.Elapsed.Round(time.Millisecond),
-		excerpt(r.Stdout, 15), excerpt(r.Stderr, 15))
-}
-
-// excerpt returns the first and last n lines of b, indented.
-func excerpt(b []byte, n int) string {
-	if len(b) == 0 {
-		return "    (empty)"
-	}
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) > 2*n+1 {
-		lines = append(append(lines[:n:n], fmt.Sprintf("... (%d lines) ...", len(lines)-2*n)), lines[len(lines)-n:]...)
-	}
-	for i, l := range lines {
-		if len(l) > 300 {
-			l = l[:300] + "..."
-		}
-		lines[i] = "    | " + strconv.QuoteToASCII(l)[1:len(strconv.QuoteToASCII(l))-1]
-	}
-	return strings.Join(lines, "\n")
+		programs.Excerpt(r.Stdout, 15), programs.Excerpt(r.Stderr, 15))
 }
 
 // TestCases runs every case under the oracle (twice: the second time traced,

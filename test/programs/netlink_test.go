@@ -48,13 +48,13 @@ func TestIproute(t *testing.T) {
 			want := run(ctx, work, append([]string{qemuBin, "-L", root, filepath.Join(root, "usr/bin/ip")}, args...))
 			cancel()
 			if want.err != nil || want.status != 0 {
-				t.Fatalf("oracle: ip %s: status %d %v\n%s", name, want.status, want.err, excerpt(want.stderr, 5))
+				t.Fatalf("oracle: ip %s: status %d %v\n%s", name, want.status, want.err, Excerpt(want.stderr, 5))
 			}
 			ctx, cancel = context.WithTimeout(context.Background(), 60*time.Second)
 			got := run(ctx, work, append([]string{carrick, "run-elf", "--rootfs", root, "/usr/bin/ip"}, args...))
 			cancel()
 			if got.err != nil || got.status != 0 || len(got.stderr) > 0 {
-				t.Fatalf("carrick: ip %s: status %d %v\n%s", name, got.status, got.err, excerpt(got.stderr, 5))
+				t.Fatalf("carrick: ip %s: status %d %v\n%s", name, got.status, got.err, Excerpt(got.stderr, 5))
 			}
 			if len(got.stdout) == 0 {
 				t.Fatalf("carrick: ip %s printed nothing", name)
@@ -62,7 +62,7 @@ func TestIproute(t *testing.T) {
 			w := unmodeled(string(want.stdout))
 			if w != string(got.stdout) {
 				t.Errorf("ip %s: %s\n  qemu (less the unmodeled facts):\n%s\n  carrick:\n%s", name,
-					firstDiff([]byte(w), got.stdout), excerpt([]byte(w), 10), excerpt(got.stdout, 10))
+					FirstDiff([]byte(w), got.stdout), Excerpt([]byte(w), 10), Excerpt(got.stdout, 10))
 			}
 		})
 	}

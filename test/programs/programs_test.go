@@ -208,55 +208,6 @@ var deathNotice = regexp.MustCompile(`(?m)^(qemu: uncaught target signal \d+ .*|
 
 func stripDeathNotice(b []byte) []byte { return deathNotice.ReplaceAll(b, nil) }
 
-// firstDiff describes where two outputs first differ, line by line.
-func firstDiff(want, got []byte) string {
-	wl := strings.SplitAfter(string(want), "\n")
-	gl := strings.SplitAfter(string(got), "\n")
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return fmt.Sprintf("first difference at line %d (qemu %d bytes, carrick %d bytes):\n    qemu:    %s\n    carrick: %s",
-				i+1, len(want), len(got), clip(w), clip(g))
-		}
-	}
-	return "identical"
-}
-
-func clip(s string) string {
-	const n = 300
-	if len(s) > n {
-		return strconv.Quote(s[:n]) + "..."
-	}
-	if s == "" {
-		return "(end of output)"
-	}
-	return strconv.Quote(s)
-}
-
-// excerpt returns the first and last n lines of b, indented.
-func excerpt(b []byte, n int) string {
-	if len(b) == 0 {
-		return "    (empty)"
-	}
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) > 2*n+1 {
-		lines = append(append(lines[:n:n], fmt.Sprintf("... (%d lines) ...", len(lines)-2*n)), lines[len(lines)-n:]...)
-	}
-	for i, l := range lines {
-		if len(l) > 300 {
-			l = l[:300] + "..."
-		}
-		lines[i] = "    | " + l
-	}
-	return strings.Join(lines, "\n")
-}
-
 // statSources stats every source file of the module. go test caches a
 // result keyed by the files the test looked at; carrick and the fixtures
 // are built by child processes it cannot see, so without this a run could
@@ -385,7 +336,7 @@ func TestPrograms(t *testing.T) {
 			want := run(ctx, workdir, append([]string{qemuBin, p.path}, p.args...))
 			cancel()
 			if want.err != nil {
-				t.Fatalf("oracle failed: qemu-aarch64-static %s: %v\nstderr:\n%s", p.path, want.err, excerpt(want.stderr, 5))
+				t.Fatalf("oracle failed: qemu-aarch64-static %s: %v\nstderr:\n%s", p.path, want.err, Excerpt(want.stderr, 5))
 			}
 
 			fresh()
@@ -402,18 +353,18 @@ func TestPrograms(t *testing.T) {
 				problems = append(problems, fmt.Sprintf("exit status: qemu %d, carrick %d", want.status, got.status))
 			}
 			if !bytes.Equal(got.stdout, want.stdout) {
-				problems = append(problems, "stdout "+firstDiff(want.stdout, got.stdout))
+				problems = append(problems, "stdout "+FirstDiff(want.stdout, got.stdout))
 			}
 			wantErr, gotErr := want.stderr, got.stderr
 			if want.status > 128 && got.status == want.status {
 				wantErr, gotErr = stripDeathNotice(wantErr), stripDeathNotice(gotErr)
 			}
 			if !bytes.Equal(gotErr, wantErr) {
-				problems = append(problems, "stderr "+firstDiff(wantErr, gotErr))
+				problems = append(problems, "stderr "+FirstDiff(wantErr, gotErr))
 			}
 			if len(problems) > 0 {
 				t.Errorf("%s differs from qemu:\n  %s\n  carrick stderr:\n%s", strings.Join(append([]string{p.name}, p.args...), " "),
-					strings.Join(problems, "\n  "), excerpt(got.stderr, 5))
+					strings.Join(problems, "\n  "), Excerpt(got.stderr, 5))
 				return
 			}
 			ok = true
