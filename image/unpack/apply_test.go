@@ -12,6 +12,7 @@ import (
 
 	"github.com/carrick-go/carrick/rootfs"
 	"github.com/carrick-go/carrick/sysemu/abi"
+	"golang.org/x/sys/unix"
 )
 
 // ent is one tar entry for a test layer.
@@ -105,18 +106,18 @@ func readFile(t *testing.T, fs *rootfs.FS, p string) string {
 		t.Fatalf("open %s: errno %d", p, e)
 	}
 	defer f.Close()
-	b, err := os.ReadFile(filepath.Join("/proc/self/fd", itoa(f.Fd())))
-	if err != nil {
-		t.Fatal(err)
+	var out []byte
+	buf := make([]byte, 4096)
+	for {
+		n, err := unix.Read(f.Fd(), buf)
+		if err != nil {
+			t.Fatalf("read %s: %v", p, err)
+		}
+		if n == 0 {
+			return string(out)
+		}
+		out = append(out, buf[:n]...)
 	}
-	return string(b)
-}
-
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
 }
 
 func TestApplyEntryTypes(t *testing.T) {
