@@ -130,7 +130,7 @@ func cleanName(name string) (string, error) {
 }
 
 func errnoErr(op, p string, e abi.Errno) error {
-	return fmt.Errorf("%s %s: Linux errno %d", op, p, int(e))
+	return fmt.Errorf("%s %s: %w", op, p, e)
 }
 
 func (a *applier) entry(hdr *tar.Header, r io.Reader) error {
@@ -145,12 +145,26 @@ func (a *applier) entry(hdr *tar.Header, r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	base := path.Base(p)
+	if !a.opts.KeepWhiteouts && strings.HasPrefix(base, whPrefix) && base != whOpaque {
+		if n := base[len(whPrefix):]; n == "" || n == "." || n == ".." {
+			return fmt.Errorf("%w: bad whiteout %q", ErrUnsafe, base)
+		}
+		// Nothing to hide below a missing directory; do not make it.
+		err := a.parents(p, false)
+		if errors.Is(err, abi.ENOENT) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return a.whiteout(path.Dir(p), base)
+	}
 	if err := a.parents(p, true); err != nil {
 		return err
 	}
-	base := path.Base(p)
-	if !a.opts.KeepWhiteouts && strings.HasPrefix(base, whPrefix) {
-		return a.whiteout(path.Dir(p), base)
+	if !a.opts.KeepWhiteouts && base == whOpaque {
+		return a.opaque(path.Dir(p))
 	}
 	if p == "." {
 		if hdr.Typeflag != tar.TypeDir {
@@ -360,16 +374,9 @@ func (a *applier) finishDirs() error {
 	return nil
 }
 
-// whiteout applies a whiteout entry named base in dir.
+// whiteout applies the whiteout entry base (.wh.NAME) in dir.
 func (a *applier) whiteout(dir, base string) error {
-	if base == whOpaque {
-		return a.opaque(dir)
-	}
-	name := strings.TrimPrefix(base, whPrefix)
-	if name == "" || name == "." || name == ".." {
-		return fmt.Errorf("%w: bad whiteout %q", ErrUnsafe, base)
-	}
-	p := path.Join(dir, name)
+	p := path.Join(dir, strings.TrimPrefix(base, whPrefix))
 	if a.layer[p] {
 		return nil // whiteouts hide lower layers only
 	}

@@ -212,6 +212,7 @@ func TestApplyWhiteouts(t *testing.T) {
 				file("a/.wh.gone", "", 0, 0, 0),
 				file("a/.wh.sub", "", 0, 0, 0),
 				file("a/.wh.never", "", 0, 0, 0),
+				file("nodir/.wh.x", "", 0, 0, 0),
 				dir("o/", 0o700, 0, 0),
 				file("o/.wh..wh..opq", "", 0, 0, 0),
 				file("o/new", "6", 0o644, 0, 0),
@@ -232,7 +233,7 @@ func TestApplyWhiteouts(t *testing.T) {
 				}
 			}
 			fs := view(t, d, m)
-			for _, p := range []string{"a/gone", "a/sub", "o/old", "o/olddir", "a/.wh.gone", "o/.wh..wh..opq"} {
+			for _, p := range []string{"nodir", "a/gone", "a/sub", "o/old", "o/olddir", "a/.wh.gone", "o/.wh..wh..opq"} {
 				if _, e := fs.Lstat(fs.Root(), p); e != abi.ENOENT {
 					t.Errorf("%s: errno %d, want ENOENT", p, e)
 				}
