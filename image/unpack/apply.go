@@ -106,6 +106,7 @@ type applier struct {
 	layer map[string]bool
 	// dirTimes are applied last: writing children changes a directory's.
 	dirTimes []dirTime
+	buf      []byte // copy buffer
 }
 
 type dirTime struct {
@@ -216,7 +217,10 @@ func (a *applier) entry(hdr *tar.Header, r io.Reader) error {
 	if e != 0 {
 		return errnoErr("create", p, e)
 	}
-	err = writeAll(f.Fd(), r)
+	if a.buf == nil {
+		a.buf = make([]byte, 128<<10)
+	}
+	err = writeAll(f.Fd(), r, a.buf)
 	f.Close()
 	if err != nil {
 		return fmt.Errorf("writing: %w", err)
@@ -224,9 +228,8 @@ func (a *applier) entry(hdr *tar.Header, r io.Reader) error {
 	return a.meta(p, hdr, abi.S_IFREG)
 }
 
-// writeAll copies r to the host descriptor fd.
-func writeAll(fd int, r io.Reader) error {
-	buf := make([]byte, 128<<10)
+// writeAll copies r to the host descriptor fd through buf.
+func writeAll(fd int, r io.Reader, buf []byte) error {
 	for {
 		n, err := r.Read(buf)
 		for b := buf[:n]; len(b) > 0; {
