@@ -138,6 +138,9 @@ func chooseImage(idx v1.ImageIndex, what string) (v1.Image, error) {
 		}
 		if p.OS == Platform.OS && p.Architecture == Platform.Architecture && (p.Variant == "" || p.Variant == "v8") {
 			img, err := idx.Image(m.Digest)
+			if err == nil {
+				err = checkManifest(img, m.Digest)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", what, err)
 			}
@@ -152,6 +155,19 @@ func chooseImage(idx v1.ImageIndex, what string) (v1.Image, error) {
 		return nil, fmt.Errorf("%s has no %s image (its index names no platforms)", what, platformString(Platform.OS, Platform.Architecture, ""))
 	}
 	return nil, fmt.Errorf("%s has no %s image; it has %s", what, platformString(Platform.OS, Platform.Architecture, ""), strings.Join(have, ", "))
+}
+
+// checkManifest verifies that img's manifest is the one its index names:
+// an archive's blobs are read from files nothing else checks.
+func checkManifest(img v1.Image, want v1.Hash) error {
+	raw, err := img.RawManifest()
+	if err != nil {
+		return err
+	}
+	if got := digest.FromBytes(raw); got.String() != want.String() {
+		return fmt.Errorf("manifest %s: content has digest %s", want, got)
+	}
+	return nil
 }
 
 func platformString(os, arch, variant string) string {

@@ -70,7 +70,8 @@ type Image struct {
 // ID is the image ID (the config digest), as docker shows it.
 func (i Image) ID() digest.Digest { return i.Config }
 
-// Resolved is an image with its manifest and config parsed.
+// Resolved is an image with its manifest and config parsed. Manifest is
+// the parsed manifest; the embedded Image.Manifest is its descriptor.
 type Resolved struct {
 	Image
 	Manifest ocispec.Manifest
