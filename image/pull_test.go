@@ -3,8 +3,11 @@ package image
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"errors"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -350,5 +353,81 @@ func TestPullConcurrent(t *testing.T) {
 	}
 	if len(l) != 5 {
 		t.Errorf("%d references, want 5: %v", len(l), l)
+	}
+}
+
+// Credentials come from the docker config file ($DOCKER_CONFIG/config.json
+// here, ~/.docker/config.json by default).
+func TestPullAuthFromDockerConfig(t *testing.T) {
+	host := startRegistry(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if u, p, ok := r.BasicAuth(); !ok || u != "carrick" || p != "s3cret" {
+				w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	img := testImage(t, "arm64")
+	r, _ := name.ParseReference(host + "/private:1")
+	if err := remote.Write(r, img, remote.WithAuth(&authn.Basic{Username: "carrick", Password: "s3cret"})); err != nil {
+		t.Fatal(err)
+	}
+
+	cfg := t.TempDir()
+	t.Setenv("DOCKER_CONFIG", cfg)
+	s := openStore(t)
+	if _, err := s.Pull(context.Background(), host+"/private:1", PullOptions{}); err == nil {
+		t.Fatal("pull without credentials succeeded")
+	}
+	auth := base64.StdEncoding.EncodeToString([]byte("carrick:s3cret"))
+	conf := `{"auths":{"` + host + `":{"auth":"` + auth + `"}}}`
+	if err := os.WriteFile(filepath.Join(cfg, "config.json"), []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Pull(context.Background(), host+"/private:1", PullOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	checkStored(t, s, img)
+}
+
+// Insecure reaches a registry that is not on loopback over plain HTTP.
+func TestPullInsecure(t *testing.T) {
+	host := startRegistry(t, nil)
+	img := testImage(t, "arm64")
+	push(t, host+"/app:1", img)
+	_, port, _ := net.SplitHostPort(host)
+	// A name that is not loopback to go-containerregistry, dialled to the test server.
+	far := "registry.carrick.invalid:" + port
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, host)
+	}}
+	s := openStore(t)
+	_, err := s.Pull(context.Background(), far+"/app:1", PullOptions{Keychain: noAuth.Keychain, Transport: tr})
+	if err == nil || !strings.Contains(err.Error(), "HTTPS") {
+		t.Fatalf("pull without Insecure: %v, want it to have tried HTTPS", err)
+	}
+	got, err := s.Pull(context.Background(), far+"/app:1", PullOptions{Keychain: noAuth.Keychain, Transport: tr, Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != far+"/app:1" {
+		t.Errorf("name %q", got.Name)
+	}
+	checkStored(t, s, img)
+}
+
+func TestPullCanceled(t *testing.T) {
+	host := startRegistry(t, nil)
+	push(t, host+"/app:1", testImage(t, "arm64"))
+	s := openStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Pull(ctx, host+"/app:1", noAuth); !errors.Is(err, context.Canceled) {
+		t.Errorf("canceled pull: %v", err)
+	}
+	if l, _ := s.List(); len(l) != 0 {
+		t.Errorf("registered %v", l)
 	}
 }
