@@ -1,12 +1,14 @@
 package image
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -43,7 +45,8 @@ type ProgressEvent struct {
 	Err     error // with Done: the blob failed
 }
 
-// Progress receives pull and load progress. Calls come from one goroutine.
+// Progress receives pull and load progress. Calls are serialized, but
+// events of the layers being transferred at once interleave.
 type Progress interface {
 	Update(ProgressEvent)
 }
@@ -206,14 +209,17 @@ func (s *Store) putImage(ctx context.Context, img v1.Image, what string, pr Prog
 		return rec, fmt.Errorf("%s is a %s image; carrick runs %s images only", what,
 			platformString(cf.OS, cf.Architecture, cf.Variant), platformString(Platform.OS, Platform.Architecture, ""))
 	}
-	put := func(d digest.Digest, size int64, kind BlobKind, open func() (io.ReadCloser, error)) error {
+	var prMu sync.Mutex // Progress calls are serialized
+	put := func(ctx context.Context, d digest.Digest, size int64, kind BlobKind, open func() (io.ReadCloser, error)) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		report := func(e ProgressEvent) {
 			if pr != nil {
 				e.Digest, e.Kind, e.Size = d, kind, size
+				prMu.Lock()
 				pr.Update(e)
+				prMu.Unlock()
 			}
 		}
 		report(ProgressEvent{Started: true})
@@ -230,29 +236,16 @@ func (s *Store) putImage(ctx context.Context, img v1.Image, what string, pr Prog
 		return err
 	}
 	bytesOf := func(b []byte) func() (io.ReadCloser, error) {
-		return func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(string(b))), nil }
+		return func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	}
-	if err := put(m.Config.Digest, m.Config.Size, KindConfig, bytesOf(cfgRaw)); err != nil {
+	if err := put(ctx, m.Config.Digest, m.Config.Size, KindConfig, bytesOf(cfgRaw)); err != nil {
 		return rec, err
 	}
-	for _, l := range m.Layers {
-		h, err := v1.NewHash(l.Digest.String())
-		if err != nil {
-			return rec, err
-		}
-		open := func() (io.ReadCloser, error) {
-			layer, err := img.LayerByDigest(h)
-			if err != nil {
-				return nil, err
-			}
-			return layer.Compressed()
-		}
-		if err := put(l.Digest, l.Size, KindLayer, open); err != nil {
-			return rec, err
-		}
+	if err := s.putLayers(ctx, img, m.Layers, put); err != nil {
+		return rec, err
 	}
 	md := digest.FromBytes(raw)
-	if err := put(md, int64(len(raw)), KindManifest, bytesOf(raw)); err != nil {
+	if err := put(ctx, md, int64(len(raw)), KindManifest, bytesOf(raw)); err != nil {
 		return rec, err
 	}
 	p := Platform
@@ -263,6 +256,52 @@ func (s *Store) putImage(ctx context.Context, img v1.Image, what string, pr Prog
 		Added:    time.Now().UTC(),
 	}
 	return rec, nil
+}
+
+// parallelLayers is how many layers a pull or load transfers at once, as
+// docker's default max-concurrent-downloads.
+const parallelLayers = 3
+
+type putFunc func(ctx context.Context, d digest.Digest, size int64, kind BlobKind, open func() (io.ReadCloser, error)) error
+
+// putLayers stores layers, parallelLayers at a time; the first failure
+// cancels the rest.
+func (s *Store) putLayers(ctx context.Context, img v1.Image, layers []ocispec.Descriptor, put putFunc) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	sem := make(chan struct{}, parallelLayers)
+	var wg sync.WaitGroup
+	for _, l := range layers {
+		h, err := v1.NewHash(l.Digest.String())
+		if err != nil {
+			cancel(err)
+			break
+		}
+		open := func() (io.ReadCloser, error) {
+			layer, err := img.LayerByDigest(h)
+			if err != nil {
+				return nil, err
+			}
+			return layer.Compressed()
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := put(ctx, l.Digest, l.Size, KindLayer, open); err != nil {
+				cancel(err) // the first cause wins
+			}
+		}()
+	}
+	wg.Wait()
+	return context.Cause(ctx)
 }
 
 // progressReader reports bytes read, at most every 256 KiB, and stops on
