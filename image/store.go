@@ -401,13 +401,27 @@ func (s *Store) Tag(src, dst string) error {
 	})
 }
 
-// Remove untags ref, returning the name it removed. The blobs stay until Prune.
+// Remove untags ref, returning the name it removed. The blobs stay until
+// Prune. An image ID names the image only while one name refers to it, as
+// with `docker rmi` without -f.
 func (s *Store) Remove(ref string) (string, error) {
 	var removed string
 	err := s.update(func(idx *indexFile) error {
-		k, _, err := s.lookup(idx, ref)
+		k, rec, err := s.lookup(idx, ref)
 		if err != nil {
 			return err
+		}
+		if r, err := ParseReference(ref); isHex(strings.TrimPrefix(ref, "sha256:")) && (err != nil || r.key() != k) {
+			var names []string
+			for k2, rec2 := range idx.References {
+				if rec2.Config == rec.Config {
+					names = append(names, k2)
+				}
+			}
+			if len(names) > 1 {
+				sort.Strings(names)
+				return fmt.Errorf("image %s is referenced by %d names (%s); remove them by name", ref, len(names), strings.Join(names, ", "))
+			}
 		}
 		delete(idx.References, k)
 		removed = k

@@ -3,10 +3,13 @@ package image
 import (
 	"context"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/opencontainers/go-digest"
 )
@@ -130,6 +133,9 @@ func TestTagRemovePrune(t *testing.T) {
 	if res, err := s.Resolve(ia.ID().Encoded()[:12]); err != nil || res.ID() != ia.ID() {
 		t.Errorf("resolve by ID prefix: %v", err)
 	}
+	if _, err := s.Remove(ia.ID().String()); err == nil || !strings.Contains(err.Error(), "2 names") {
+		t.Errorf("remove by the ID of an image with two names: %v", err)
+	}
 	if err := s.Tag("nothere", "x"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("tag of a missing image: %v", err)
 	}
@@ -178,5 +184,56 @@ func TestTagRemovePrune(t *testing.T) {
 	}
 	if l, _ := s.List(); len(l) != 1 || l[0].Name != host+"/b:1" || l[0].Size <= 0 {
 		t.Errorf("list %+v", l)
+	}
+}
+
+// Prune waits for a pull in progress: the blobs a pull has written but not
+// yet registered are not garbage.
+func TestPruneWaitsForPull(t *testing.T) {
+	img := testImage(t, "arm64")
+	m, _ := img.Manifest()
+	layer := "/blobs/" + m.Layers[0].Digest.String()
+	arrived, release := make(chan struct{}), make(chan struct{})
+	var once, released sync.Once
+	unblock := func() { released.Do(func() { close(release) }) }
+	host := startRegistry(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, layer) {
+				once.Do(func() { close(arrived) })
+				<-release
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	push(t, host+"/slow:1", img)
+	t.Cleanup(unblock) // runs before the server's Close, which waits for handlers
+	s := openStore(t)
+
+	pulled := make(chan error, 1)
+	go func() {
+		_, err := s.Pull(context.Background(), host+"/slow:1", noAuth)
+		pulled <- err
+	}()
+	<-arrived // the config is stored, a layer is on its way
+	pruned := make(chan error, 1)
+	go func() {
+		_, err := s.Prune()
+		pruned <- err
+	}()
+	select {
+	case err := <-pruned:
+		t.Fatalf("prune ran during a pull: %v", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	unblock()
+	if err := <-pulled; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-pruned; err != nil {
+		t.Fatal(err)
+	}
+	checkStored(t, s, img)
+	if _, err := s.Resolve(host + "/slow:1"); err != nil {
+		t.Error(err)
 	}
 }
