@@ -2,6 +2,7 @@ package image
 
 import (
 	"archive/tar"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -33,15 +34,64 @@ const untagged = "<none>@"
 // one tar; manifest.json carries the tags docker gave). Images that are
 // not linux/arm64 are refused before anything is recorded.
 func (s *Store) Load(ctx context.Context, archive string, pr Progress) ([]Image, error) {
-	names, err := tarNames(archive)
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", archive, err)
-	}
 	done, err := s.writing()
 	if err != nil {
 		return nil, err
 	}
 	defer done()
+	tarPath, cleanup, err := s.gunzip(archive)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", archive, err)
+	}
+	defer cleanup()
+	imgs, err := s.load(ctx, tarPath, pr)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", archive, err)
+	}
+	return imgs, nil
+}
+
+// gunzip returns the path of archive's tar: archive itself, or for a
+// gzip-compressed archive (`docker save | gzip`) a decompressed copy in
+// the store's tmp, since both archive readers need to reopen the tar.
+func (s *Store) gunzip(archive string) (string, func(), error) {
+	f, err := os.Open(archive)
+	if err != nil {
+		return "", nil, err
+	}
+	defer f.Close()
+	var magic [2]byte
+	if n, _ := io.ReadFull(f, magic[:]); n < 2 || magic != [2]byte{0x1f, 0x8b} {
+		return archive, func() {}, nil
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return "", nil, err
+	}
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return "", nil, err
+	}
+	out, err := os.CreateTemp(filepath.Join(s.root, "tmp"), "load-")
+	if err != nil {
+		return "", nil, err
+	}
+	cleanup := func() { os.Remove(out.Name()) }
+	_, err = io.Copy(out, zr)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		cleanup()
+		return "", nil, fmt.Errorf("gunzip: %w", err)
+	}
+	return out.Name(), cleanup, nil
+}
+
+func (s *Store) load(ctx context.Context, archive string, pr Progress) ([]Image, error) {
+	names, err := tarNames(archive)
+	if err != nil {
+		return nil, err
+	}
 	var imgs []Image
 	switch {
 	case names["manifest.json"]:
@@ -51,10 +101,7 @@ func (s *Store) Load(ctx context.Context, archive string, pr Progress) ([]Image,
 	default:
 		err = errors.New("neither a docker save archive (manifest.json) nor an OCI image layout (index.json)")
 	}
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", archive, err)
-	}
-	return imgs, nil
+	return imgs, err
 }
 
 // tarNames lists the regular files of a tar, names cleaned.

@@ -2,6 +2,7 @@ package image
 
 import (
 	"archive/tar"
+	"compress/gzip"
 	"context"
 	"os"
 	"path/filepath"
@@ -152,8 +153,11 @@ func TestLoadOCILayoutIndex(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "oci.tar")
 	tarDir(t, dir, p)
 
+	// Compressed, as `docker save | gzip` and many published archives are.
+	gz := p + ".gz"
+	gzipFile(t, p, gz)
 	s := openStore(t)
-	got, err := s.Load(context.Background(), p, nil)
+	got, err := s.Load(context.Background(), gz, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,5 +268,27 @@ func TestLoadOCIArchiveBuilder(t *testing.T) {
 	}
 	if len(res.Manifest.Layers) != 1 || !s.HasBlob(res.Manifest.Layers[0].Digest) {
 		t.Errorf("layers %+v", res.Manifest.Layers)
+	}
+}
+
+func gzipFile(t *testing.T, src, dst string) {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := gzip.NewWriter(f)
+	if _, err := zw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
