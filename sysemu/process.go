@@ -357,7 +357,7 @@ func newProcess(cfg Config, newMachine NewMachine) (*Process, error) {
 		}
 	}
 	for fd, f := range cfg.Files {
-		p.files.Dup2File(newHostFile(f, true), fd)
+		p.files.Dup2File(inheritedFile(f), fd)
 	}
 	for fd, v := range cfg.Views {
 		if f := p.inheritView(v); f != nil {

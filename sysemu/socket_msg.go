@@ -370,6 +370,19 @@ func wrapHostFD(h int) File {
 	return newHostFile(os.NewFile(uintptr(h), "received"), true)
 }
 
+// inheritedFile makes the guest file of a host file the process was
+// started with (a spawn's inherited fds): a socket stays a socket, so
+// the program can use it as one (Go's net.FileConn asks SO_TYPE).
+func inheritedFile(f *os.File) File {
+	if _, _, ok := hostSocketKind(int(f.Fd())); ok {
+		if fd, err := dupCloexec(int(f.Fd())); err == nil {
+			f.Close()
+			return wrapHostFD(fd)
+		}
+	}
+	return newHostFile(f, true)
+}
+
 // fromHost learns what the guest's view of a socket received from
 // elsewhere needs from the host: whether it listens.
 func (s *hostSocket) fromHost() {

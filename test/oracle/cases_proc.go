@@ -65,6 +65,9 @@ var processCases = []Case{
 		Out: "default limit: 1000 RecursionError\npython frames: 15000\nackermann(2, 300): 603\njson C recursion: 6002 6002 True\n__len__ through C: 4000\nraised at the raised limit: maximum recursion depth exceeded\n"},
 
 	// ---- Go: os/exec (a program of test/programs/go-rootfs, copied to /work) ----
+	// A socket inherited through posix_spawn is a socket in the new program.
+	{Name: "debian/sock-spawn", Root: Debian, Argv: []string{"/work/sock_spawn"}, Files: one(rootfsProgram("sock_spawn")), Forks: true,
+		Out: "child: SO_TYPE 0 1\nchild: getsockname 0 family 1 len 2\nchild: sendmsg 1\nparent: child exited 0\nparent: recvmsg 1 rights yes\nparent: read 16 \"through the pipe\"\n"},
 	{Name: "debian/spawn-fds", Root: Debian, Argv: []string{"/work/spawn_fds"}, Files: one(rootfsProgram("spawn_fds")), Forks: true,
 		Out: "child exit 7\noffset after the child read: 11\nparent opens data.txt again: ok\nparent stat(\".\"): ok\n",
 		ErrHas: []string{"child: write to /dev/null 10\n", "child: read 5 from fd 5: world\n", "child: fd 6 is a directory: 1\n",
