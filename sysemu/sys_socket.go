@@ -182,20 +182,14 @@ func sysSocketpair(t *Task, a [6]uint64) uint64 {
 }
 
 // sysBind implements bind(2).
-func sysBind(t *Task, a [6]uint64) uint64 {
-	s, e := t.sockFile(a[0])
-	if e != 0 {
-		return errno(e)
-	}
-	addr, e := t.sockAddrIn(a[1], a[2])
-	if e != 0 {
-		return errno(e)
-	}
-	return errno(s.Bind(t, addr))
-}
+func sysBind(t *Task, a [6]uint64) uint64 { return t.withAddr(a, socketFile.Bind) }
 
 // sysConnect implements connect(2).
-func sysConnect(t *Task, a [6]uint64) uint64 {
+func sysConnect(t *Task, a [6]uint64) uint64 { return t.withAddr(a, socketFile.Connect) }
+
+// withAddr runs a call that takes the socket (a[0]) and an address (a[1],
+// length a[2]).
+func (t *Task) withAddr(a [6]uint64, call func(socketFile, *Task, []byte) abi.Errno) uint64 {
 	s, e := t.sockFile(a[0])
 	if e != 0 {
 		return errno(e)
@@ -204,7 +198,7 @@ func sysConnect(t *Task, a [6]uint64) uint64 {
 	if e != 0 {
 		return errno(e)
 	}
-	return errno(s.Connect(t, addr))
+	return errno(call(s, t, addr))
 }
 
 // sysListen implements listen(2).
