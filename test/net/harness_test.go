@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"os"
 	"os/exec"
@@ -156,38 +155,9 @@ func rootPath(t *testing.T, name string) string {
 	return root
 }
 
-// statSources stats every source file of the module, so that go test's
-// cache (keyed by the files a test looked at) cannot replay a result after
-// carrick changed: carrick is built by a child process it does not see.
-func statSources(t *testing.T) {
-	t.Helper()
-	skip := map[string]bool{".git": true, "bin": true, filepath.Join("test", "fixtures", "out"): true}
-	err := filepath.WalkDir(top, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(top, path)
-		if d.IsDir() {
-			if skip[rel] {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		switch filepath.Ext(path) {
-		case ".go", ".py", ".mod", ".sum":
-			_, err := os.Stat(path)
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 func requireTools(t *testing.T, tools ...string) {
 	t.Helper()
-	statSources(t)
+	programs.StatSources(t, top)
 	if os.Geteuid() != 0 {
 		t.Fatal("test/net must run as root: the reference runs in mount and PID namespaces of its own; CI runs as root")
 	}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -104,37 +103,8 @@ func buildCarrick(t *testing.T) string {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./cmd/carrick: %v\n%s", err, out)
 	}
-	statSources(t, top)
+	programs.StatSources(t, top)
 	return bin
-}
-
-// statSources stats every source file of the module, so that go test's
-// cache (keyed by the files the test looked at) sees a change to carrick,
-// which a child process builds.
-func statSources(t *testing.T, top string) {
-	t.Helper()
-	skip := map[string]bool{".git": true, "bin": true, filepath.Join("test", "fixtures", "out"): true}
-	err := filepath.WalkDir(top, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(top, path)
-		if d.IsDir() {
-			if skip[rel] {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		switch filepath.Ext(path) {
-		case ".go", ".s", ".S", ".c", ".h", ".sh", ".mod", ".sum", ".list":
-			_, err := os.Stat(path)
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 func envInt(name string, def int) int {

@@ -35,7 +35,7 @@ func TestIproute(t *testing.T) {
 	if out, err := gobuild.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./cmd/carrick: %v\n%s", err, out)
 	}
-	statSources(t, top)
+	StatSources(t, top)
 	work := t.TempDir()
 	for _, args := range [][]string{
 		{"addr"}, {"link"}, {"-br", "addr"}, {"-br", "link"}, {"-j", "addr"},

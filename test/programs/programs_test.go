@@ -25,7 +25,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -208,36 +207,6 @@ var deathNotice = regexp.MustCompile(`(?m)^(qemu: uncaught target signal \d+ .*|
 
 func stripDeathNotice(b []byte) []byte { return deathNotice.ReplaceAll(b, nil) }
 
-// statSources stats every source file of the module. go test caches a
-// result keyed by the files the test looked at; carrick and the fixtures
-// are built by child processes it cannot see, so without this a run could
-// be replayed from the cache after the interpreter changed.
-func statSources(t *testing.T, top string) {
-	t.Helper()
-	skip := map[string]bool{".git": true, "bin": true, filepath.Join("test", "fixtures", "out"): true}
-	err := filepath.WalkDir(top, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(top, path)
-		if d.IsDir() {
-			if skip[rel] {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		switch filepath.Ext(path) {
-		case ".go", ".s", ".S", ".c", ".h", ".sh", ".mod", ".sum":
-			_, err := os.Stat(path)
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 func envInt(name string, def int) int {
 	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
 		return v
@@ -270,7 +239,7 @@ func TestPrograms(t *testing.T) {
 	if out, err := gobuild.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./cmd/carrick: %v\n%s", err, out)
 	}
-	statSources(t, top)
+	StatSources(t, top)
 
 	progs := discover(t, top, fixtures)
 	carrickTimeout := 120 * time.Second
