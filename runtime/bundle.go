@@ -125,3 +125,18 @@ func Unsupported(s *specs.Spec) []string {
 	}
 	return out
 }
+
+// LowersAnnotation lists, top first and separated by the host's path list
+// separator, read-only directories that lie beneath root.path as an
+// overlay (image layers under a container's own directory; see
+// package container). carrick's own annotation: other runtimes ignore it.
+const LowersAnnotation = "dev.carrick.rootfs.lowers"
+
+// Lowers returns the bundle's overlay lower directories, if any.
+func (b *Bundle) Lowers() []string {
+	v := b.Spec.Annotations[LowersAnnotation]
+	if v == "" {
+		return nil
+	}
+	return filepath.SplitList(v)
+}

@@ -25,11 +25,17 @@ func main() {
 			}
 		}
 	}
+	// -h is docker's --hostname; help is --help only.
+	cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show help"}
 	app := &cli.App{
 		Name:  "carrick",
 		Usage: "run Linux ARM64 programs as native host processes",
 		Commands: []*cli.Command{
 			runELFCommand,
+			runCommand, createCommand, startCommand, execCommand,
+			psCommand, logsCommand, stopCommand, killCommand, rmCommand, waitCommand, inspectCommand,
+			pullCommand, imagesCommand, rmiCommand, tagCommand, loadCommand, imageCommand,
+			reaperCommand,
 		},
 		// Exit codes are the guest's; errors of carrick itself print here.
 		ExitErrHandler: func(c *cli.Context, err error) {},

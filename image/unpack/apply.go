@@ -115,13 +115,16 @@ type dirTime struct {
 }
 
 // cleanName turns a tar name into a clean path relative to the root, or
-// refuses it.
+// refuses it. An absolute name is taken from the root, as docker and
+// containerd apply it (umoci writes "/" for the root's own entry).
 func cleanName(name string) (string, error) {
 	if name == "" || strings.IndexByte(name, 0) >= 0 {
 		return "", fmt.Errorf("%w: bad name %q", ErrUnsafe, name)
 	}
 	if path.IsAbs(name) {
-		return "", fmt.Errorf("%w: absolute name %q", ErrUnsafe, name)
+		if name = strings.TrimLeft(name, "/"); name == "" {
+			name = "."
+		}
 	}
 	c := path.Clean(name)
 	if c == ".." || strings.HasPrefix(c, "../") {

@@ -1,0 +1,397 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/carrick-go/carrick/container"
+	"github.com/carrick-go/carrick/image"
+	carrickrt "github.com/carrick-go/carrick/runtime"
+)
+
+var runCommand = &cli.Command{
+	Name:                   "run",
+	Usage:                  "run a command in a new container of an image",
+	ArgsUsage:              "IMAGE [COMMAND [ARG...]]",
+	Flags:                  append(append([]cli.Flag{}, createFlags...), &cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "run in the background and print the container's ID"}, insecureFlag),
+	UseShortOptionHandling: true,
+	Action:                 runContainer,
+}
+
+var createCommand = &cli.Command{
+	Name:                   "create",
+	Usage:                  "create a container of an image without starting it",
+	ArgsUsage:              "IMAGE [COMMAND [ARG...]]",
+	Flags:                  append(append([]cli.Flag{}, createFlags...), insecureFlag),
+	UseShortOptionHandling: true,
+	Action: func(c *cli.Context) error {
+		_, rec, err := createContainer(c, false)
+		if err != nil {
+			return exitErr(err)
+		}
+		fmt.Println(rec.ID)
+		return nil
+	},
+}
+
+var startCommand = &cli.Command{
+	Name:                   "start",
+	Usage:                  "start created or stopped containers",
+	ArgsUsage:              "CONTAINER...",
+	Flags:                  []cli.Flag{&cli.BoolFlag{Name: "attach", Aliases: []string{"a"}, Usage: "attach stdout and stderr and exit as the container does"}, &cli.BoolFlag{Name: "interactive", Aliases: []string{"i"}, Usage: "attach stdin"}},
+	UseShortOptionHandling: true,
+	Action: func(c *cli.Context) error {
+		st, err := openStores()
+		if err != nil {
+			return exitErr(err)
+		}
+		if c.NArg() == 0 {
+			return cli.Exit("start: want at least one CONTAINER", 125)
+		}
+		if c.Bool("attach") || c.Bool("interactive") {
+			if c.NArg() != 1 {
+				return cli.Exit("start: you cannot attach to more than one container", 125)
+			}
+			rec, err := st.Find(c.Args().First())
+			if err != nil {
+				return exitErr(err)
+			}
+			return exitErr(startForeground(st, rec, c.Bool("interactive")))
+		}
+		code := 0
+		for _, ref := range c.Args().Slice() {
+			rec, err := st.Find(ref)
+			if err == nil {
+				err = startDetached(st, rec)
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "carrick:", err)
+				code = 1
+				continue
+			}
+			fmt.Println(ref)
+		}
+		return cli.Exit("", code)
+	},
+}
+
+// exitErr turns an error into carrick's exit: docker's status when it
+// carries one, 125 (carrick's own failure) otherwise.
+func exitErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ec cli.ExitCoder
+	if errors.As(err, &ec) {
+		return ec
+	}
+	var wc errWithCode
+	if errors.As(err, &wc) {
+		return cli.Exit(wc.Error(), wc.code)
+	}
+	return cli.Exit(err.Error(), 125)
+}
+
+// createContainer makes the container run or create asks for, pulling
+// its image first when the store lacks it (as docker does).
+func createContainer(c *cli.Context, logs bool) (*container.Store, *container.Record, error) {
+	o, err := containerOptions(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	o.Logs = logs
+	st, err := openStores()
+	if err != nil {
+		return nil, nil, err
+	}
+	_, err = st.Images.Resolve(o.Image)
+	if c.Bool("pull") || errors.Is(err, image.ErrNotFound) {
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "Unable to find image '%s' locally\n", o.Image)
+		}
+		if _, err := pullTo(st, o.Image, c.StringSlice("insecure-registry"), os.Stderr); err != nil {
+			return nil, nil, err
+		}
+	} else if err != nil {
+		return nil, nil, err
+	}
+	rec, err := st.Create(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, rec, nil
+}
+
+func runContainer(c *cli.Context) error {
+	detach := c.Bool("detach")
+	if c.Bool("tty") && !c.Bool("detach") && c.Bool("interactive") && !isTerminal(os.Stdin) {
+		return cli.Exit("the input device is not a TTY", 1)
+	}
+	if c.Bool("tty") && detach {
+		return cli.Exit("carrick: -t with -d is not supported: a detached container's terminal needs a process to hold it, and carrick has no daemon", 125)
+	}
+	st, rec, err := createContainer(c, detach)
+	if err != nil {
+		return exitErr(err)
+	}
+	if detach {
+		if err := startDetached(st, rec); err != nil {
+			return exitErr(err)
+		}
+		fmt.Println(rec.ID)
+		return nil
+	}
+	return exitErr(startForeground(st, rec, rec.OpenStdin))
+}
+
+// launch creates the container's init in the runtime (after clearing a
+// previous run's state) and lets it run.
+func launch(st *container.Store, rec *container.Record, o carrickrt.CreateOpts) (*exec.Cmd, error) {
+	rt := st.Runtime()
+	if s, err := rt.State(rec.ID); err == nil {
+		if s.Status != carrickrt.StatusStopped {
+			return nil, fmt.Errorf("container %s is already %s", rec.Name, s.Status)
+		}
+		if err := rt.Delete(rec.ID, true); err != nil {
+			return nil, err
+		}
+	}
+	o.Bundle = st.Dir(rec.ID)
+	cmd, err := rt.Create(rec.ID, o)
+	if err != nil {
+		return nil, startError(err)
+	}
+	rec.Pid = cmd.Process.Pid
+	rec.StartedAt = time.Now().UTC()
+	if err := st.Save(rec); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return nil, err
+	}
+	if err := rt.Start(rec.ID); err != nil {
+		rt.Delete(rec.ID, true)
+		cmd.Wait()
+		return nil, err
+	}
+	return cmd, nil
+}
+
+// startError gives a failed start docker's status: 127 for a command
+// that is not there, 126 for one that cannot be run.
+func startError(err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "executable file not found"), strings.Contains(msg, "no such file or directory"),
+		strings.Contains(msg, "ENOENT"):
+		return withCode(127, "%s", msg)
+	case strings.Contains(msg, "permission denied"), strings.Contains(msg, "EACCES"),
+		strings.Contains(msg, "exec format error"), strings.Contains(msg, "ENOEXEC"), strings.Contains(msg, "is a directory"):
+		return withCode(126, "%s", msg)
+	}
+	return err
+}
+
+// startDetached starts the container with its output to its log files.
+func startDetached(st *container.Store, rec *container.Record) error {
+	if !rec.Logs {
+		rec.Logs = true
+	}
+	outPath, errPath := st.LogFiles(rec.ID)
+	stdout, err := os.OpenFile(outPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	defer stdout.Close()
+	stderr, err := os.OpenFile(errPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	defer stderr.Close()
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		return err
+	}
+	defer null.Close()
+	cmd, err := launch(st, rec, carrickrt.CreateOpts{Stdin: null, Stdout: stdout, Stderr: stderr, Detached: true})
+	if err != nil {
+		return err
+	}
+	cmd.Process.Release()
+	if rec.AutoRemove {
+		return startReaper(rec.ID)
+	}
+	return nil
+}
+
+// ReaperCommand is the hidden mode of `run -d --rm`: with no daemon, a
+// small process of its own waits for the container and removes it.
+const ReaperCommand = "internal-autoremove"
+
+func startReaper(id string) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(self, ReaperCommand, id)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	return cmd.Process.Release()
+}
+
+var reaperCommand = &cli.Command{
+	Name:   ReaperCommand,
+	Hidden: true,
+	Action: func(c *cli.Context) error {
+		st, err := openStores()
+		if err != nil {
+			return err
+		}
+		rec, err := st.Find(c.Args().First())
+		if err != nil {
+			return err
+		}
+		for st.Status(rec).State != "exited" {
+			time.Sleep(100 * time.Millisecond)
+		}
+		return st.Remove(rec)
+	},
+}
+
+// startForeground runs the container attached to this terminal or these
+// fds, forwards signals to it, and exits as it does.
+func startForeground(st *container.Store, rec *container.Record, input bool) error {
+	o := carrickrt.CreateOpts{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+	if !input {
+		null, err := os.Open(os.DevNull)
+		if err != nil {
+			return err
+		}
+		defer null.Close()
+		o.Stdin = null
+	}
+	var recv *consoleReceiver
+	if rec.TTY {
+		var err error
+		if recv, err = newConsoleReceiver(); err != nil {
+			return err
+		}
+		defer recv.Close()
+		o.ConsoleSocket = recv.Path()
+	}
+	sigs := make(chan os.Signal, 16)
+	signal.Notify(sigs)
+	defer signal.Stop(sigs)
+	cmd, err := launchAttached(st, rec, o, recv, input)
+	if err != nil {
+		if rec.AutoRemove {
+			st.Remove(rec)
+		}
+		return err
+	}
+	code := waitForwarding(cmd, sigs, rec.TTY)
+	cmd.finish()
+	if rec.AutoRemove {
+		if err := st.Remove(rec); err != nil {
+			fmt.Fprintln(os.Stderr, "carrick: --rm:", err)
+		}
+	}
+	return cli.Exit("", code)
+}
+
+// attached is a running container's init with what its console needs.
+type attached struct {
+	*exec.Cmd
+	finish func()
+}
+
+func launchAttached(st *container.Store, rec *container.Record, o carrickrt.CreateOpts, recv *consoleReceiver, input bool) (*attached, error) {
+	if recv == nil {
+		cmd, err := launch(st, rec, o)
+		if err != nil {
+			return nil, err
+		}
+		return &attached{cmd, func() {}}, nil
+	}
+	// With a terminal, the pty exists before the program runs: put this
+	// terminal in raw mode and start copying before start. The terminal
+	// is restored on every way out (finish, or the error here).
+	restore := func() {}
+	if input && isTerminal(os.Stdin) {
+		r, err := rawTerminal(int(os.Stdin.Fd()))
+		if err != nil {
+			return nil, err
+		}
+		restore = r
+	}
+	type result struct {
+		cmd *exec.Cmd
+		err error
+	}
+	res := make(chan result, 1)
+	go func() {
+		cmd, err := launch(st, rec, o)
+		res <- result{cmd, err}
+	}()
+	master, err := recv.Master()
+	if err != nil {
+		restore()
+		if r := <-res; r.err != nil {
+			return nil, r.err
+		}
+		return nil, err
+	}
+	done := proxyConsole(master, input)
+	r := <-res
+	if r.err != nil {
+		done()
+		restore()
+		return nil, r.err
+	}
+	return &attached{r.cmd, func() { done(); restore() }}, nil
+}
+
+// waitForwarding waits for the init, passing the signals carrick gets to
+// it (docker's --sig-proxy), and returns the exit status as docker gives
+// it.
+func waitForwarding(cmd *attached, sigs chan os.Signal, tty bool) int {
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for {
+		select {
+		case s := <-sigs:
+			switch s {
+			case syscall.SIGCHLD, syscall.SIGURG, syscall.SIGWINCH, syscall.SIGPIPE:
+			default:
+				cmd.Process.Signal(s)
+			}
+		case err := <-done:
+			return exitCode(cmd.Cmd, err)
+		}
+	}
+}
+
+// exitCode is a finished init's status as a shell reports it.
+func exitCode(cmd *exec.Cmd, err error) int {
+	if cmd.ProcessState == nil {
+		return 125
+	}
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return cmd.ProcessState.ExitCode()
+}
+
+// pullTo pulls with progress on w.
+func pullTo(st *container.Store, ref string, insecure []string, w *os.File) (*image.Image, error) {
+	return pullWith(st, ref, insecure, false, w)
+}

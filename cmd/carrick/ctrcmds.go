@@ -1,0 +1,245 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/carrick-go/carrick/container"
+	carrickrt "github.com/carrick-go/carrick/runtime"
+)
+
+var psCommand = &cli.Command{
+	Name:  "ps",
+	Usage: "list containers (running ones, or all with -a)",
+	Flags: []cli.Flag{
+		&cli.BoolFlag{Name: "all", Aliases: []string{"a"}},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "IDs only"},
+		&cli.BoolFlag{Name: "no-trunc"},
+	},
+	UseShortOptionHandling: true,
+	Action: func(c *cli.Context) error {
+		st, err := openStores()
+		if err != nil {
+			return exitErr(err)
+		}
+		all, err := st.List()
+		if err != nil {
+			return exitErr(err)
+		}
+		w := tabwriter.NewWriter(os.Stdout, 0, 8, 3, ' ', 0)
+		if !c.Bool("quiet") {
+			fmt.Fprintln(w, "CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\tPORTS\tNAMES")
+		}
+		for _, r := range all {
+			s := st.Status(r)
+			if !c.Bool("all") && s.State != carrickrt.StatusRunning && s.State != carrickrt.StatusPaused {
+				continue
+			}
+			id := container.ShortID(r.ID)
+			if c.Bool("no-trunc") {
+				id = r.ID
+			}
+			if c.Bool("quiet") {
+				fmt.Fprintln(w, id)
+				continue
+			}
+			cmd := strings.Join(r.Args, " ")
+			if !c.Bool("no-trunc") && len(cmd) > 20 {
+				cmd = cmd[:19] + "…"
+			}
+			fmt.Fprintf(w, "%s\t%s\t%q\t%s ago\t%s\t\t%s\n", id, r.Image, cmd, ago(r.Created), statusText(r, s), r.Name)
+		}
+		return w.Flush()
+	},
+}
+
+// statusText is docker's STATUS column.
+func statusText(r *container.Record, s container.Status) string {
+	switch s.State {
+	case carrickrt.StatusRunning:
+		return "Up " + ago(r.StartedAt)
+	case carrickrt.StatusPaused:
+		return "Up " + ago(r.StartedAt) + " (Paused)"
+	case "exited":
+		if s.FinishedAt.IsZero() {
+			return fmt.Sprintf("Exited (%d)", s.ExitCode)
+		}
+		return fmt.Sprintf("Exited (%d) %s ago", s.ExitCode, ago(s.FinishedAt))
+	}
+	return "Created"
+}
+
+// eachContainer runs fn for every CONTAINER argument, printing the
+// argument on success as docker does, and fails if any failed.
+func eachContainer(c *cli.Context, quiet bool, fn func(*container.Store, *container.Record) error) error {
+	if c.NArg() == 0 {
+		return cli.Exit(fmt.Sprintf("%s: want at least one CONTAINER", c.Command.Name), 125)
+	}
+	st, err := openStores()
+	if err != nil {
+		return exitErr(err)
+	}
+	code := 0
+	for _, ref := range c.Args().Slice() {
+		rec, err := st.Find(ref)
+		if err == nil {
+			err = fn(st, rec)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "carrick:", err)
+			code = 1
+			continue
+		}
+		if !quiet {
+			fmt.Println(ref)
+		}
+	}
+	return cli.Exit("", code)
+}
+
+var stopCommand = &cli.Command{
+	Name:      "stop",
+	Usage:     "stop containers: SIGTERM, then SIGKILL after the grace time",
+	ArgsUsage: "CONTAINER...",
+	Flags: []cli.Flag{&cli.IntFlag{Name: "time", Aliases: []string{"t"}, Value: 10, Usage: "grace `SECONDS`"},
+		&cli.StringFlag{Name: "signal", Aliases: []string{"s"}, Value: "TERM"}},
+	Action: func(c *cli.Context) error {
+		sig, err := carrickrt.ParseSignal(c.String("signal"))
+		if err != nil {
+			return exitErr(err)
+		}
+		grace := time.Duration(c.Int("time")) * time.Second
+		return eachContainer(c, false, func(st *container.Store, r *container.Record) error {
+			if s := st.Status(r); s.State != carrickrt.StatusRunning && s.State != carrickrt.StatusPaused {
+				return nil
+			}
+			rt := st.Runtime()
+			rt.Resume(r.ID) // a paused container gets the signal after it wakes
+			rt.Kill(r.ID, sig, false)
+			if waitExit(st, r, grace) {
+				return nil
+			}
+			rt.Kill(r.ID, syscall.SIGKILL, true)
+			if !waitExit(st, r, 10*time.Second) {
+				return fmt.Errorf("container %s did not stop", r.Name)
+			}
+			return nil
+		})
+	},
+}
+
+// waitExit waits up to d for the container to exit.
+func waitExit(st *container.Store, r *container.Record, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for {
+		if st.Status(r).State == "exited" {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+var killCommand = &cli.Command{
+	Name:      "kill",
+	Usage:     "send a signal (default KILL) to containers",
+	ArgsUsage: "CONTAINER...",
+	Flags:     []cli.Flag{&cli.StringFlag{Name: "signal", Aliases: []string{"s"}, Value: "KILL"}},
+	Action: func(c *cli.Context) error {
+		sig, err := carrickrt.ParseSignal(c.String("signal"))
+		if err != nil {
+			return exitErr(err)
+		}
+		return eachContainer(c, false, func(st *container.Store, r *container.Record) error {
+			if s := st.Status(r); s.State != carrickrt.StatusRunning && s.State != carrickrt.StatusPaused {
+				return fmt.Errorf("cannot kill container: %s: container %s is not running", r.Name, container.ShortID(r.ID))
+			}
+			return st.Runtime().Kill(r.ID, sig, sig == syscall.SIGKILL)
+		})
+	},
+}
+
+var rmCommand = &cli.Command{
+	Name:      "rm",
+	Usage:     "remove containers",
+	ArgsUsage: "CONTAINER...",
+	Flags: []cli.Flag{&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "kill a running container first"},
+		&cli.BoolFlag{Name: "volumes", Aliases: []string{"v"}, Usage: "accepted (carrick has no volumes of its own)"}},
+	UseShortOptionHandling: true,
+	Action: func(c *cli.Context) error {
+		return eachContainer(c, false, func(st *container.Store, r *container.Record) error {
+			if s := st.Status(r); !c.Bool("force") && (s.State == carrickrt.StatusRunning || s.State == carrickrt.StatusPaused) {
+				return fmt.Errorf("cannot remove container %s: container is %s: stop the container before removing or force remove", r.Name, s.State)
+			}
+			return st.Remove(r)
+		})
+	},
+}
+
+var waitCommand = &cli.Command{
+	Name:      "wait",
+	Usage:     "wait for containers to exit and print their exit codes",
+	ArgsUsage: "CONTAINER...",
+	Action: func(c *cli.Context) error {
+		return eachContainer(c, true, func(st *container.Store, r *container.Record) error {
+			for {
+				s := st.Status(r)
+				if s.State == "exited" {
+					fmt.Println(s.ExitCode)
+					return nil
+				}
+				if _, err := os.Stat(st.Dir(r.ID)); err != nil {
+					return fmt.Errorf("container %s was removed", r.Name)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		})
+	},
+}
+
+var logsCommand = &cli.Command{
+	Name:      "logs",
+	Usage:     "print a detached container's output",
+	ArgsUsage: "CONTAINER",
+	Flags:     []cli.Flag{&cli.BoolFlag{Name: "follow", Aliases: []string{"f"}}},
+	Action: func(c *cli.Context) error {
+		if c.NArg() != 1 {
+			return cli.Exit("logs: want one CONTAINER", 125)
+		}
+		st, err := openStores()
+		if err != nil {
+			return exitErr(err)
+		}
+		r, err := st.Find(c.Args().First())
+		if err != nil {
+			return exitErr(err)
+		}
+		outPath, errPath := st.LogFiles(r.ID)
+		out, _ := os.Open(outPath)
+		errf, _ := os.Open(errPath)
+		copyNew := func() {
+			if out != nil {
+				io.Copy(os.Stdout, out)
+			}
+			if errf != nil {
+				io.Copy(os.Stderr, errf)
+			}
+		}
+		copyNew()
+		for c.Bool("follow") && st.Status(r).State != "exited" {
+			time.Sleep(100 * time.Millisecond)
+			copyNew()
+		}
+		copyNew()
+		return nil
+	},
+}

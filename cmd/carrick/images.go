@@ -1,0 +1,341 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/carrick-go/carrick/container"
+	"github.com/carrick-go/carrick/image"
+)
+
+var insecureFlag = &cli.StringSliceFlag{Name: "insecure-registry", Usage: "use plain HTTP (or unverified TLS) for registry `HOST[:PORT]` (loopback registries always may)"}
+
+var pullCommand = &cli.Command{
+	Name:      "pull",
+	Usage:     "pull a linux/arm64 image from a registry",
+	ArgsUsage: "IMAGE[:TAG|@DIGEST]",
+	Flags:     []cli.Flag{insecureFlag, &cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}}, &cli.StringFlag{Name: "platform"}},
+	Action: func(c *cli.Context) error {
+		if c.NArg() != 1 {
+			return cli.Exit("pull: want one IMAGE", 125)
+		}
+		if p := c.String("platform"); p != "" && p != "linux/arm64" && p != "linux/arm64/v8" {
+			return cli.Exit(fmt.Sprintf("--platform %s: carrick runs linux/arm64 images only", p), 125)
+		}
+		st, err := openStores()
+		if err != nil {
+			return cli.Exit(err.Error(), 125)
+		}
+		img, err := pull(st, c.Args().First(), c.StringSlice("insecure-registry"), c.Bool("quiet"))
+		if err != nil {
+			return cli.Exit(err.Error(), 125)
+		}
+		if c.Bool("quiet") {
+			fmt.Println(img.Name)
+		}
+		return nil
+	},
+}
+
+// pull fetches ref with progress on stderr-free stdout (bars on a
+// terminal, one line per event otherwise), interruptible by Ctrl-C.
+func pull(st *container.Store, ref string, insecure []string, quiet bool) (*image.Image, error) {
+	return pullWith(st, ref, insecure, quiet, os.Stdout)
+}
+
+func pullWith(st *container.Store, ref string, insecure []string, quiet bool, w *os.File) (*image.Image, error) {
+	r, err := image.ParseReference(ref)
+	if err != nil {
+		return nil, err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	opts := image.PullOptions{}
+	for _, h := range insecure {
+		if h == r.Registry {
+			opts.Insecure = true
+		}
+	}
+	var pr *progress
+	if !quiet {
+		pr = newProgress(w)
+		opts.Progress = pr
+		fmt.Fprintf(w, "%s: pulling from %s\n", r.String(), r.Name())
+	}
+	img, err := st.Images.Pull(ctx, ref, opts)
+	if pr != nil {
+		pr.finish()
+	}
+	if err != nil {
+		return nil, explainPull(r, err)
+	}
+	if !quiet {
+		fmt.Fprintf(w, "Digest: %s\nStatus: downloaded %s\n", img.RepoDigest, img.Name)
+	}
+	return img, nil
+}
+
+// explainPull turns a transport error into the line a user can act on.
+func explainPull(r image.Reference, err error) error {
+	msg := err.Error()
+	// The image package names the pull already.
+	err = errors.New(strings.TrimPrefix(msg, "pull "+r.String()+": "))
+	switch {
+	case strings.Contains(msg, "connection refused"), strings.Contains(msg, "no such host"),
+		strings.Contains(msg, "i/o timeout"), strings.Contains(msg, "network is unreachable"):
+		return fmt.Errorf("pull %s: registry %s is unreachable: %v", r, r.Registry, err)
+	case strings.Contains(msg, "server gave HTTP response to HTTPS client"):
+		return fmt.Errorf("pull %s: registry %s speaks plain HTTP; add --insecure-registry %s", r, r.Registry, r.Registry)
+	}
+	return err
+}
+
+var imagesCommand = &cli.Command{
+	Name:  "images",
+	Usage: "list the images in the store",
+	Flags: []cli.Flag{&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "IDs only"},
+		&cli.BoolFlag{Name: "no-trunc"}},
+	Action: listImages,
+}
+
+func listImages(c *cli.Context) error {
+	st, err := openStores()
+	if err != nil {
+		return cli.Exit(err.Error(), 125)
+	}
+	imgs, err := st.Images.List()
+	if err != nil {
+		return cli.Exit(err.Error(), 125)
+	}
+	sort.SliceStable(imgs, func(i, j int) bool { return imgs[i].Added.After(imgs[j].Added) })
+	if c.Bool("quiet") {
+		seen := map[string]bool{}
+		for _, im := range imgs {
+			id := shortImageID(im.ID().Encoded(), c.Bool("no-trunc"))
+			if !seen[id] {
+				seen[id] = true
+				fmt.Println(id)
+			}
+		}
+		return nil
+	}
+	w := tabwriter.NewWriter(os.Stdout, 0, 8, 3, ' ', 0)
+	fmt.Fprintln(w, "REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE")
+	for _, im := range imgs {
+		repo, tag := splitName(im.Name)
+		created := "N/A"
+		if res, err := st.Images.Resolve(im.Name); err == nil && res.Config.Created != nil {
+			created = ago(*res.Config.Created) + " ago"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", repo, tag, shortImageID(im.ID().Encoded(), c.Bool("no-trunc")), created, humanSize(im.Size))
+	}
+	return w.Flush()
+}
+
+// splitName shows a stored reference as docker does: docker.io/library/
+// dropped, the tag (or <none> for a digest) apart.
+func splitName(name string) (repo, tag string) {
+	repo, tag = name, "<none>"
+	if i := strings.Index(name, "@"); i >= 0 {
+		repo = name[:i]
+	} else if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
+		repo, tag = name[:i], name[i+1:]
+	}
+	repo = strings.TrimPrefix(repo, "docker.io/library/")
+	repo = strings.TrimPrefix(repo, "docker.io/")
+	return repo, tag
+}
+
+func shortImageID(hex string, full bool) string {
+	if full || len(hex) <= 12 {
+		return "sha256:" + hex
+	}
+	return hex[:12]
+}
+
+var rmiCommand = &cli.Command{
+	Name:      "rmi",
+	Usage:     "untag images (their blobs go at `image prune`)",
+	ArgsUsage: "IMAGE...",
+	Flags:     []cli.Flag{&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "even if containers use it"}},
+	Action: func(c *cli.Context) error {
+		st, err := openStores()
+		if err != nil {
+			return cli.Exit(err.Error(), 125)
+		}
+		code := 0
+		for _, ref := range c.Args().Slice() {
+			if err := removeImage(st, ref, c.Bool("force")); err != nil {
+				fmt.Fprintln(os.Stderr, "carrick:", err)
+				code = 1
+			}
+		}
+		return cli.Exit("", code)
+	},
+}
+
+func removeImage(st *container.Store, ref string, force bool) error {
+	res, err := st.Images.Resolve(ref)
+	if err != nil {
+		return err
+	}
+	if !force {
+		ctrs, _ := st.List()
+		for _, r := range ctrs {
+			if r.ImageRef == res.Name {
+				return fmt.Errorf("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", ref, container.ShortID(r.ID), shortImageID(res.ID().Encoded(), false))
+			}
+		}
+	}
+	name, err := st.Images.Remove(ref)
+	if err != nil {
+		return err
+	}
+	fmt.Println("Untagged:", name)
+	return nil
+}
+
+var tagCommand = &cli.Command{
+	Name:      "tag",
+	Usage:     "give an image another name",
+	ArgsUsage: "SOURCE TARGET",
+	Action: func(c *cli.Context) error {
+		if c.NArg() != 2 {
+			return cli.Exit("tag: want SOURCE TARGET", 125)
+		}
+		st, err := openStores()
+		if err != nil {
+			return cli.Exit(err.Error(), 125)
+		}
+		if err := st.Images.Tag(c.Args().Get(0), c.Args().Get(1)); err != nil {
+			return cli.Exit(err.Error(), 125)
+		}
+		return nil
+	},
+}
+
+var loadCommand = &cli.Command{
+	Name:  "load",
+	Usage: "load images from a docker-save or OCI-layout archive (tar, or tar.gz)",
+	Flags: []cli.Flag{&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Usage: "the archive `FILE` (default stdin)"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}}},
+	Action: func(c *cli.Context) error {
+		st, err := openStores()
+		if err != nil {
+			return cli.Exit(err.Error(), 125)
+		}
+		in := c.String("input")
+		if in == "" {
+			// The loader reads a file (it seeks): spool stdin.
+			tmp, err := os.CreateTemp(st.Images.Root(), "tmp/load-*")
+			if err != nil {
+				return cli.Exit(err.Error(), 125)
+			}
+			defer os.Remove(tmp.Name())
+			if _, err := tmp.ReadFrom(os.Stdin); err != nil {
+				return cli.Exit("load: reading stdin: "+err.Error(), 125)
+			}
+			tmp.Close()
+			in = tmp.Name()
+		}
+		var pr image.Progress
+		if !c.Bool("quiet") {
+			p := newProgress(os.Stdout)
+			defer p.finish()
+			pr = p
+		}
+		imgs, err := st.Images.Load(context.Background(), in, pr)
+		if err != nil {
+			return cli.Exit("load: "+err.Error(), 125)
+		}
+		if p, ok := pr.(*progress); ok {
+			p.finish()
+		}
+		for _, im := range imgs {
+			if strings.HasPrefix(im.Name, "<none>") || im.Name == "" {
+				fmt.Println("Loaded image ID:", im.ID())
+			} else {
+				fmt.Println("Loaded image:", im.Name)
+			}
+		}
+		return nil
+	},
+}
+
+var imageCommand = &cli.Command{
+	Name:  "image",
+	Usage: "manage images",
+	Subcommands: []*cli.Command{
+		{Name: "ls", Usage: imagesCommand.Usage, Flags: imagesCommand.Flags, Action: listImages},
+		{Name: "pull", Usage: pullCommand.Usage, ArgsUsage: pullCommand.ArgsUsage, Flags: pullCommand.Flags, Action: pullCommand.Action},
+		{Name: "rm", Usage: rmiCommand.Usage, ArgsUsage: rmiCommand.ArgsUsage, Flags: rmiCommand.Flags, Action: rmiCommand.Action},
+		{Name: "tag", Usage: tagCommand.Usage, ArgsUsage: tagCommand.ArgsUsage, Action: tagCommand.Action},
+		{Name: "load", Usage: loadCommand.Usage, Flags: loadCommand.Flags, Action: loadCommand.Action},
+		{Name: "prune", Usage: "delete blobs and unpacked layers no image or container uses", Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "force", Aliases: []string{"f"}}, &cli.BoolFlag{Name: "all", Aliases: []string{"a"}}},
+			Action: pruneImages},
+	},
+}
+
+func pruneImages(c *cli.Context) error {
+	st, err := openStores()
+	if err != nil {
+		return cli.Exit(err.Error(), 125)
+	}
+	freed, err := st.Prune()
+	if err != nil {
+		return cli.Exit(err.Error(), 125)
+	}
+	fmt.Println("Total reclaimed space:", humanSize(freed))
+	return nil
+}
+
+// ago is docker's "About a minute", "3 hours" style.
+func ago(t time.Time) string {
+	d := time.Since(t)
+	switch {
+	case d < time.Second:
+		return "Less than a second"
+	case d < time.Minute:
+		return fmt.Sprintf("%d seconds", int(d.Seconds()))
+	case d < 2*time.Minute:
+		return "About a minute"
+	case d < time.Hour:
+		return fmt.Sprintf("%d minutes", int(d.Minutes()))
+	case d < 2*time.Hour:
+		return "About an hour"
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Hours()))
+	case d < 14*24*time.Hour:
+		return fmt.Sprintf("%d days", int(d.Hours()/24))
+	case d < 60*24*time.Hour:
+		return fmt.Sprintf("%d weeks", int(d.Hours()/24/7))
+	case d < 365*24*time.Hour:
+		return fmt.Sprintf("%d months", int(d.Hours()/24/30))
+	}
+	return fmt.Sprintf("%d years", int(d.Hours()/24/365))
+}
+
+// humanSize is docker's decimal size ("7.05MB").
+func humanSize(n int64) string {
+	units := []string{"B", "kB", "MB", "GB", "TB"}
+	f := float64(n)
+	i := 0
+	for f >= 1000 && i < len(units)-1 {
+		f /= 1000
+		i++
+	}
+	if i == 0 {
+		return fmt.Sprintf("%dB", n)
+	}
+	return fmt.Sprintf("%.3g%s", f, units[i])
+}
