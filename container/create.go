@@ -196,7 +196,7 @@ func (s *Store) spec(r *Record, u user) *specs.Spec {
 		sp.Mounts = append(sp.Mounts, specs.Mount{Destination: m.Destination, Type: "bind", Source: m.Source, Options: opts})
 	}
 	sp.Annotations = map[string]string{
-		carrickrt.LowersAnnotation: strings.Join(r.Lowers, string(os.PathListSeparator)),
+		carrickrt.LowersAnnotation:          strings.Join(r.Lowers, string(os.PathListSeparator)),
 		"org.opencontainers.image.ref.name": r.ImageRef,
 	}
 	return sp

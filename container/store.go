@@ -60,7 +60,7 @@ func (s *Store) Dir(id string) string { return filepath.Join(s.Home, "containers
 type Record struct {
 	ID         string        `json:"id"`
 	Name       string        `json:"name"`
-	Image      string        `json:"image"`   // as the user named it
+	Image      string        `json:"image"`    // as the user named it
 	ImageRef   string        `json:"imageRef"` // the store's reference
 	ImageID    digest.Digest `json:"imageId"`
 	Created    time.Time     `json:"created"`

@@ -275,5 +275,3 @@ func joinList(l []string) string {
 	}
 	return s
 }
-
-
