@@ -33,7 +33,6 @@ type Options struct {
 	TTY        bool
 	OpenStdin  bool
 	AutoRemove bool
-	Logs       bool // detached: stdout and stderr go to the bundle's log files
 }
 
 // ErrNoCommand is returned when neither the image nor the user gives a
@@ -68,7 +67,7 @@ func (s *Store) create(id, name string, img *image.Resolved, lowers []string, o 
 	ic := img.Config.Config
 	r := &Record{ID: id, Name: name, Image: o.Image, ImageRef: img.Name, ImageID: img.ID(),
 		Hostname: o.Hostname, Mounts: o.Volumes, TTY: o.TTY, OpenStdin: o.OpenStdin,
-		AutoRemove: o.AutoRemove, Logs: o.Logs, Lowers: lowers}
+		AutoRemove: o.AutoRemove, Lowers: lowers}
 	if prev, err := s.load(id); err == nil {
 		r.Created = prev.Created
 	}

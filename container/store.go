@@ -77,11 +77,9 @@ type Record struct {
 	// container's own directory Rootfs.
 	Lowers []string `json:"lowers"`
 	Rootfs string   `json:"rootfs"`
-	// Pid and StartedAt are the init's, once started; Logs says its
-	// stdout and stderr go to files in the bundle (detached).
+	// Pid and StartedAt are the init's, once started.
 	Pid       int       `json:"pid,omitempty"`
 	StartedAt time.Time `json:"startedAt,omitzero"`
-	Logs      bool      `json:"logs,omitempty"`
 }
 
 // Mount is a bind mount as the user gave it.
@@ -298,7 +296,8 @@ func (s *Store) Remove(r *Record) error {
 	return os.RemoveAll(s.Dir(r.ID))
 }
 
-// LogFiles are the stdout and stderr files of a detached container.
+// LogFiles are the files a container's stdout and stderr are kept in
+// (docker's logs; the order between the two streams is not kept).
 func (s *Store) LogFiles(id string) (stdout, stderr string) {
 	return filepath.Join(s.Dir(id), "stdout.log"), filepath.Join(s.Dir(id), "stderr.log")
 }

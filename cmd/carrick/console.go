@@ -117,10 +117,11 @@ func isTerminal(f *os.File) bool {
 }
 
 // proxyConsole copies between the user's terminal and the container's
-// pty: stdin to the master when input is on, the master to stdout, and
+// pty: stdin to the master when input is on, the master to stdout (and
+// log, when not nil), and
 // window size changes to the pty. It returns what stops it: done waits
 // (boundedly) for the output to drain.
-func proxyConsole(master *os.File, input bool) (done func()) {
+func proxyConsole(master *os.File, input bool, log io.Writer) (done func()) {
 	resize := func() {
 		if ws, err := unix.IoctlGetWinsize(int(os.Stdout.Fd()), unix.TIOCGWINSZ); err == nil {
 			pty.Setsize(master, &pty.Winsize{Rows: ws.Row, Cols: ws.Col})
@@ -141,7 +142,11 @@ func proxyConsole(master *os.File, input bool) (done func()) {
 	}
 	out := make(chan struct{})
 	go func() {
-		io.Copy(os.Stdout, master) // ends with EIO once no one holds the slave
+		w := io.Writer(os.Stdout)
+		if log != nil {
+			w = io.MultiWriter(os.Stdout, log)
+		}
+		io.Copy(w, master) // ends with EIO once no one holds the slave
 		close(out)
 	}()
 	return func() {

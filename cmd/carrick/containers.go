@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -33,7 +34,7 @@ var createCommand = &cli.Command{
 	Flags:                  append(append([]cli.Flag{}, createFlags...), insecureFlag),
 	UseShortOptionHandling: true,
 	Action: func(c *cli.Context) error {
-		_, rec, err := createContainer(c, false)
+		_, rec, err := createContainer(c)
 		if err != nil {
 			return exitErr(err)
 		}
@@ -102,12 +103,11 @@ func exitErr(err error) error {
 
 // createContainer makes the container run or create asks for, pulling
 // its image first when the store lacks it (as docker does).
-func createContainer(c *cli.Context, logs bool) (*container.Store, *container.Record, error) {
+func createContainer(c *cli.Context) (*container.Store, *container.Record, error) {
 	o, err := containerOptions(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	o.Logs = logs
 	st, err := openStores()
 	if err != nil {
 		return nil, nil, err
@@ -138,7 +138,7 @@ func runContainer(c *cli.Context) error {
 	if c.Bool("tty") && detach {
 		return cli.Exit("carrick: -t with -d is not supported: a detached container's terminal needs a process to hold it, and carrick has no daemon", 125)
 	}
-	st, rec, err := createContainer(c, detach)
+	st, rec, err := createContainer(c)
 	if err != nil {
 		return exitErr(err)
 	}
@@ -201,26 +201,17 @@ func startError(err error) error {
 
 // startDetached starts the container with its output to its log files.
 func startDetached(st *container.Store, rec *container.Record) error {
-	if !rec.Logs {
-		rec.Logs = true
-	}
-	outPath, errPath := st.LogFiles(rec.ID)
-	stdout, err := os.OpenFile(outPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	logs, err := openLogs(st, rec)
 	if err != nil {
 		return err
 	}
-	defer stdout.Close()
-	stderr, err := os.OpenFile(errPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
-	if err != nil {
-		return err
-	}
-	defer stderr.Close()
+	defer logs.close()
 	null, err := os.Open(os.DevNull)
 	if err != nil {
 		return err
 	}
 	defer null.Close()
-	cmd, err := launch(st, rec, carrickrt.CreateOpts{Stdin: null, Stdout: stdout, Stderr: stderr, Detached: true})
+	cmd, err := launch(st, rec, carrickrt.CreateOpts{Stdin: null, Stdout: logs.out, Stderr: logs.err, Detached: true})
 	if err != nil {
 		return err
 	}
@@ -270,7 +261,7 @@ var reaperCommand = &cli.Command{
 // startForeground runs the container attached to this terminal or these
 // fds, forwards signals to it, and exits as it does.
 func startForeground(st *container.Store, rec *container.Record, input bool) error {
-	o := carrickrt.CreateOpts{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+	o := carrickrt.CreateOpts{Stdin: os.Stdin}
 	if !input {
 		null, err := os.Open(os.DevNull)
 		if err != nil {
@@ -279,20 +270,38 @@ func startForeground(st *container.Store, rec *container.Record, input bool) err
 		defer null.Close()
 		o.Stdin = null
 	}
+	logs, err := openLogs(st, rec)
+	if err != nil {
+		return err
+	}
+	defer logs.close()
 	var recv *consoleReceiver
+	var streams *teeStreams
 	if rec.TTY {
-		var err error
 		if recv, err = newConsoleReceiver(); err != nil {
 			return err
 		}
 		defer recv.Close()
 		o.ConsoleSocket = recv.Path()
+	} else {
+		// As docker: the container writes to pipes, which carrick copies
+		// to its own stdout and stderr and to the container's logs.
+		if streams, err = newTeeStreams(logs); err != nil {
+			return err
+		}
+		o.Stdout, o.Stderr = streams.outW, streams.errW
 	}
 	sigs := make(chan os.Signal, 16)
 	signal.Notify(sigs)
 	defer signal.Stop(sigs)
-	cmd, err := launchAttached(st, rec, o, recv, input)
+	cmd, err := launchAttached(st, rec, o, recv, input, logs.out)
+	if streams != nil {
+		streams.started()
+	}
 	if err != nil {
+		if streams != nil {
+			streams.wait(0)
+		}
 		if rec.AutoRemove {
 			st.Remove(rec)
 		}
@@ -300,6 +309,9 @@ func startForeground(st *container.Store, rec *container.Record, input bool) err
 	}
 	code := waitForwarding(cmd, sigs, rec.TTY)
 	cmd.finish()
+	if streams != nil {
+		streams.wait(5 * time.Second)
+	}
 	if rec.AutoRemove {
 		if err := st.Remove(rec); err != nil {
 			fmt.Fprintln(os.Stderr, "carrick: --rm:", err)
@@ -308,13 +320,84 @@ func startForeground(st *container.Store, rec *container.Record, input bool) err
 	return cli.Exit("", code)
 }
 
+// logFiles are a container's stdout.log and stderr.log, open to append.
+type logFiles struct{ out, err *os.File }
+
+func openLogs(st *container.Store, rec *container.Record) (*logFiles, error) {
+	outPath, errPath := st.LogFiles(rec.ID)
+	out, err := os.OpenFile(outPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	errf, err := os.OpenFile(errPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		out.Close()
+		return nil, err
+	}
+	return &logFiles{out, errf}, nil
+}
+
+func (l *logFiles) close() {
+	l.out.Close()
+	l.err.Close()
+}
+
+// teeStreams copies a container's stdout and stderr pipes to carrick's
+// own and to its logs.
+type teeStreams struct {
+	outW, errW *os.File
+	done       chan struct{}
+}
+
+func newTeeStreams(logs *logFiles) (*teeStreams, error) {
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return nil, err
+	}
+	t := &teeStreams{outW: outW, errW: errW, done: make(chan struct{}, 2)}
+	cp := func(dst io.Writer, log *os.File, src *os.File) {
+		io.Copy(io.MultiWriter(dst, log), src)
+		src.Close()
+		t.done <- struct{}{}
+	}
+	go cp(os.Stdout, logs.out, outR)
+	go cp(os.Stderr, logs.err, errR)
+	return t, nil
+}
+
+// started closes carrick's copies of the write ends: the container holds
+// its own, and EOF comes when its last process closes them.
+func (t *teeStreams) started() {
+	t.outW.Close()
+	t.errW.Close()
+}
+
+// wait waits for both copies to reach EOF, at most d (a process the
+// container left behind may hold its stdout open).
+func (t *teeStreams) wait(d time.Duration) {
+	timeout := time.After(d)
+	for i := 0; i < 2; i++ {
+		select {
+		case <-t.done:
+		case <-timeout:
+			return
+		}
+	}
+}
+
 // attached is a running container's init with what its console needs.
 type attached struct {
 	*exec.Cmd
 	finish func()
 }
 
-func launchAttached(st *container.Store, rec *container.Record, o carrickrt.CreateOpts, recv *consoleReceiver, input bool) (*attached, error) {
+func launchAttached(st *container.Store, rec *container.Record, o carrickrt.CreateOpts, recv *consoleReceiver, input bool, log io.Writer) (*attached, error) {
 	if recv == nil {
 		cmd, err := launch(st, rec, o)
 		if err != nil {
@@ -350,7 +433,7 @@ func launchAttached(st *container.Store, rec *container.Record, o carrickrt.Crea
 		}
 		return nil, err
 	}
-	done := proxyConsole(master, input)
+	done := proxyConsole(master, input, log)
 	r := <-res
 	if r.err != nil {
 		done()

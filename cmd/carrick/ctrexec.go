@@ -110,7 +110,7 @@ func execInContainer(c *cli.Context) error {
 			}
 			return exitErr(err)
 		}
-		finish = proxyConsole(master, input)
+		finish = proxyConsole(master, input, nil)
 	}
 	x := <-res
 	if x.err != nil {
