@@ -38,5 +38,8 @@ func (fs *FS) Adopt(fd int, path string, flags int) (*File, abi.Errno) {
 	if typ == sIFDIR {
 		f.dir = &Dir{mnt: m, fd: fd, path: path}
 	}
+	if m.ov != nil {
+		fs.ovAdopt(f)
+	}
 	return f, 0
 }

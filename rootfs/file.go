@@ -16,10 +16,11 @@ type File struct {
 	fd     int // host descriptor; -1 for a synthetic file
 	synth  SyntheticFile
 	spath  string
-	path   string // guest path at open (namespace of the FS made by New)
-	flags  int    // Linux open flags
-	typ    uint32 // S_IF* of the node at open
-	dir    *Dir   // for directories: a handle sharing fd
+	path   string  // guest path at open (namespace of the FS made by New)
+	flags  int     // Linux open flags
+	typ    uint32  // S_IF* of the node at open
+	dir    *Dir    // for directories: a handle sharing fd
+	ov     *ovFile // a lower layer's node of an overlay root; nil otherwise
 	closed bool
 }
 
@@ -61,6 +62,7 @@ func (f *File) Close() abi.Errno {
 	if f.fd < 0 {
 		return 0 // an O_PATH handle on a synthetic node
 	}
+	f.ovClose()
 	err := unix.Close(f.fd)
 	f.fd = -1
 	return errnoOf(err)
@@ -72,11 +74,11 @@ func (f *File) Stat() (Stat, abi.Errno) {
 		return f.mnt.synth.Stat(f.spath)
 	}
 	var hs unix.Stat_t
-	if err := unix.Fstat(f.fd, &hs); err != nil {
+	if err := unix.Fstat(f.metaFd(), &hs); err != nil {
 		return Stat{}, errnoOf(err)
 	}
 	st := statFromHost(&hs)
-	if e := f.fs.overlayFd(f.fd, &st); e != 0 {
+	if e := f.fs.overlayFd(f.metaFd(), &st); e != 0 {
 		return Stat{}, e
 	}
 	return st, 0
@@ -90,7 +92,7 @@ func (f *File) mutable() abi.Errno {
 	if f.mnt.ro {
 		return abi.EROFS
 	}
-	return 0
+	return f.ovCopyUp()
 }
 
 // Chmod is fchmod(2).
@@ -98,13 +100,13 @@ func (f *File) Chmod(mode uint32) abi.Errno {
 	if e := f.mutable(); e != 0 {
 		return e
 	}
-	return f.fs.setMode(f.fd, f.hostType(), mode)
+	return f.fs.setMode(f.metaFd(), f.hostType(), mode)
 }
 
 // hostType is the host's type of the open node.
 func (f *File) hostType() uint32 {
 	var hs unix.Stat_t
-	if unix.Fstat(f.fd, &hs) != nil {
+	if unix.Fstat(f.metaFd(), &hs) != nil {
 		return f.typ
 	}
 	return uint32(hs.Mode) & sIFMT
@@ -116,9 +118,9 @@ func (f *File) Chown(uid, gid int) abi.Errno {
 		return e
 	}
 	if f.fs.meta == MetadataXattr {
-		return f.fs.chownMeta(f.fd, f.hostType(), uid, gid)
+		return f.fs.chownMeta(f.metaFd(), f.hostType(), uid, gid)
 	}
-	return errnoOf(fdChown(f.fd, uid, gid))
+	return errnoOf(fdChown(f.metaFd(), uid, gid))
 }
 
 // Utimes is futimens(2); nil means both times now.
@@ -130,7 +132,7 @@ func (f *File) Utimes(ts *[2]Timespec) abi.Errno {
 	if skip {
 		return 0
 	}
-	return errnoOf(fdUtimes(f.fd, hts))
+	return errnoOf(fdUtimes(f.metaFd(), hts))
 }
 
 // Truncate is ftruncate(2). The caller checks that the file is open for
@@ -156,7 +158,11 @@ func (f *File) Statfs() (Statfs, abi.Errno) {
 	if f.mnt.synth != nil {
 		return f.mnt.synth.Statfs(), 0
 	}
-	s, err := statfsFromHost(f.fd)
+	fd := f.fd
+	if f.mnt.ov != nil {
+		fd = f.mnt.fd // the upper's file system: where writes go
+	}
+	s, err := statfsFromHost(fd)
 	if err != nil {
 		return Statfs{}, errnoOf(err)
 	}
@@ -171,7 +177,7 @@ func (f *File) Getxattr(name string) ([]byte, abi.Errno) {
 	if f.mnt.synth != nil {
 		return nil, eOPNOTSUPP
 	}
-	return f.fs.getxattrFd(f.fd, name)
+	return f.fs.getxattrFd(f.metaFd(), name)
 }
 
 // Setxattr is fsetxattr(2).
@@ -179,7 +185,7 @@ func (f *File) Setxattr(name string, value []byte, flags int) abi.Errno {
 	if e := f.mutable(); e != 0 {
 		return e
 	}
-	return f.fs.setxattrFd(f.fd, name, value, flags)
+	return f.fs.setxattrFd(f.metaFd(), name, value, flags)
 }
 
 // Listxattr is flistxattr(2).
@@ -187,7 +193,7 @@ func (f *File) Listxattr() ([]string, abi.Errno) {
 	if f.mnt.synth != nil {
 		return nil, 0
 	}
-	return f.fs.listxattrFd(f.fd)
+	return f.fs.listxattrFd(f.metaFd())
 }
 
 // Removexattr is fremovexattr(2).
@@ -195,7 +201,7 @@ func (f *File) Removexattr(name string) abi.Errno {
 	if e := f.mutable(); e != 0 {
 		return e
 	}
-	return f.fs.removexattrFd(f.fd, name)
+	return f.fs.removexattrFd(f.metaFd(), name)
 }
 
 // ReadDir lists the directory from its start: ".", "..", then the entries
@@ -231,6 +237,17 @@ func (fs *FS) readDir(d *Dir) ([]DirEntry, abi.Errno) {
 		for _, ent := range ents {
 			if ent.Name == "." || ent.Name == ".." {
 				continue
+			}
+			out = append(out, fs.mountEntry(d, ent))
+		}
+	} else if d.ov != nil {
+		ents, e := fs.ovEntries(d)
+		if e != 0 {
+			return nil, e
+		}
+		for _, ent := range ents {
+			if fs.meta == MetadataXattr && ent.Type == DT_REG {
+				ent.Type = DT_UNKNOWN // as below
 			}
 			out = append(out, fs.mountEntry(d, ent))
 		}
@@ -290,7 +307,7 @@ func (fs *FS) dirIno(d *Dir) (uint64, abi.Errno) {
 // parentIno is the inode number of d's guest parent: through the host
 // inside a mount, by guest path at a mount's root.
 func (fs *FS) parentIno(d *Dir) (uint64, abi.Errno) {
-	if d.path != d.mnt.guest && d.mnt.synth == nil {
+	if d.path != d.mnt.guest && d.mnt.synth == nil && d.ov == nil {
 		var st unix.Stat_t
 		if err := unix.Fstatat(d.fd, "..", &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 			return 0, errnoOf(err)

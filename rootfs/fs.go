@@ -54,6 +54,10 @@ type Options struct {
 	// AllowCaseInsensitive accepts a root on a case-insensitive host file
 	// system (two guest names differing only in case then name one file).
 	AllowCaseInsensitive bool
+	// Lowers are read-only host directories beneath the root, top first:
+	// the root is then the writable upper layer of an overlay (doc.go,
+	// "Overlay root"). Empty: the root alone.
+	Lowers []string
 	// AllowUTF8Only accepts a root whose host file system rejects names that
 	// are not valid UTF-8 (APFS); guests then get EILSEQ for such names.
 	AllowUTF8Only bool
@@ -84,6 +88,7 @@ type mount struct {
 	fd   int
 	file string // name of the bound file in fd; "" for directory mounts
 	seq  int    // order of mounting (the root is 0), as mountinfo lists it
+	ov   *ovDir // the root mount of an overlay root: its layers (lay[0] is fd)
 }
 
 // isFile reports whether m binds a single file.
@@ -138,6 +143,14 @@ func New(root string, opts Options) (*FS, error) {
 	if err := fs.probe(rfd, abs, opts); err != nil {
 		fs.Close()
 		return nil, err
+	}
+	if len(opts.Lowers) > 0 {
+		err := rm.openLowers(opts.Lowers)
+		fs.root.ov = rm.ov
+		if err != nil {
+			fs.Close()
+			return nil, err
+		}
 	}
 	for _, m := range opts.Mounts {
 		if err := fs.addMount(m); err != nil {
@@ -339,6 +352,11 @@ func (fs *FS) makeMountpoint(p string, wantDir bool) (string, error) {
 	}
 	// Created on the host even below a read-only mount: the table is the
 	// administrator's, as with runc.
+	if n.dir.ov != nil {
+		if e := w.ovCreate(&n); e != 0 {
+			return "", fmt.Errorf("creating mount point: %w", errnoError(e))
+		}
+	}
 	if wantDir {
 		err := unix.Mkdirat(n.dir.fd, n.name, 0o755)
 		if err != nil && err != unix.EEXIST {
@@ -366,6 +384,7 @@ func (fs *FS) Close() error {
 	}
 	for _, m := range fs.mounts {
 		if m.fd >= 0 {
+			m.ov.closeLower()
 			unix.Close(m.fd)
 			m.fd = -1
 		}

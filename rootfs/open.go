@@ -95,7 +95,21 @@ func (fs *FS) openOnce(at *Dir, p string, flags int, mode uint32, fl lookupFlags
 			if e := fs.dirPermission(n.dir, mayWrite|mayExec); e != 0 {
 				return nil, e
 			}
+			if n.dir.ov != nil {
+				if e := w.ovCreate(&n); e != 0 {
+					if e == abi.EEXIST && !excl {
+						return nil, errRetry
+					}
+					return nil, e
+				}
+			}
 			f, e := fs.createFile(&n, flags, mode)
+			if e == 0 {
+				if e = ovCreated(&n, false); e != 0 {
+					f.Close()
+					return nil, e
+				}
+			}
 			if e == abi.EEXIST && !excl {
 				return nil, errRetry
 			}
@@ -110,6 +124,17 @@ func (fs *FS) openOnce(at *Dir, p string, flags int, mode uint32, fl lookupFlags
 	}
 	if e != 0 {
 		return nil, e
+	}
+	if n.ov != nil && !n.ov.up && n.st.Mode&sIFMT == sIFREG && flags&abi.O_PATH == 0 &&
+		(flags&abi.O_ACCMODE != abi.O_RDONLY || flags&abi.O_TRUNC != 0) && !n.mnt.ro {
+		// Writing a lower file: copy it up first (checking the permission
+		// first, so a refused open copies nothing).
+		if e := fs.mayOpen(&n, flags); e != 0 {
+			return nil, e
+		}
+		if e := w.ovCopyUp(&n); e != 0 {
+			return nil, e
+		}
 	}
 	return fs.openNode(&n, flags)
 }
@@ -200,6 +225,10 @@ func (fs *FS) openNode(n *node, flags int) (*File, abi.Errno) {
 	if typ == sIFDIR {
 		f.dir = &Dir{mnt: n.mnt, fd: fd, path: n.path}
 	}
+	if e := f.ovOpened(n); e != 0 {
+		f.Close()
+		return nil, e
+	}
 	return f, 0
 }
 
@@ -253,6 +282,13 @@ func (fs *FS) openTmpfile(at *Dir, p string, flags int, mode uint32) (*File, abi
 	defer d.Close()
 	if e := fs.dirPermission(d, mayWrite|mayExec); e != 0 {
 		return nil, e
+	}
+	if d.ov != nil {
+		ud, e := w.ovUpperDir(d)
+		if e != 0 {
+			return nil, e
+		}
+		d = ud
 	}
 	hf, e := hostOpenFlags(flags &^ (abi.O_TMPFILE | abi.O_CREAT | abi.O_EXCL))
 	if e != 0 {

@@ -99,7 +99,13 @@ func (fs *FS) createTarget(at *Dir, p string) (*walker, node, abi.Errno) {
 		}
 		return w, n, abi.EROFS
 	}
-	return w, n, fs.mayCreate(&n)
+	if e := fs.mayCreate(&n); e != 0 {
+		return w, n, e
+	}
+	if n.dir.ov != nil {
+		return w, n, w.ovCreate(&n)
+	}
+	return w, n, 0
 }
 
 // Mkdir is mkdir(2). mode is already masked by the guest's umask; the host
@@ -123,7 +129,10 @@ func (fs *FS) Mkdir(at *Dir, p string, mode uint32) abi.Errno {
 	if err := unix.Mkdirat(n.dir.fd, n.name, hp); err != nil {
 		return errnoOf(err)
 	}
-	return fs.initAt(n.dir.fd, n.name, sIFDIR, mode, 0, 0, o)
+	if e := fs.initAt(n.dir.fd, n.name, sIFDIR, mode, 0, 0, o); e != 0 {
+		return e
+	}
+	return ovCreated(&n, true)
 }
 
 // initAt sets up a node just created at (dirfd, name) for owner o.
@@ -165,6 +174,14 @@ func (fs *FS) Mknod(at *Dir, p string, mode uint32, dev uint64) abi.Errno {
 	if (typ == sIFCHR || typ == sIFBLK) && !fs.privileged() {
 		return abi.EPERM // CAP_MKNOD
 	}
+	if e := fs.mknod(&n, typ, mode, dev); e != 0 {
+		return e
+	}
+	return ovCreated(&n, false)
+}
+
+// mknod makes the node n (of type typ) that createTarget resolved.
+func (fs *FS) mknod(n *node, typ, mode uint32, dev uint64) abi.Errno {
 	o, perm, e := fs.newOwner(n.dir, typ, mode&0o7777)
 	if e != 0 {
 		return e
@@ -220,7 +237,10 @@ func (fs *FS) Symlink(target string, at *Dir, p string) abi.Errno {
 	if err := unix.Symlinkat(target, n.dir.fd, n.name); err != nil {
 		return errnoOf(err)
 	}
-	return fs.setOwnerAt(n.dir.fd, n.name, o)
+	if e := fs.setOwnerAt(n.dir.fd, n.name, o); e != 0 {
+		return e
+	}
+	return ovCreated(&n, false)
 }
 
 // Link is linkat(2); follow is AT_SYMLINK_FOLLOW for the old path.
@@ -261,9 +281,22 @@ func (fs *FS) Link(oldAt *Dir, oldPath string, newAt *Dir, newPath string, follo
 	if e := fs.mayCreate(&nn); e != 0 {
 		return e
 	}
+	if nn.dir.ov != nil {
+		// The source is copied up (hard links to a lower file would link
+		// into the lower layer), the new name made in the upper.
+		if e := wn.ovCreate(&nn); e != 0 {
+			return e
+		}
+		if e := wo.ovCopyUp(&on); e != 0 {
+			return e
+		}
+	}
 	odir, oname := on.hostAt()
 	// Flag 0: the host never follows a link here; following was done above.
-	return errnoOf(unix.Linkat(odir, oname, nn.dir.fd, nn.name, 0))
+	if err := unix.Linkat(odir, oname, nn.dir.fd, nn.name, 0); err != nil {
+		return errnoOf(err)
+	}
+	return ovCreated(&nn, false)
 }
 
 // removeTarget resolves p for unlink or rmdir.
@@ -303,6 +336,9 @@ func (fs *FS) Unlink(at *Dir, p string) abi.Errno {
 	if e := fs.mayDelete(&n); e != 0 {
 		return e
 	}
+	if n.dir.ov != nil {
+		return w.ovRemove(&n, false)
+	}
 	err := unix.Unlinkat(n.dir.fd, n.name, 0)
 	if err == unix.EPERM || err == unix.EISDIR {
 		// darwin says EPERM for a directory; Linux says EISDIR.
@@ -339,6 +375,9 @@ func (fs *FS) Rmdir(at *Dir, p string) abi.Errno {
 	}
 	if e := fs.mayDelete(&n); e != 0 {
 		return e
+	}
+	if n.dir.ov != nil {
+		return w.ovRemove(&n, true)
 	}
 	err := unix.Unlinkat(n.dir.fd, n.name, unix.AT_REMOVEDIR)
 	if err == unix.EEXIST {
@@ -406,6 +445,9 @@ func (fs *FS) Rename(oldAt *Dir, oldPath string, newAt *Dir, newPath string, fla
 	if e := fs.mayRename(&on, &nn, flags); e != 0 {
 		return e
 	}
+	if on.dir.ov != nil {
+		return ovRename(wo, wn, &on, &nn, flags)
+	}
 	return errnoOf(renameat2(on.dir.fd, on.name, nn.dir.fd, nn.name, flags))
 }
 
@@ -431,7 +473,7 @@ func (fs *FS) mutableNode(at *Dir, p string, follow bool) (*walker, node, abi.Er
 	if n.mnt.ro {
 		return w, n, abi.EROFS
 	}
-	return w, n, 0
+	return w, n, w.ovCopyUp(&n)
 }
 
 // Chmod is fchmodat(2) (follow false: fchmodat2 with AT_SYMLINK_NOFOLLOW,
@@ -597,6 +639,9 @@ func (fs *FS) Truncate(at *Dir, p string, size int64) abi.Errno {
 			return abi.EACCES
 		}
 	}
+	if e := w.ovCopyUp(&n); e != 0 {
+		return e
+	}
 	dirfd, name := n.hostAt()
 	fd, err := unix.Openat(dirfd, name, unix.O_WRONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	if err != nil {
@@ -617,6 +662,9 @@ func (fs *FS) Statfs(at *Dir, p string) (Statfs, abi.Errno) {
 		return s.Statfs(), 0
 	}
 	dirfd, name := n.hostAt()
+	if n.mnt.ov != nil {
+		dirfd, name = n.mnt.fd, "." // the upper's file system: where writes go
+	}
 	fd, err := openNodeFd(dirfd, name)
 	if err != nil {
 		return Statfs{}, errnoOf(err)

@@ -18,6 +18,7 @@ type Dir struct {
 	spath string // path inside a synthetic mount ("/" is its root)
 	path  string // guest path in the namespace of the FS made by New
 	owned bool   // Close closes fd
+	ov    *ovDir // the layers of a merged directory of an overlay root; nil elsewhere
 }
 
 // Close releases the handle. Handles owned by an FS or a File are not
@@ -26,6 +27,7 @@ func (d *Dir) Close() error {
 	if d == nil || !d.owned || d.fd < 0 {
 		return nil
 	}
+	d.ov.closeLower()
 	err := unix.Close(d.fd)
 	d.fd = -1
 	d.owned = false
@@ -48,6 +50,7 @@ func (d *Dir) Dup() (*Dir, abi.Errno) { return d.dup() }
 
 // dup returns an owned copy of d.
 func (d *Dir) dup() (*Dir, abi.Errno) {
+	var e abi.Errno
 	nd := *d
 	nd.owned = false
 	if d.fd >= 0 {
@@ -56,6 +59,12 @@ func (d *Dir) dup() (*Dir, abi.Errno) {
 			return nil, errnoOf(err)
 		}
 		nd.fd, nd.owned = fd, true
+		if d.ov != nil {
+			if nd.ov, e = d.ov.dup(fd); e != 0 {
+				unix.Close(fd)
+				return nil, e
+			}
+		}
 	}
 	return &nd, 0
 }
@@ -89,6 +98,7 @@ type node struct {
 	mountRoot bool   // the node is the root of mnt (a mount point or the root)
 	st        Stat   // host lstat of the node (without metadata overlay), when found
 	path      string // guest path of the node (namespace of the FS made by New)
+	ov        *ovHit // in an overlay root: the layer the name was found in
 }
 
 // hostAt names the node on the host as (directory fd, name).
@@ -100,6 +110,8 @@ func (n *node) hostAt() (int, string) {
 		return n.mnt.fd, "."
 	case n.name == "":
 		return n.dir.fd, "."
+	case n.ov != nil:
+		return n.ov.fd, n.name
 	}
 	return n.dir.fd, n.name
 }
@@ -125,6 +137,7 @@ type walker struct {
 	stack   []Dir
 	pending []string
 	links   int
+	extra   []int // descriptors the walk opened beside its stack (overlay upper directories)
 }
 
 func (w *walker) top() *Dir { return &w.stack[len(w.stack)-1] }
@@ -134,6 +147,7 @@ func (w *walker) push(d Dir) { w.stack = append(w.stack, d) }
 func (w *walker) pop() {
 	d := w.top()
 	if d.owned {
+		d.ov.closeLower()
 		unix.Close(d.fd)
 	}
 	w.stack = w.stack[:len(w.stack)-1]
@@ -157,6 +171,10 @@ func (w *walker) release() {
 	for len(w.stack) > 0 {
 		w.pop()
 	}
+	for _, fd := range w.extra {
+		unix.Close(fd)
+	}
+	w.extra = nil
 }
 
 // pushPath queues p's components in front of what is still pending.
@@ -251,6 +269,9 @@ func (w *walker) step(name string) abi.Errno {
 		w.push(Dir{mnt: m, fd: m.fd, spath: "/", path: child})
 		return 0
 	}
+	if d.ov != nil {
+		return w.ovStep(d, name, child)
+	}
 	if s := d.mnt.synth; s != nil {
 		sp := joinPath(d.spath, name)
 		st, e := s.Stat(sp)
@@ -339,6 +360,9 @@ func (fs *FS) resolve(at *Dir, p string, fl lookupFlags) (*walker, node, abi.Err
 		}
 		d := *at
 		d.owned = false
+		if d.ov != nil && !d.ov.up {
+			w.ovRefresh(&d)
+		}
 		w.push(d)
 	}
 	slash := strings.HasSuffix(p, "/")
@@ -427,6 +451,9 @@ func (fs *FS) lstatRaw(n *node) (Stat, abi.Errno) {
 	if s := n.synthetic(); s != nil {
 		return s.Stat(n.spath())
 	}
+	if n.name != "" && !n.mountRoot && n.dir.ov != nil {
+		return ovLstat(n)
+	}
 	dirfd, name := n.hostAt()
 	var st unix.Stat_t
 	if err := unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
@@ -447,7 +474,7 @@ func (fs *FS) readlinkNode(n *node) (string, abi.Errno) {
 func (fs *FS) nodeDir(n *node) (*Dir, abi.Errno) {
 	switch {
 	case n.mountRoot:
-		d := Dir{mnt: n.mnt, fd: n.mnt.fd, spath: "/", path: n.mnt.guest}
+		d := Dir{mnt: n.mnt, fd: n.mnt.fd, spath: "/", path: n.mnt.guest, ov: n.mnt.ov}
 		if n.mnt.synth != nil {
 			d.fd = -1
 		}
@@ -456,6 +483,8 @@ func (fs *FS) nodeDir(n *node) (*Dir, abi.Errno) {
 		return n.dir.dup()
 	case n.mnt.synth != nil:
 		return &Dir{mnt: n.mnt, fd: -1, spath: n.spath(), path: n.path}, 0
+	case n.dir.ov != nil:
+		return ovNodeDir(n, oSearch)
 	}
 	fd, err := unix.Openat(n.dir.fd, n.name, oSearch, 0)
 	if err != nil {

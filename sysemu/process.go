@@ -38,6 +38,10 @@ type Config struct {
 	Mounts []rootfs.Mount
 	// ReadOnlyRoot makes Root read-only (mounts keep their own mode).
 	ReadOnlyRoot bool
+	// Lowers are read-only layer directories beneath Root, top first: Root
+	// is then the writable upper of an overlay root (rootfs.Options.Lowers).
+	// Every process of the tree gets the same.
+	Lowers []string
 	// Metadata selects where Linux metadata the host cannot hold lives.
 	Metadata Metadata
 	// Dir is the guest's initial working directory ("" means /).
@@ -332,7 +336,8 @@ func newProcess(cfg Config, newMachine NewMachine) (*Process, error) {
 		p.fail(nil)
 		return nil, err
 	}
-	view, err := rootfs.New(root, rootfs.Options{Mounts: mounts, Metadata: metadataMode(cfg.Metadata), ReadOnly: cfg.ReadOnlyRoot})
+	view, err := rootfs.New(root, rootfs.Options{Mounts: mounts, Metadata: metadataMode(cfg.Metadata), ReadOnly: cfg.ReadOnlyRoot,
+		Lowers: cfg.Lowers})
 	if err != nil {
 		p.fail(nil)
 		return nil, err

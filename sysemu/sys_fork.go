@@ -152,7 +152,7 @@ func (t *Task) forkClone(flags, stack, ptid, tls, ctid uint64) uint64 {
 	umask := p.fs.umask
 	p.fs.mu.Unlock()
 	spec := ChildSpec{Root: p.cfg.Root, Mounts: p.cfg.Mounts, Metadata: p.cfg.Metadata, ReadOnlyRoot: p.cfg.ReadOnlyRoot,
-		Dir: p.fs.view.Getcwd(cwd), Umask: umask, Shm: p.shm, Registry: p.registryPath(), Fork: fs,
+		Lowers: p.cfg.Lowers, Dir: p.fs.view.Getcwd(cwd), Umask: umask, Shm: p.shm, Registry: p.registryPath(), Fork: fs,
 		Hostname: p.cfg.Hostname}
 	if p.ns != nil {
 		if spec.Pid, err = p.ns.alloc(); err != nil {
@@ -320,7 +320,7 @@ func StartForked(spec *ChildSpec, newMachine NewMachine) (*Process, error) {
 	fs := spec.Fork
 	umask := spec.Umask
 	p, err := newProcess(Config{Root: spec.Root, Mounts: spec.Mounts, Metadata: spec.Metadata, ReadOnlyRoot: spec.ReadOnlyRoot,
-		Dir: spec.Dir, Umask: &umask, Shm: spec.Shm, Registry: spec.Registry,
+		Lowers: spec.Lowers, Dir: spec.Dir, Umask: &umask, Shm: spec.Shm, Registry: spec.Registry,
 		PidNS: spec.PidNS, Pid: spec.Pid, Hostname: spec.Hostname}, newMachine)
 	if err != nil {
 		return nil, err

@@ -25,6 +25,7 @@ type ChildSpec struct {
 	Root         string
 	Mounts       []rootfs.Mount
 	ReadOnlyRoot bool
+	Lowers       []string // Config.Lowers
 	Metadata     Metadata
 	Dir          string
 	Path         string
@@ -160,7 +161,7 @@ func (t *Task) spawnExec(path string, argv, env []string) abi.Errno {
 	umask := cp.fs.getUmask()
 	spec := ChildSpec{
 		Root: cp.cfg.Root, Mounts: cp.cfg.Mounts, Metadata: cp.cfg.Metadata, ReadOnlyRoot: cp.cfg.ReadOnlyRoot,
-		Dir: cp.fs.root().Getcwd(cp.fs.getCwd()), Path: path, Argv: argv, Env: env,
+		Lowers: cp.cfg.Lowers, Dir: cp.fs.root().Getcwd(cp.fs.getCwd()), Path: path, Argv: argv, Env: env,
 		Umask: umask, FDs: map[int]int{}, Views: map[int]ViewFile{}, Mask: t.sigmask,
 		Hostname: cp.cfg.Hostname, NoNewPrivs: cp.noNewPrivs.Load(), Creds: cp.creds().execCreds(),
 	}

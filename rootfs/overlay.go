@@ -1,0 +1,373 @@
+package rootfs
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/carrick-go/carrick/sysemu/abi"
+	"golang.org/x/sys/unix"
+)
+
+// The overlay root (doc.go, "Overlay root"): the root directory is the
+// writable upper layer, Options.Lowers are read-only layers beneath it,
+// top first, in the format image/unpack's cache keeps them. Everything the
+// overlay knows is on disk (whiteout and opaque marker files, copied-up
+// nodes), so independent FS values on one upper and the same lowers (the
+// processes of one container) agree.
+
+const (
+	whPrefix = ".wh."         // .wh.NAME hides NAME in lower layers
+	whOpaque = ".wh..wh..opq" // a directory holding it hides the lower layers' directory
+	// ovTmpPrefix names copies being made; being a marker name, it is never
+	// visible to the guest, and it hides nothing anyone can name.
+	ovTmpPrefix = whPrefix + ".carrick-tmp-"
+)
+
+// isMarker reports whether a name is reserved for the overlay's markers.
+// Guests can neither see nor create such names in an overlay root.
+func isMarker(name string) bool { return strings.HasPrefix(name, whPrefix) }
+
+// ovDir is a merged directory: the host directory in each layer that
+// contributes to it, top first. lay[0] is the owning Dir's fd; a Dir that
+// owns its fd owns all of lay.
+type ovDir struct {
+	up  bool  // lay[0] is the upper layer's directory
+	lay []int // the directory in each contributing layer, top first
+}
+
+// closeLower closes the layers below the top (the top is the Dir's fd).
+// Safe on nil.
+func (o *ovDir) closeLower() {
+	if o == nil {
+		return
+	}
+	for _, fd := range o.lay[1:] {
+		unix.Close(fd)
+	}
+}
+
+// dup copies o for a Dir whose top descriptor is fd0, duplicating the rest.
+func (o *ovDir) dup(fd0 int) (*ovDir, abi.Errno) {
+	n := &ovDir{up: o.up, lay: []int{fd0}}
+	for _, fd := range o.lay[1:] {
+		nfd, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+		if err != nil {
+			n.closeLower()
+			return nil, errnoOf(err)
+		}
+		n.lay = append(n.lay, nfd)
+	}
+	return n, 0
+}
+
+// ovHit says where a name of a merged directory was found.
+type ovHit struct {
+	fd    int  // the host directory holding it (a layer of the merged directory)
+	layer int  // index of fd in the directory's ovDir.lay
+	up    bool // fd is in the upper layer
+}
+
+// inOverlay reports whether the node belongs to an overlay root.
+func (n *node) inOverlay() bool {
+	if n.mountRoot {
+		return n.mnt.ov != nil
+	}
+	return n.dir != nil && n.dir.ov != nil
+}
+
+// openLowers opens the lower layers for the root mount and makes its
+// merged root.
+func (m *mount) openLowers(lowers []string) error {
+	m.ov = &ovDir{up: true, lay: []int{m.fd}}
+	if hasMarker(m.fd, whOpaque) {
+		return nil
+	}
+	for _, l := range lowers {
+		abs, err := filepath.Abs(l)
+		if err == nil {
+			abs, err = filepath.EvalSymlinks(abs)
+		}
+		if err != nil {
+			return fmt.Errorf("rootfs: lower %q: %w", l, err)
+		}
+		fd, err := unix.Open(abs, oSearch, 0)
+		if err != nil {
+			return fmt.Errorf("rootfs: open lower %q: %w", abs, err)
+		}
+		m.ov.lay = append(m.ov.lay, fd)
+		if hasMarker(fd, whOpaque) {
+			break
+		}
+	}
+	return nil
+}
+
+// hasMarker reports whether directory dirfd holds the entry name.
+func hasMarker(dirfd int, name string) bool {
+	if len(name) > nameMax {
+		return false
+	}
+	var st unix.Stat_t
+	return unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil
+}
+
+// ovFind looks name up in merged directory o: the first layer holding it,
+// stopping at a layer whose whiteout hides it.
+func ovFind(o *ovDir, name string, from int) (int, unix.Stat_t, abi.Errno) {
+	var st unix.Stat_t
+	for i := from; i < len(o.lay); i++ {
+		err := unix.Fstatat(o.lay[i], name, &st, unix.AT_SYMLINK_NOFOLLOW)
+		if err == nil {
+			return i, st, 0
+		}
+		if err != unix.ENOENT {
+			return -1, st, errnoOf(err)
+		}
+		if hasMarker(o.lay[i], whPrefix+name) {
+			break
+		}
+	}
+	return -1, st, abi.ENOENT
+}
+
+// ovLstat is lstatRaw for a name of a merged directory; it records the
+// layer found in n.ov.
+func ovLstat(n *node) (Stat, abi.Errno) {
+	n.ov = nil
+	if isMarker(n.name) {
+		return Stat{}, abi.ENOENT
+	}
+	o := n.dir.ov
+	i, st, e := ovFind(o, n.name, 0)
+	if e != 0 {
+		return Stat{}, e
+	}
+	n.ov = &ovHit{fd: o.lay[i], layer: i, up: o.up && i == 0}
+	return statFromHost(&st), 0
+}
+
+// ovMerge makes the merged directory whose top is top, the directory
+// name found in layer i of o: the same name in the layers below, down to
+// a whiteout, a non-directory or an opaque directory.
+func ovMerge(o *ovDir, i int, name string, top int) *ovDir {
+	nd := &ovDir{up: o.up && i == 0, lay: []int{top}}
+	if hasMarker(top, whOpaque) {
+		return nd
+	}
+	for j := i + 1; j < len(o.lay); j++ {
+		var st unix.Stat_t
+		err := unix.Fstatat(o.lay[j], name, &st, unix.AT_SYMLINK_NOFOLLOW)
+		if err == unix.ENOENT {
+			if hasMarker(o.lay[j], whPrefix+name) {
+				break
+			}
+			continue
+		}
+		if err != nil || uint32(st.Mode)&sIFMT != sIFDIR {
+			break
+		}
+		fd, err := unix.Openat(o.lay[j], name, oSearch, 0)
+		if err != nil {
+			break
+		}
+		nd.lay = append(nd.lay, fd)
+		if hasMarker(fd, whOpaque) {
+			break
+		}
+	}
+	return nd
+}
+
+// ovEnter opens the directory name of o found in layer i, merged.
+func ovEnter(o *ovDir, i int, name string) (*ovDir, abi.Errno) {
+	fd, err := unix.Openat(o.lay[i], name, oSearch, 0)
+	if err != nil {
+		if err == unix.ELOOP || err == unix.EMLINK {
+			return nil, abi.ENOTDIR
+		}
+		return nil, errnoOf(err)
+	}
+	return ovMerge(o, i, name, fd), 0
+}
+
+// ovStep is step in a merged directory.
+func (w *walker) ovStep(d *Dir, name, child string) abi.Errno {
+	if isMarker(name) {
+		return abi.ENOENT
+	}
+	i, st, e := ovFind(d.ov, name, 0)
+	if e != 0 {
+		return e
+	}
+	switch uint32(st.Mode) & sIFMT {
+	case sIFDIR:
+		nd, e := ovEnter(d.ov, i, name)
+		if e != 0 {
+			return e
+		}
+		w.push(Dir{mnt: d.mnt, fd: nd.lay[0], path: child, owned: true, ov: nd})
+		return 0
+	case sIFLNK:
+		t, e := readlinkHost(d.ov.lay[i], name)
+		if e != 0 {
+			return e
+		}
+		return w.expand(t)
+	}
+	return abi.ENOTDIR
+}
+
+// ovNodeDir is nodeDir for a name of a merged directory.
+func ovNodeDir(n *node, flags int) (*Dir, abi.Errno) {
+	if n.ov == nil {
+		if _, e := ovLstat(n); e != 0 {
+			return nil, e
+		}
+	}
+	nd, e := ovEnter(n.dir.ov, n.ov.layer, n.name)
+	if e != 0 {
+		return nil, e
+	}
+	return &Dir{mnt: n.mnt, fd: nd.lay[0], path: n.path, owned: true, ov: nd}, 0
+}
+
+// ovUpperAt opens the upper layer's directory at guest path p (of the root
+// mount m), if it is there.
+func ovUpperAt(m *mount, p string) (int, abi.Errno) {
+	fd := m.fd
+	for _, c := range strings.Split(p, "/") {
+		if c == "" {
+			continue
+		}
+		nfd, err := unix.Openat(fd, c, oSearch, 0)
+		if fd != m.fd {
+			unix.Close(fd)
+		}
+		if err != nil {
+			return -1, errnoOf(err)
+		}
+		fd = nfd
+	}
+	if fd == m.fd {
+		nfd, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+		return nfd, errnoOf(err)
+	}
+	return fd, 0
+}
+
+// ovRefresh brings a directory handle made while its directory was only
+// in lower layers up to date: another view (or this one) may have copied
+// it up since, and names created there are in the upper only. The upper
+// descriptor is the walk's.
+func (w *walker) ovRefresh(d *Dir) {
+	fd, e := ovUpperAt(d.mnt, d.path)
+	if e != 0 {
+		return
+	}
+	w.extra = append(w.extra, fd)
+	d.fd = fd
+	d.ov = ovWithUpper(d.ov, fd)
+}
+
+// ovWithUpper is lower-only merged directory o with the upper directory
+// fd on top.
+func ovWithUpper(o *ovDir, fd int) *ovDir {
+	if hasMarker(fd, whOpaque) {
+		return &ovDir{up: true, lay: []int{fd}}
+	}
+	return &ovDir{up: true, lay: append([]int{fd}, o.lay...)}
+}
+
+// ovEntries lists merged directory d (without "." and ".."): each name
+// from the top layer holding it, without markers and what they hide.
+func (fs *FS) ovEntries(d *Dir) ([]DirEntry, abi.Errno) {
+	o := d.ov
+	if !o.up {
+		if fd, e := ovUpperAt(d.mnt, d.path); e == 0 {
+			defer unix.Close(fd)
+			o = ovWithUpper(o, fd)
+		}
+	}
+	var out []DirEntry
+	seen := map[string]bool{}
+	hidden := map[string]bool{}
+	for _, fd := range o.lay {
+		ents, err := readDirents(fd)
+		if err != nil {
+			return nil, errnoOf(err)
+		}
+		var wh []string
+		for _, h := range ents {
+			if h.name == "." || h.name == ".." {
+				continue
+			}
+			if isMarker(h.name) {
+				if h.name != whOpaque {
+					wh = append(wh, h.name[len(whPrefix):])
+				}
+				continue
+			}
+			if seen[h.name] || hidden[h.name] {
+				continue
+			}
+			seen[h.name] = true
+			out = append(out, DirEntry{Name: h.name, Ino: h.ino, Type: h.typ})
+		}
+		for _, n := range wh {
+			hidden[n] = true
+		}
+	}
+	return out, 0
+}
+
+// ovLowerHas reports whether a lower layer of n's directory shows n's name
+// below the layer n was found in (for a name not found: anywhere below the
+// upper): removing or renaming it then needs a whiteout.
+func ovLowerHas(n *node) bool {
+	o := n.dir.ov
+	from := 0
+	if o.up {
+		from = 1
+	}
+	if n.ov != nil {
+		if !n.ov.up {
+			return true
+		}
+		if hasMarker(n.ov.fd, whPrefix+n.name) {
+			return false
+		}
+	}
+	_, _, e := ovFind(o, n.name, from)
+	return e == 0
+}
+
+// ovHasLower reports whether the directory node n has parts in a lower
+// layer (it is not a directory of the upper alone): such a directory
+// cannot be renamed (EXDEV), as overlayfs without redirect_dir.
+func ovHasLower(n *node) bool {
+	if n.ov == nil || !n.ov.up {
+		return true
+	}
+	fd, err := unix.Openat(n.ov.fd, n.name, oSearch, 0)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(fd)
+	if hasMarker(fd, whOpaque) {
+		return false
+	}
+	return ovLowerHas(n)
+}
+
+// rootView is a view of fs's files from the root of the FS made by New,
+// acting for root: for finding a File's node again by its global path.
+func (fs *FS) rootView() *FS {
+	v := *fs
+	v.root = Dir{mnt: fs.rootMnt, fd: fs.rootMnt.fd, path: "/", ov: fs.rootMnt.ov}
+	v.rootPath = "/"
+	v.cred = nil
+	v.owner = false
+	v.closeFd = -1
+	return &v
+}
