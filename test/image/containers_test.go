@@ -1,0 +1,180 @@
+//go:build linux
+
+package image_test
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/carrick-go/carrick/test/image/mkimage"
+)
+
+// inspectState is the part of `carrick inspect`'s docker-shaped JSON the
+// tests read.
+type inspectState struct {
+	ID    string `json:"Id"`
+	Name  string
+	Image string
+	State struct {
+		Status   string
+		Running  bool
+		Pid      int
+		ExitCode int
+	}
+	Config struct {
+		Hostname   string
+		Env        []string
+		Cmd        []string
+		WorkingDir string
+	}
+}
+
+func inspect(t *testing.T, name string) inspectState {
+	t.Helper()
+	r := ctr(t, 0, "inspect", name)
+	var all []inspectState
+	if err := json.Unmarshal([]byte(r.stdout), &all); err != nil || len(all) != 1 {
+		t.Fatalf("inspect %s: want a JSON array of one (%v): %s", name, err, r.describe())
+	}
+	return all[0]
+}
+
+// waitFor polls cond every 100 ms for at most d.
+func waitFor(d time.Duration, cond func() bool) bool {
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+	}
+	return cond()
+}
+
+var hexID = regexp.MustCompile(`^[0-9a-f]{64}\n$`)
+
+// TestDetached: run -d, ps, logs, exec, inspect, stop, wait, rm: the
+// lifecycle of a background container.
+func TestDetached(t *testing.T) {
+	needImages(t)
+	bb := reg.ref(busyboxRepo)
+	const name = "detached"
+	// A shell that logs, and ends cleanly on SIGTERM (as PID 1 of a docker
+	// container, sh would ignore it without the trap).
+	loop := `trap 'echo got TERM; exit 0' TERM; echo started as $(id -u); while :; do sleep 0.1; done`
+	r := ctr(t, 0, "run", "-d", "--name", name, "-e", "MODE=detached", bb, "sh", "-c", loop)
+	defer carrickRun(home, nil, time.Minute, "rm", "-f", name)
+	if !hexID.MatchString(r.stdout) {
+		t.Errorf("run -d prints the container's ID: %s", r.describe())
+	}
+	id := strings.TrimSpace(r.stdout)
+
+	if !waitFor(20*time.Second, func() bool {
+		return strings.Contains(carrickRun(home, nil, time.Minute, "logs", name).stdout, "started as 0\n")
+	}) {
+		t.Fatalf("logs never showed the start: %s", carrickRun(home, nil, time.Minute, "logs", name).describe())
+	}
+	ps := ctr(t, 0, "ps")
+	if !strings.Contains(ps.stdout, name) || !strings.Contains(ps.stdout, id[:12]) {
+		t.Errorf("ps does not list the running container: %s", ps.describe())
+	}
+	if q := ctr(t, 0, "ps", "-q"); !strings.Contains(q.stdout, id[:12]+"\n") {
+		t.Errorf("ps -q: %s", q.describe())
+	}
+
+	st := inspect(t, name)
+	if st.ID != id || st.Name != "/"+name || !st.State.Running || st.State.Status != "running" || st.State.Pid <= 0 {
+		t.Errorf("inspect of the running container: %+v", st)
+	}
+	if st.Config.WorkingDir != mkimage.WorkDir || !contains(st.Config.Env, "MODE=detached") ||
+		!contains(st.Config.Env, mkimage.ImageVar+"="+mkimage.ImageVal) {
+		t.Errorf("inspect's Config does not merge the image's and the flags': %+v", st.Config)
+	}
+
+	// exec sees the container's files, env and working directory.
+	wantOut(t, mkimage.AddedBody, "exec", name, "cat", mkimage.AddedFile)
+	wantOut(t, "detached "+mkimage.WorkDir+"\n", "exec", name, "sh", "-c", "echo $MODE $(pwd)")
+	wantOut(t, "exec wrote\n", "exec", name, "sh", "-c", "echo exec wrote > /from-exec; cat /from-exec")
+	r = carrickRun(home, strings.NewReader("through stdin\n"), time.Minute, "exec", "-i", name, "cat")
+	if r.status != 0 || r.stdout != "through stdin\n" {
+		t.Errorf("exec -i: %s", r.describe())
+	}
+	ctr(t, 4, "exec", name, "sh", "-c", "exit 4")
+	ctr(t, 127, "exec", name, "no-such-program")
+
+	start := time.Now()
+	ctr(t, 0, "stop", name)
+	if d := time.Since(start); d > 8*time.Second {
+		t.Errorf("stop took %v: the TERM trap should end the container at once", d)
+	}
+	if w := ctr(t, 0, "wait", name); w.stdout != "0\n" {
+		t.Errorf("wait: %s", w.describe())
+	}
+	if logs := ctr(t, 0, "logs", name); !strings.HasSuffix(logs.stdout, "got TERM\n") {
+		t.Errorf("logs after stop: %s", logs.describe())
+	}
+	st = inspect(t, name)
+	if st.State.Running || st.State.Status != "exited" || st.State.ExitCode != 0 {
+		t.Errorf("inspect of the stopped container: %+v", st.State)
+	}
+	if ps := ctr(t, 0, "ps"); strings.Contains(ps.stdout, name) {
+		t.Errorf("ps lists a stopped container: %s", ps.describe())
+	}
+	if ps := ctr(t, 0, "ps", "-a"); !strings.Contains(ps.stdout, name) {
+		t.Errorf("ps -a does not list the stopped container: %s", ps.describe())
+	}
+	ctr(t, 0, "rm", name)
+	if ps := ctr(t, 0, "ps", "-a"); strings.Contains(ps.stdout, name) {
+		t.Errorf("ps -a lists a removed container: %s", ps.describe())
+	}
+	ctrFail(t, "inspect", name)
+}
+
+// TestKill: kill's signals reach the container's process; rm -f ends a
+// running container; exec into a stopped one fails.
+func TestKill(t *testing.T) {
+	needImages(t)
+	bb := reg.ref(busyboxRepo)
+	ctr(t, 0, "run", "-d", "--name", "killed", bb, "sleep", "100")
+	defer carrickRun(home, nil, time.Minute, "rm", "-f", "killed")
+	ctr(t, 0, "run", "-d", "--name", "hupped", bb, "sh", "-c", "trap 'exit 42' HUP; while :; do sleep 0.1; done")
+	defer carrickRun(home, nil, time.Minute, "rm", "-f", "hupped")
+
+	waitRunning(t, "killed")
+	waitRunning(t, "hupped")
+	ctr(t, 0, "kill", "killed")
+	if w := ctr(t, 0, "wait", "killed"); w.stdout != "137\n" {
+		t.Errorf("wait after kill: %s", w.describe())
+	}
+	ctr(t, 0, "kill", "-s", "HUP", "hupped")
+	if w := ctr(t, 0, "wait", "hupped"); w.stdout != "42\n" {
+		t.Errorf("wait after kill -s HUP: %s", w.describe())
+	}
+	ctrFail(t, "exec", "killed", "true") // not running
+
+	ctr(t, 0, "run", "-d", "--name", "forced", bb, "sleep", "100")
+	waitRunning(t, "forced")
+	ctrFail(t, "rm", "forced") // running: rm refuses without -f
+	st := inspect(t, "forced")
+	ctr(t, 0, "rm", "-f", "forced")
+	if st.State.Pid > 0 && waitFor(5*time.Second, func() bool { return !alive(st.State.Pid) }) == false {
+		t.Errorf("rm -f left the container's process %d running", st.State.Pid)
+	}
+}
+
+func waitRunning(t *testing.T, name string) {
+	t.Helper()
+	if !waitFor(20*time.Second, func() bool { return inspect(t, name).State.Running }) {
+		t.Fatalf("%s never ran: %+v", name, inspect(t, name).State)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,98 @@
+//go:build linux
+
+package image_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// imageRow is one line of `carrick images`.
+type imageRow struct{ repo, tag, id string }
+
+// listImages runs `carrick images` in the store h and parses its table.
+func listImages(t *testing.T, h string) []imageRow {
+	t.Helper()
+	r := ctrIn(t, h, 0, "images")
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if !regexp.MustCompile(`^REPOSITORY +TAG +IMAGE ID +CREATED +SIZE$`).MatchString(lines[0]) {
+		t.Fatalf("images: want docker's header: %s", r.describe())
+	}
+	var rows []imageRow
+	for _, l := range lines[1:] {
+		f := strings.Fields(l)
+		if len(f) < 5 {
+			t.Fatalf("images: short line %q: %s", l, r.describe())
+		}
+		rows = append(rows, imageRow{f[0], f[1], f[2]})
+	}
+	return rows
+}
+
+func short(id string) string { return strings.TrimPrefix(id, "sha256:")[:12] }
+
+// TestPullImages: pull (an image index resolved to linux/arm64, and a
+// plain image), images, tag, rmi and image prune in a store of its own.
+func TestPullImages(t *testing.T) {
+	h := filepath.Join(t.TempDir(), "home")
+	bbRepo := strings.TrimSuffix(reg.ref(busyboxRepo), ":1")
+	r := ctrIn(t, h, 0, "pull", reg.ref(busyboxRepo))
+	if !strings.Contains(r.stdout, reg.ref(busyboxRepo)) {
+		t.Errorf("pull does not name what it pulled: %s", r.describe())
+	}
+	ctrIn(t, h, 0, "pull", reg.ref(busyboxRepo)) // again: up to date
+	ctrIn(t, h, 0, "pull", reg.ref(debianRepo))
+
+	rows := listImages(t, h)
+	want := map[imageRow]bool{
+		{bbRepo, "1", short(busyboxID)}: true, // the index's arm64 image, not its amd64 one
+		{strings.TrimSuffix(reg.ref(debianRepo), ":1"), "1", short(debianID)}: true,
+	}
+	if len(rows) != len(want) {
+		t.Errorf("images: %v, want %v", rows, want)
+	}
+	for _, row := range rows {
+		if !want[row] {
+			t.Errorf("images: unexpected %v (want %v)", row, want)
+		}
+	}
+	q := ctrIn(t, h, 0, "images", "-q")
+	for _, id := range []string{busyboxID, debianID} {
+		if !strings.Contains(q.stdout, short(id)+"\n") {
+			t.Errorf("images -q lacks %s: %s", short(id), q.describe())
+		}
+	}
+
+	// tag: a second name for the same image; rmi of it leaves the first.
+	ctrIn(t, h, 0, "tag", reg.ref(busyboxRepo), bbRepo+":retagged")
+	found := false
+	for _, row := range listImages(t, h) {
+		found = found || row == imageRow{bbRepo, "retagged", short(busyboxID)}
+	}
+	if !found {
+		t.Errorf("tag: images does not list %s:retagged", bbRepo)
+	}
+	ctrIn(t, h, 0, "rmi", bbRepo+":retagged")
+	ctrIn(t, h, 0, "run", "--rm", reg.ref(busyboxRepo), "true") // still there
+	if r := carrickRun(h, nil, 60e9, "rmi", bbRepo+":retagged"); r.status == 0 {
+		t.Errorf("rmi of a removed name succeeded: %s", r.describe())
+	}
+
+	// Once every image is gone, prune leaves no blob behind.
+	ctrIn(t, h, 0, "rmi", reg.ref(busyboxRepo))
+	ctrIn(t, h, 0, "rmi", reg.ref(debianRepo))
+	if rows := listImages(t, h); len(rows) != 0 {
+		t.Errorf("images after rmi of all: %v", rows)
+	}
+	ctrIn(t, h, 0, "image", "prune")
+	ents, err := os.ReadDir(filepath.Join(h, "blobs", "sha256"))
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	if len(ents) != 0 {
+		t.Errorf("image prune left %d blobs", len(ents))
+	}
+}

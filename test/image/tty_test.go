@@ -1,0 +1,112 @@
+//go:build linux
+
+package image_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxSession is a detached tmux server of its own (-L) with one window.
+type tmuxSession struct {
+	t    *testing.T
+	sock string
+}
+
+func (s *tmuxSession) run(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", s.sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// send types keys into the window (tmux key names such as Enter, C-c
+// are keys; anything else is typed literally with -l).
+func (s *tmuxSession) send(text string, keys ...string) {
+	s.t.Helper()
+	if text != "" {
+		s.run("send-keys", "-t", "main", "-l", text)
+	}
+	if len(keys) > 0 {
+		s.run(append([]string{"send-keys", "-t", "main"}, keys...)...)
+	}
+}
+
+func (s *tmuxSession) screen() string { return s.run("capture-pane", "-p", "-t", "main") }
+
+// await waits until the screen matches re, failing the test after d.
+func (s *tmuxSession) await(re *regexp.Regexp, d time.Duration, what string) time.Duration {
+	s.t.Helper()
+	start := time.Now()
+	for time.Since(start) < d {
+		if re.MatchString(s.screen()) {
+			return time.Since(start)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.t.Fatalf("%s: the screen never matched %v in %v:\n%s", what, re, d, s.screen())
+	return 0
+}
+
+// count is how many times re matches the screen.
+func (s *tmuxSession) count(re *regexp.Regexp) int { return len(re.FindAllString(s.screen(), -1)) }
+
+// TestTTY: `carrick run -t -i` under a real terminal emulator (tmux): the
+// shell's prompt, a command's output, Ctrl-C interrupting the foreground
+// command and not the shell, a window resize seen by `stty size`, and the
+// outer terminal's settings as they were after exit.
+func TestTTY(t *testing.T) {
+	needImages(t)
+	dir := t.TempDir()
+	s := &tmuxSession{t: t, sock: fmt.Sprintf("carrick-image-%d", os.Getpid())}
+	outer := "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=" + dir + " TERM=xterm CARRICK_HOME=" + home +
+		" PS1='outer$ ' bash --norc --noprofile -i"
+	s.run("new-session", "-d", "-s", "main", "-x", "100", "-y", "30", outer)
+	defer exec.Command("tmux", "-L", s.sock, "kill-server").Run()
+
+	outerPrompt := regexp.MustCompile(`(?m)^outer\$\s*$`)
+	ctrPrompt := regexp.MustCompile(`(?m)^ctr# ?$`)
+	s.await(outerPrompt, 10*time.Second, "the outer shell")
+	before := filepath.Join(dir, "stty-before")
+	s.send("stty -g > "+before+"; clear", "Enter")
+	s.await(outerPrompt, 10*time.Second, "stty -g")
+
+	s.send(carrickB+" run -t -i --rm -e 'PS1=ctr# ' -e TERM=xterm "+reg.ref(busyboxRepo)+" sh", "Enter")
+	s.await(ctrPrompt, 60*time.Second, "the container's shell prompt")
+	s.send("echo out-$((6*7)); tty", "Enter")
+	s.await(regexp.MustCompile(`(?m)^out-42\s*\n/dev/pts/\d+\s*$`), 30*time.Second, "a command's output")
+
+	s.send("clear", "Enter")
+	s.await(regexp.MustCompile(`\Actr# ?\s*\z`), 30*time.Second, "clear")
+	s.send("sleep 100", "Enter")
+	time.Sleep(1500 * time.Millisecond)
+	if n := s.count(ctrPrompt); n != 0 {
+		t.Fatalf("sleep 100 ended at once:\n%s", s.screen())
+	}
+	start := time.Now()
+	s.send("", "C-c")
+	s.await(ctrPrompt, 10*time.Second, "the prompt after Ctrl-C")
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Ctrl-C took %v to interrupt sleep", d)
+	}
+
+	s.run("resize-window", "-t", "main", "-x", "120", "-y", "40")
+	s.send("stty size", "Enter")
+	s.await(regexp.MustCompile(`(?m)^40 120\s*$`), 30*time.Second, "stty size after the resize")
+
+	s.send("exit", "Enter")
+	s.await(outerPrompt, 30*time.Second, "the outer prompt after exit")
+	s.send("echo rc=$?; stty -g | cmp -s - "+before+" && echo tty-same || echo tty-changed", "Enter")
+	s.await(regexp.MustCompile(`(?m)^rc=0\s*\ntty-(same|changed)\s*$`), 10*time.Second, "the outer terminal's state")
+	if scr := s.screen(); !strings.Contains(scr, "tty-same") {
+		t.Errorf("the outer terminal's settings changed after exit:\n%s", scr)
+	}
+}
