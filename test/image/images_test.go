@@ -48,7 +48,7 @@ func TestPullImages(t *testing.T) {
 
 	rows := listImages(t, h)
 	want := map[imageRow]bool{
-		{bbRepo, "1", short(busyboxID)}: true, // the index's arm64 image, not its amd64 one
+		{bbRepo, "1", short(busyboxID)}:                                       true, // the index's arm64 image, not its amd64 one
 		{strings.TrimSuffix(reg.ref(debianRepo), ":1"), "1", short(debianID)}: true,
 	}
 	if len(rows) != len(want) {
