@@ -92,12 +92,21 @@ func (f *File) mutable() abi.Errno {
 	if f.mnt.ro {
 		return abi.EROFS
 	}
+	return 0
+}
+
+// changing checks that the file may be changed and copies a lower node up
+// (the permission checks, in perm.go, come first).
+func (f *File) changing() abi.Errno {
+	if e := f.mutable(); e != 0 {
+		return e
+	}
 	return f.ovCopyUp()
 }
 
 // Chmod is fchmod(2).
 func (f *File) Chmod(mode uint32) abi.Errno {
-	if e := f.mutable(); e != 0 {
+	if e := f.changing(); e != 0 {
 		return e
 	}
 	return f.fs.setMode(f.metaFd(), f.hostType(), mode)
@@ -114,7 +123,7 @@ func (f *File) hostType() uint32 {
 
 // Chown is fchown(2); -1 leaves an id unchanged.
 func (f *File) Chown(uid, gid int) abi.Errno {
-	if e := f.mutable(); e != 0 {
+	if e := f.changing(); e != 0 {
 		return e
 	}
 	if f.fs.meta == MetadataXattr {
@@ -125,7 +134,7 @@ func (f *File) Chown(uid, gid int) abi.Errno {
 
 // Utimes is futimens(2); nil means both times now.
 func (f *File) Utimes(ts *[2]Timespec) abi.Errno {
-	if e := f.mutable(); e != 0 {
+	if e := f.changing(); e != 0 {
 		return e
 	}
 	hts, skip := hostTimes(ts)
@@ -182,7 +191,7 @@ func (f *File) Getxattr(name string) ([]byte, abi.Errno) {
 
 // Setxattr is fsetxattr(2).
 func (f *File) Setxattr(name string, value []byte, flags int) abi.Errno {
-	if e := f.mutable(); e != 0 {
+	if e := f.changing(); e != 0 {
 		return e
 	}
 	return f.fs.setxattrFd(f.metaFd(), name, value, flags)
@@ -198,7 +207,7 @@ func (f *File) Listxattr() ([]string, abi.Errno) {
 
 // Removexattr is fremovexattr(2).
 func (f *File) Removexattr(name string) abi.Errno {
-	if e := f.mutable(); e != 0 {
+	if e := f.changing(); e != 0 {
 		return e
 	}
 	return f.fs.removexattrFd(f.metaFd(), name)

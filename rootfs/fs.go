@@ -376,6 +376,9 @@ func (fs *FS) makeMountpoint(p string, wantDir bool) (string, error) {
 // includes the mount table, which its Chroot views share: close them first.
 func (fs *FS) Close() error {
 	if fs.closeFd >= 0 {
+		if fs.root.fd == fs.closeFd {
+			fs.root.ov.closeLower()
+		}
 		unix.Close(fs.closeFd)
 		fs.closeFd = -1
 	}

@@ -473,7 +473,7 @@ func (fs *FS) mutableNode(at *Dir, p string, follow bool) (*walker, node, abi.Er
 	if n.mnt.ro {
 		return w, n, abi.EROFS
 	}
-	return w, n, w.ovCopyUp(&n)
+	return w, n, 0
 }
 
 // Chmod is fchmodat(2) (follow false: fchmodat2 with AT_SYMLINK_NOFOLLOW,
@@ -496,6 +496,9 @@ func (fs *FS) Chmod(at *Dir, p string, mode uint32, follow bool) abi.Errno {
 		if mode, e = fs.chmodMode(&st, mode); e != 0 {
 			return e
 		}
+	}
+	if e := w.ovCopyUp(&n); e != 0 {
+		return e
 	}
 	dirfd, name := n.hostAt()
 	if fs.meta != MetadataXattr || !needsMeta(typ) {
@@ -524,6 +527,9 @@ func (fs *FS) Chown(at *Dir, p string, uid, gid int, follow bool) abi.Errno {
 		if e := fs.mayChown(&st, uid, gid); e != 0 {
 			return e
 		}
+	}
+	if e := w.ovCopyUp(&n); e != 0 {
+		return e
 	}
 	dirfd, name := n.hostAt()
 	typ := n.st.Mode & sIFMT
@@ -596,6 +602,9 @@ func (fs *FS) Utimes(at *Dir, p string, ts *[2]Timespec, follow bool) abi.Errno 
 		if e := fs.mayUtimes(&st, ts); e != 0 {
 			return e
 		}
+	}
+	if e := w.ovCopyUp(&n); e != 0 {
+		return e
 	}
 	dirfd, name := n.hostAt()
 	return errnoOf(unix.UtimesNanoAt(dirfd, name, hts, unix.AT_SYMLINK_NOFOLLOW))
@@ -716,6 +725,9 @@ func (fs *FS) Setxattr(at *Dir, p, name string, value []byte, flags int, follow 
 	if e != 0 {
 		return e
 	}
+	if e := w.ovCopyUp(&n); e != 0 {
+		return e
+	}
 	fd, e := fs.nodeFd(&n)
 	if e != 0 {
 		return e
@@ -747,6 +759,9 @@ func (fs *FS) Removexattr(at *Dir, p, name string, follow bool) abi.Errno {
 	w, n, e := fs.mutableNode(at, p, follow)
 	defer w.release()
 	if e != 0 {
+		return e
+	}
+	if e := w.ovCopyUp(&n); e != 0 {
 		return e
 	}
 	fd, e := fs.nodeFd(&n)

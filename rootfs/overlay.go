@@ -156,20 +156,15 @@ func ovMerge(o *ovDir, i int, name string, top int) *ovDir {
 		return nd
 	}
 	for j := i + 1; j < len(o.lay); j++ {
-		var st unix.Stat_t
-		err := unix.Fstatat(o.lay[j], name, &st, unix.AT_SYMLINK_NOFOLLOW)
+		fd, err := unix.Openat(o.lay[j], name, oSearch, 0)
 		if err == unix.ENOENT {
 			if hasMarker(o.lay[j], whPrefix+name) {
 				break
 			}
 			continue
 		}
-		if err != nil || uint32(st.Mode)&sIFMT != sIFDIR {
-			break
-		}
-		fd, err := unix.Openat(o.lay[j], name, oSearch, 0)
 		if err != nil {
-			break
+			break // not a directory here: it hides the layers below
 		}
 		nd.lay = append(nd.lay, fd)
 		if hasMarker(fd, whOpaque) {
@@ -191,31 +186,43 @@ func ovEnter(o *ovDir, i int, name string) (*ovDir, abi.Errno) {
 	return ovMerge(o, i, name, fd), 0
 }
 
-// ovStep is step in a merged directory.
+// ovStep is step in a merged directory: the first layer holding name
+// decides, as in ovFind, trying to enter it first (one host call when it
+// is a directory).
 func (w *walker) ovStep(d *Dir, name, child string) abi.Errno {
 	if isMarker(name) {
 		return abi.ENOENT
 	}
-	i, st, e := ovFind(d.ov, name, 0)
-	if e != 0 {
-		return e
-	}
-	switch uint32(st.Mode) & sIFMT {
-	case sIFDIR:
-		nd, e := ovEnter(d.ov, i, name)
-		if e != 0 {
-			return e
+	o := d.ov
+	for i, lfd := range o.lay {
+		fd, err := unix.Openat(lfd, name, oSearch, 0)
+		switch err {
+		case nil:
+			nd := ovMerge(o, i, name, fd)
+			w.push(Dir{mnt: d.mnt, fd: fd, path: child, owned: true, ov: nd})
+			return 0
+		case unix.ENOENT:
+			if hasMarker(lfd, whPrefix+name) {
+				return abi.ENOENT
+			}
+			continue
+		case unix.ELOOP, unix.ENOTDIR, unix.EMLINK:
+			var st unix.Stat_t
+			if err := unix.Fstatat(lfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+				return errnoOf(err)
+			}
+			if uint32(st.Mode)&sIFMT != sIFLNK {
+				return abi.ENOTDIR
+			}
+			t, e := readlinkHost(lfd, name)
+			if e != 0 {
+				return e
+			}
+			return w.expand(t)
 		}
-		w.push(Dir{mnt: d.mnt, fd: nd.lay[0], path: child, owned: true, ov: nd})
-		return 0
-	case sIFLNK:
-		t, e := readlinkHost(d.ov.lay[i], name)
-		if e != 0 {
-			return e
-		}
-		return w.expand(t)
+		return errnoOf(err)
 	}
-	return abi.ENOTDIR
+	return abi.ENOENT
 }
 
 // ovNodeDir is nodeDir for a name of a merged directory.

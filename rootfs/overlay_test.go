@@ -530,6 +530,59 @@ func TestOverlayMounts(t *testing.T) {
 	mustOK(t, e, "chroot")
 	defer v.Close()
 	wantContent(t, v, "/f", "B")
+	ld, e := fs.OpenDir(nil, "/etc")
+	mustOK(t, e, "opendir /etc")
+	defer ld.Close()
+	cv, e := fs.Chroot(ld)
+	mustOK(t, e, "chroot into a lower-only directory")
+	defer cv.Close()
+	writeGuest(t, cv, "/made", abi.O_CREAT, "m")
+	wantContent(t, cv, "/made", "m")
+	wantContent(t, cv, "/../../conf", "C0")
+	wantNames(t, cv, "/", "conf", "made")
+	wantContent(t, fs, "/etc/made", "m")
+}
+
+func TestOverlayCred(t *testing.T) {
+	forModes(t, func(t *testing.T, mode MetadataMode) {
+		l0, l1 := baseLayers()
+		env := newOvFS(t, mode, nil, l0, l1)
+		low := env.lowers[1]
+		os.MkdirAll(filepath.Join(low, "home/u"), 0o755)
+		os.WriteFile(filepath.Join(low, "home/u/own"), []byte("o"), 0o644)
+		if mode == MetadataHost {
+			os.Chown(filepath.Join(low, "home/u"), 1000, 1000)
+			os.Chown(filepath.Join(low, "home/u/own"), 1000, 1000)
+		} else {
+			for _, p := range []string{"home/u", "home/u/own"} {
+				unix.Lsetxattr(filepath.Join(low, p), xaUID, []byte("1000"), 0)
+				unix.Lsetxattr(filepath.Join(low, p), xaGID, []byte("1000"), 0)
+			}
+		}
+		u := env.fs.WithCred(&Cred{UID: 1000, GID: 1000})
+		// Refused writes copy nothing up.
+		_, e := u.Open(nil, "/b", abi.O_WRONLY, 0)
+		wantErrno(t, e, abi.EACCES, "write another's lower file")
+		wantErrno(t, u.Chmod(nil, "/b", 0o777, true), abi.EPERM, "chmod another's lower file")
+		wantErrno(t, u.Mkdir(nil, "/etc/x", 0o755), abi.EACCES, "mkdir in root's lower dir")
+		wantErrno(t, u.Unlink(nil, "/a"), abi.EACCES, "unlink in root's dir")
+		if hostExists(filepath.Join(env.upper, "b")) || hostExists(filepath.Join(env.upper, "etc")) {
+			t.Error("a refused write copied up")
+		}
+		// The user's own lower directory and file.
+		writeGuest(t, u, "/home/u/own", abi.O_APPEND, "+")
+		wantContent(t, u, "/home/u/own", "o+")
+		writeGuest(t, u, "/home/u/new", abi.O_CREAT, "n")
+		st, e := u.Stat(nil, "/home/u/new")
+		mustOK(t, e, "stat new")
+		if st.Uid != 1000 || st.Gid != 1000 {
+			t.Errorf("new file owner %d:%d", st.Uid, st.Gid)
+		}
+		st, _ = u.Stat(nil, "/home/u")
+		if st.Uid != 1000 {
+			t.Errorf("copied-up directory owner %d", st.Uid)
+		}
+	})
 }
 
 func TestOverlayConcurrentViews(t *testing.T) {

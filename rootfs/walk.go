@@ -160,6 +160,9 @@ func (w *walker) toRoot() {
 	}
 	r := w.fs.root
 	r.owned = false
+	if r.ov != nil && !r.ov.up {
+		w.ovRefresh(&r) // a chroot into a directory of the lower layers alone
+	}
 	w.push(r)
 }
 
