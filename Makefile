@@ -76,6 +76,7 @@ bench: build fixtures
 	./test/bench/run.sh $(FIXTURES)
 	CARRICK_RUNTIME=$(BIN)/carrick-runtime ./test/bench/lifecycle.sh $(FIXTURES)
 	CARRICK=$(BIN)/carrick ./test/bench/net.sh $(FIXTURES)
+	CARRICK=$(BIN)/carrick ./test/bench/image.sh $(FIXTURES)
 
 # The small embedded example: a static ARM64 program shipped as source,
 # built and run under carrick next to qemu.
