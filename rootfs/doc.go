@@ -54,6 +54,59 @@
 // umask is undone: the mode a guest asks for (already masked by its own
 // umask in sysemu) is the mode it gets.
 //
+// # Overlay root
+//
+// With Options.Lowers, the root directory is the writable upper layer of
+// an overlay, and the lowers are read-only layers beneath it, top first,
+// as image/unpack's cache keeps them: a .wh.NAME file hides NAME in the
+// layers below, a directory holding .wh..wh..opq hides theirs. Linux's
+// overlayfs without redirect_dir or index is the model. Nothing is
+// copied or walked at New, so a container starts in the same time
+// whatever its image's size; the lowers are never written, so one
+// unpacked layer serves every container of every image holding it.
+//
+//   - A merged directory is held as one descriptor per layer that has it
+//     (Dir.ov), down to a whiteout, a non-directory or an opaque
+//     directory. A name is looked up in each layer, top first, until one
+//     has it or a whiteout hides it. Marker names are never visible:
+//     looking one up is ENOENT, creating one EINVAL, readdir drops them.
+//   - readdir merges the layers, upper first; d_ino is the inode of the
+//     layer the entry comes from, which is what stat reports. Reading,
+//     executing and mapping a lower file use the lower file itself.
+//   - Before a lower node changes (open for writing or O_TRUNC, truncate,
+//     chmod, chown, utimes, xattrs, link's source, rename's source, the
+//     f* forms on an open File) it is copied up, after the permission
+//     checks: missing parents first, as copies of the topmost lower's
+//     directory (mode, owner, times, xattrs, user.carrick.* included),
+//     then the node (FICLONE or clonefile where the host can, else a copy)
+//     under a temporary marker name, renamed into place without replacing:
+//     of two views copying at once, one copy wins whole. The parent's
+//     times are put back. A File open on a lower node keeps reading the
+//     lower copy (as overlayfs before 4.19); its metadata calls go to the
+//     upper copy from then on.
+//   - Creating a name makes its directory in the upper first and drops a
+//     whiteout of the name; a directory made over a whiteout is opaque
+//     (the marker is added just after mkdir: a concurrent readdir may
+//     briefly see the old lower entries). unlink and rmdir of a name the
+//     lowers have leave a whiteout; rmdir needs the merged directory
+//     empty. A directory with lower parts cannot be renamed (EXDEV: mv
+//     copies), a file is copied up, renamed, and whited out at its old
+//     name; a directory moved over a removed lower one is made opaque.
+//   - Directories of the lowers alone are copied up only when something
+//     beneath them changes; walks never write. All overlay state is on
+//     disk, so FS values of several processes on one upper agree: a Dir
+//     made while its directory was in the lowers alone looks for an upper
+//     copy (by its guest path, which cannot change: such a directory
+//     cannot be renamed) at each use.
+//   - statfs reports the upper's file system; mounts, "..", getcwd and
+//     chroot work as on a plain root, and links of the lowers resolve
+//     confined like any other. With ReadOnly every write is EROFS and
+//     nothing is copied.
+//
+// Hard links break across a copy-up and st_ino changes there (no index
+// or xino). A name of more than 251 bytes in a lower cannot be removed
+// (no room for its whiteout: ENAMETOOLONG).
+//
 // # Permissions
 //
 // A view acts for a caller: root for the view New makes, or the fsuid,

@@ -21,35 +21,24 @@
 // layer on its own in a per-digest cache, whiteouts kept as their marker
 // files, and Lowers lists an image's cached layers in order.
 //
-// # A container's writable view without copying (recommended next step)
+// # A container's writable view without copying
 //
-// Give rootfs an overlay root: Options gains Lowers []string (cached
-// layer directories, top first) beside the writable upper directory
-// (the container's own, empty at start). What rootfs would need:
+// Implemented by rootfs's overlay root (rootfs/doc.go, "Overlay root";
+// sysemu.Config.Lowers): the cached layer directories Lowers returns,
+// reversed to top first, are rootfs.Options.Lowers beneath the
+// container's own writable upper directory, empty at start. Lookups go
+// down the layers, stopping at .wh.NAME markers and below directories
+// holding .wh..wh..opq; readdir merges; a node is copied up (a reflink
+// where the host has one, else a plain copy, with its metadata xattrs)
+// before it changes; unlink, rmdir and rename of a lower name leave a
+// .wh.NAME marker in the upper; renaming a lower directory is EXDEV. The
+// layers are shared read-only between containers and never written, so a
+// layer is unpacked once per host, and a start costs the same whatever
+// the image's size. The layers must stay in the format Apply keeps with
+// KeepWhiteouts (Unpack forces it).
 //
-//   - lookup: resolve each component in the upper, then down the lowers,
-//     stopping at a .wh.NAME marker (ENOENT) or below a directory holding
-//     .wh..wh..opq; a node is the first layer's that has it. A walk holds
-//     one descriptor per layer for a merged directory;
-//   - readdir merges the layers' entries (upper first), drops markers and
-//     what they hide, and keeps d_ino stable (the inode of the layer the
-//     entry comes from);
-//   - copy-up before any write, chmod, chown, utimes, xattr change, link
-//     or truncate of a lower node: create its parents in the upper with
-//     their metadata, then copy the file (a reflink where the host has one:
-//     FICLONE on Linux btrfs/xfs, clonefile on APFS; a plain copy
-//     otherwise) and its metadata xattrs, and rename it into place;
-//   - unlink, rmdir and rename of a name present in a lower layer leave a
-//     .wh.NAME marker in the upper (rename of a lower directory: EXDEV, as
-//     overlayfs without redirect_dir does, which mv handles by copying);
-//   - st_dev/st_ino: report the lower's; hard links across a copy-up break
-//     (as in overlayfs without index=on), which images rarely notice;
-//   - markers stay invisible to the guest, like user.carrick.*.
-//
-// Lower layers are shared read-only between containers and never written,
-// so a layer is unpacked once per host. The alternative, cloning the
-// flattened tree per container (clonefile on APFS, FICLONE per file on
-// Linux), is simpler for rootfs but costs a full tree walk at each start
-// and works only on file systems with clones; it is a fallback for hosts
-// where the overlay walk proves too slow.
+// The alternative, cloning the flattened tree per container (clonefile
+// on APFS, FICLONE per file on Linux), costs a full tree walk at each
+// start and works only on file systems with clones; it stays a fallback
+// should the overlay walk prove too slow somewhere.
 package unpack
