@@ -669,6 +669,58 @@ func mustReadDir(t testing.TB, dir string) []string {
 	return out
 }
 
+// openFds counts this process's open descriptors.
+func openFds(t testing.TB) int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd")
+	}
+	return len(ents)
+}
+
+func TestOverlayNoLeaks(t *testing.T) {
+	l0, l1 := baseLayers()
+	env := newOvFS(t, MetadataXattr, nil, l0, l1)
+	fs := env.fs
+	before := openFds(t)
+	for i := range 3 {
+		readGuest(t, fs, nil, "/d/y")
+		names(t, fs, "/d")
+		d, e := fs.OpenDir(nil, "/etc")
+		mustOK(t, e, "opendir")
+		readGuest(t, fs, d, "conf")
+		dd, _ := d.Dup()
+		dd.Close()
+		v, _ := fs.Chroot(d)
+		readGuest(t, v, nil, "/conf")
+		v.Close()
+		d.Close()
+		if i == 0 {
+			writeGuest(t, fs, "/d/y", abi.O_APPEND, "+")
+			mustOK(t, fs.Chmod(nil, "/b", 0o600, true), "chmod")
+			mustOK(t, fs.Unlink(nil, "/a"), "unlink")
+			mustOK(t, fs.Rename(nil, "/etc/conf", nil, "/etc/conf2", 0), "rename")
+			wantErrno(t, fs.Removexattr(nil, "/op/new", "user.none", true), abi.ENODATA, "removexattr of none")
+			mustOK(t, fs.Setxattr(nil, "/d/x", "user.k", []byte("v"), 0, true), "setxattr")
+			mustOK(t, fs.Removexattr(nil, "/d/x", "user.k", true), "removexattr")
+		}
+		f, e := fs.Open(nil, "/gone2/in", abi.O_RDONLY, 0)
+		mustOK(t, e, "open")
+		f.Chmod(0o640)
+		f.Close()
+		_ = fs.Rmdir(nil, "/d")
+		p, n, e := fs.Parent(nil, "/etc/sock", false)
+		mustOK(t, e, "parent")
+		if n != "sock" {
+			t.Errorf("parent name %q", n)
+		}
+		p.Close()
+	}
+	if after := openFds(t); after != before {
+		t.Errorf("descriptors: %d before, %d after", before, after)
+	}
+}
+
 func TestOverlayAdopt(t *testing.T) {
 	l0, l1 := baseLayers()
 	env := newOvFS(t, MetadataHost, nil, l0, l1)

@@ -578,6 +578,12 @@ func (fs *FS) Parent(at *Dir, p string, follow bool) (*Dir, string, abi.Errno) {
 	if n.kind != lastNorm || n.mountRoot {
 		return nil, "", abi.EEXIST
 	}
+	if n.dir.ov != nil {
+		// Whatever the caller makes there goes to the upper layer.
+		if e := w.ovUpperParent(&n); e != 0 {
+			return nil, "", e
+		}
+	}
 	d, e := n.dir.dup()
 	if e != 0 {
 		return nil, "", e
