@@ -367,3 +367,67 @@ func (fs *FS) guestXattrList(names []string) []string {
 	}
 	return out
 }
+
+// The guest's xattr calls on an open node, names mapped as above.
+
+func (fs *FS) getxattrFd(fd int, name string) ([]byte, abi.Errno) {
+	hn, e := fs.guestXattrName(name)
+	if e == abi.EPERM {
+		return nil, abi.ENODATA
+	}
+	if e != 0 {
+		return nil, e
+	}
+	buf := make([]byte, 256)
+	for {
+		n, err := fdGetxattr(fd, hn, buf)
+		if err == unix.ERANGE {
+			sz, err := fdGetxattr(fd, hn, nil)
+			if err != nil {
+				return nil, errnoOf(err)
+			}
+			buf = make([]byte, sz+64)
+			continue
+		}
+		if err != nil {
+			return nil, errnoOf(err)
+		}
+		return buf[:n], 0
+	}
+}
+
+func (fs *FS) setxattrFd(fd int, name string, value []byte, flags int) abi.Errno {
+	if flags&^(XATTR_CREATE|XATTR_REPLACE) != 0 {
+		return abi.EINVAL
+	}
+	if len(value) > xattrSizeMax {
+		return abi.E2BIG
+	}
+	hn, e := fs.guestXattrName(name)
+	if e != 0 {
+		return e
+	}
+	return errnoOf(fdSetxattr(fd, hn, value, flags))
+}
+
+func (fs *FS) listxattrFd(fd int) ([]string, abi.Errno) {
+	names, err := listXattrs(fd)
+	if err != nil {
+		if err == unix.ENOTSUP || err == unix.EOPNOTSUPP {
+			return nil, 0
+		}
+		return nil, errnoOf(err)
+	}
+	return fs.guestXattrList(names), 0
+}
+
+func (fs *FS) removexattrFd(fd int, name string) abi.Errno {
+	hn, e := fs.guestXattrName(name)
+	if e == abi.EPERM {
+		return abi.ENODATA
+	}
+	if e != 0 {
+		return e
+	}
+	return errnoOf(fdRemovexattr(fd, hn))
+}
