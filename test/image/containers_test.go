@@ -178,3 +178,35 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestStdinAndLogs: -i forwards stdin and its end; without -i the
+// container's stdin is empty; a foreground container's output is in its
+// logs; start -a exits with the container's status.
+func TestStdinAndLogs(t *testing.T) {
+	needImages(t)
+	bb := reg.ref(busyboxRepo)
+	r := carrickRun(home, strings.NewReader("line 1\nline 2\n"), time.Minute, "run", "-i", "--rm", bb, "sh", "-c", "wc -l; echo done")
+	if r.status != 0 || strings.TrimSpace(strings.Split(r.stdout, "\n")[0]) != "2" || !strings.HasSuffix(r.stdout, "done\n") {
+		t.Errorf("run -i: %s", r.describe())
+	}
+	r = carrickRun(home, strings.NewReader("not forwarded\n"), time.Minute, "run", "--rm", bb, "cat")
+	if r.status != 0 || r.stdout != "" {
+		t.Errorf("run without -i read the caller's stdin: %s", r.describe())
+	}
+
+	ctr(t, 0, "run", "--name", "logged", bb, "sh", "-c", "echo to stdout; echo to stderr >&2")
+	defer carrickRun(home, nil, time.Minute, "rm", "-f", "logged")
+	logs := ctr(t, 0, "logs", "logged")
+	if logs.stdout != "to stdout\n" || logs.stderr != "to stderr\n" {
+		t.Errorf("logs of a foreground run: %s", logs.describe())
+	}
+
+	ctr(t, 0, "create", "--name", "five", bb, "sh", "-c", "echo five; exit 5")
+	defer carrickRun(home, nil, time.Minute, "rm", "-f", "five")
+	if r := ctr(t, 5, "start", "-a", "five"); r.stdout != "five\n" {
+		t.Errorf("start -a: %s", r.describe())
+	}
+	if st := inspect(t, "five"); st.State.ExitCode != 5 || st.State.Status != "exited" {
+		t.Errorf("inspect after exit 5: %+v", st.State)
+	}
+}

@@ -3,11 +3,14 @@
 package image_test
 
 import (
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // imageRow is one line of `carrick images`.
@@ -77,7 +80,7 @@ func TestPullImages(t *testing.T) {
 	}
 	ctrIn(t, h, 0, "rmi", bbRepo+":retagged")
 	ctrIn(t, h, 0, "run", "--rm", reg.ref(busyboxRepo), "true") // still there
-	if r := carrickRun(h, nil, 60e9, "rmi", bbRepo+":retagged"); r.status == 0 {
+	if r := carrickRun(h, nil, time.Minute, "rmi", bbRepo+":retagged"); r.status == 0 {
 		t.Errorf("rmi of a removed name succeeded: %s", r.describe())
 	}
 
@@ -95,4 +98,67 @@ func TestPullImages(t *testing.T) {
 	if len(ents) != 0 {
 		t.Errorf("image prune left %d blobs", len(ents))
 	}
+}
+
+// TestInsecureRegistry: a registry that is not on loopback speaks plain
+// HTTP only when named by --insecure-registry. The test registry is
+// reached through a TCP relay on the host's first non-loopback IPv4
+// address.
+func TestInsecureRegistry(t *testing.T) {
+	addr := relay(t, reg.addr)
+	h := filepath.Join(t.TempDir(), "home")
+	ref := addr + "/" + busyboxRepo
+	r := carrickRun(h, nil, time.Minute, "pull", ref)
+	if r.status == 0 {
+		t.Fatalf("pull over plain HTTP from a non-loopback registry without --insecure-registry: %s", r.describe())
+	}
+	oneLineError(t, r, addr)
+	ctrIn(t, h, 0, "pull", "--insecure-registry", addr, ref)
+	if rows := listImages(t, h); len(rows) != 1 || rows[0].id != short(busyboxID) {
+		t.Errorf("images after the insecure pull: %v", rows)
+	}
+}
+
+// relay listens on the host's first non-loopback IPv4 address and copies
+// every connection to and from target, until the test ends.
+func relay(t *testing.T, target string) string {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ip net.IP
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() {
+			ip = n.IP
+			break
+		}
+	}
+	if ip == nil {
+		t.Fatalf("the host has no non-loopback IPv4 address (%v) to serve a non-loopback registry on", addrs)
+	}
+	l, err := net.Listen("tcp", net.JoinHostPort(ip.String(), "0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				u, err := net.Dial("tcp", target)
+				if err != nil {
+					return
+				}
+				defer u.Close()
+				go io.Copy(u, c)
+				io.Copy(c, u)
+			}()
+		}
+	}()
+	return l.Addr().String()
 }

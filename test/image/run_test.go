@@ -38,18 +38,20 @@ func TestRunConfig(t *testing.T) {
 		{"-w", []string{"-w", "/tmp", bb, "pwd"}, "/tmp\n"},
 		{"-w-missing", []string{"-w", "/new/dir", bb, "pwd"}, "/new/dir\n"}, // docker creates it
 		{"workdir-file", []string{bb, "cat", mkimage.WorkFile}, mkimage.WorkBody},
+		// docker's groups: the primary group, then those listing the user.
 		{"-u-name", []string{"-u", mkimage.AppUser, bb, "sh", "-c", "id; echo $HOME"},
-			fmt.Sprintf("uid=%[1]d(%[2]s) gid=%[3]d(%[2]s) groups=%[3]d(%[2]s)\n%[4]s\n", mkimage.AppUID, mkimage.AppUser, mkimage.AppGID, mkimage.AppHome)},
-		{"-u-ids", []string{"-u", "1234:5678", bb, "sh", "-c", "id -u; id -g"}, "1234\n5678\n"},
-		{"-u-root", []string{"-u", "0", bb, "id", "-u"}, "0\n"},
+			fmt.Sprintf("uid=%[1]d(%[2]s) gid=%[3]d(%[2]s) groups=%[3]d(%[2]s),%[4]d(%[5]s)\n%[6]s\n",
+				mkimage.AppUID, mkimage.AppUser, mkimage.AppGID, mkimage.ExtraGID, mkimage.ExtraGroup, mkimage.AppHome)},
+		{"-u-ids", []string{"-u", "1234:5678", bb, "sh", "-c", "id -u; id -g; id -G"}, "1234\n5678\n5678\n"},
+		{"-u-root", []string{"-u", "0", bb, "id"}, "uid=0(root) gid=0(root) groups=0(root)\n"},
 		{"--entrypoint", []string{"--entrypoint", "/bin/echo", bb, "a", "b"}, "a b\n"},
 		// docker drops the image's Cmd when --entrypoint is given.
 		{"--entrypoint-no-cmd", []string{"--entrypoint", "echo", bb}, "\n"},
 		{"--hostname", []string{"--hostname", "carrick-box", bb, "hostname"}, "carrick-box\n"},
 		// The layers: the second adds a file, changes one, deletes one.
 		{"layer-added", []string{bb, "cat", mkimage.AddedFile}, mkimage.AddedBody},
-		{"layer-changed", []string{bb, "sh", "-c", "grep -c . /etc/passwd; grep ^" + mkimage.AppUser + ": /etc/passwd | cut -d: -f3"},
-			"5\n1000\n"},
+		{"layer-changed", []string{bb, "sh", "-c", "grep -c . /etc/passwd; grep ^" + mkimage.AppUser + ": /etc/passwd | cut -d: -f3; tail -1 /etc/group"},
+			"5\n1000\n" + mkimage.ExtraGroup + ":x:1001:" + mkimage.AppUser + "\n"},
 		{"layer-whiteout", []string{bb, "sh", "-c", "ls " + busyboxGone + " 2>/dev/null || echo gone; ls /bin/vi"},
 			"gone\n/bin/vi\n"},
 	} {

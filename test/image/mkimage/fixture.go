@@ -15,11 +15,15 @@ const (
 	AddedFile = "/etc/carrick-release"
 	AddedBody = "carrick test image, layer 2\n"
 	// AppUser is the user the second layer appends to /etc/passwd (a changed
-	// file), with AppUID and AppGID (also appended to /etc/group), home AppHome.
+	// file), with AppUID and AppGID (also appended to /etc/group, with
+	// ExtraGroup), home AppHome.
 	AppUser = "app"
 	AppUID  = 1000
 	AppGID  = 1000
 	AppHome = "/home/app"
+	// ExtraGroup (ExtraGID) is a group AppUser is a member of.
+	ExtraGroup = "appextra"
+	ExtraGID   = 1001
 	// WorkDir is the image's working directory, made by the second layer and
 	// holding WorkFile.
 	WorkDir  = "/srv/app"
@@ -63,7 +67,8 @@ func RootImage(root, deleted string, cmd []string) (v1.Image, error) {
 		File{Path: AddedFile, Mode: 0o644, Body: AddedBody},
 		File{Path: "/etc/passwd", Mode: 0o644, Body: string(passwd) +
 			fmt.Sprintf("%s:x:%d:%d:%s:%s:/bin/sh\n", AppUser, AppUID, AppGID, AppUser, AppHome)},
-		File{Path: "/etc/group", Mode: 0o644, Body: string(group) + fmt.Sprintf("%s:x:%d:\n", AppUser, AppGID)},
+		File{Path: "/etc/group", Mode: 0o644, Body: string(group) +
+			fmt.Sprintf("%s:x:%d:\n%s:x:%d:%s\n", AppUser, AppGID, ExtraGroup, ExtraGID, AppUser)},
 		File{Path: "/home", Mode: dir},
 		File{Path: AppHome, Mode: dir, UID: AppUID, GID: AppGID},
 		File{Path: "/srv", Mode: dir},
