@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/carrick-go/carrick/test/image/mkimage"
 )
@@ -229,4 +230,13 @@ func TestRmLeavesNothing(t *testing.T) {
 	}
 	// The name is free again.
 	ctrIn(t, h, 0, "run", "--rm", "--name", "gone", bb, "true")
+
+	// A detached --rm container goes when it ends.
+	ctrIn(t, h, 0, "run", "-d", "--rm", "--name", "detached-gone", bb, "sleep", "1")
+	if !waitFor(30*time.Second, func() bool { return carrickRun(h, nil, time.Minute, "ps", "-a", "-q").stdout == "" }) {
+		t.Errorf("run -d --rm: the container stayed: %s", carrickRun(h, nil, time.Minute, "ps", "-a").describe())
+	}
+	if ents, _ := os.ReadDir(filepath.Join(h, "containers")); len(ents) > 0 && !(len(ents) == 1 && ents[0].Name() == ".lock") {
+		t.Errorf("run -d --rm left %d entries in the store's containers", len(ents))
+	}
 }

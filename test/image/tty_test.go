@@ -109,4 +109,18 @@ func TestTTY(t *testing.T) {
 	if scr := s.screen(); !strings.Contains(scr, "tty-same") {
 		t.Errorf("the outer terminal's settings changed after exit:\n%s", scr)
 	}
+
+	// exec -it into a running container: a terminal of its own.
+	ctr(t, 0, "run", "-d", "--name", "tty-exec", reg.ref(busyboxRepo), "sleep", "100")
+	defer carrickRun(home, nil, time.Minute, "rm", "-f", "tty-exec")
+	s.send("clear; "+carrickB+" exec -it -e 'PS1=ctr# ' tty-exec sh", "Enter")
+	s.await(ctrPrompt, 60*time.Second, "the exec'd shell's prompt")
+	s.send("tty; stty size; exit 7", "Enter")
+	s.await(regexp.MustCompile(`(?m)^/dev/pts/\d+\s*\n40 120\s*$`), 30*time.Second, "exec -it's terminal")
+	s.await(outerPrompt, 30*time.Second, "the outer prompt after the exec")
+	s.send("echo rc=$?; stty -g | cmp -s - "+before+" && echo tty-same-2 || echo tty-changed-2", "Enter")
+	s.await(regexp.MustCompile(`(?m)^rc=7\s*\ntty-(same|changed)-2\s*$`), 10*time.Second, "the outer terminal after exec")
+	if scr := s.screen(); !strings.Contains(scr, "tty-same-2") {
+		t.Errorf("the outer terminal's settings changed after exec -it:\n%s", scr)
+	}
 }
