@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/carrick-go/carrick/sysemu/abi"
 	"golang.org/x/sys/unix"
@@ -32,8 +33,102 @@ func isMarker(name string) bool { return strings.HasPrefix(name, whPrefix) }
 // contributes to it, top first. lay[0] is the owning Dir's fd; a Dir that
 // owns its fd owns all of lay.
 type ovDir struct {
-	up  bool  // lay[0] is the upper layer's directory
-	lay []int // the directory in each contributing layer, top first
+	up   bool   // lay[0] is the upper layer's directory
+	lay  []int  // the directory in each contributing layer, top first
+	ids  []int  // the layer of each lay: 0 the upper, k the k-th lower
+	path string // the directory's guest path in the root mount
+	c    *ovCache
+}
+
+// ovCache remembers, for one FS and the views made from it, what the lower
+// layers hold that a lookup asks again and again: which directories are
+// opaque and which names are absent (with or without a whiteout). Lower
+// layers never change (they are shared, read-only, and image/unpack
+// renames a layer into place whole), so nothing here goes stale; the
+// upper layer is never cached.
+type ovCache struct {
+	mu sync.Mutex
+	m  map[ovKey]uint8
+}
+
+type ovKey struct {
+	layer int
+	dir   bool   // the entry is about the directory at path (opacity), not the name
+	path  string // guest path
+}
+
+const (
+	ovcUnknown uint8 = iota
+	ovcYes           // opaque; or absent and not whited out
+	ovcNo            // not opaque
+	ovcWhiteout      // absent and whited out
+)
+
+func (c *ovCache) get(k ovKey) uint8 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[k]
+}
+
+func (c *ovCache) put(k ovKey, v uint8) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) > 1<<16 {
+		clear(c.m) // a bound on memory; it only costs host calls again
+	}
+	c.m[k] = v
+}
+
+// opaque reports whether directory fd of layer id at guest path p is
+// opaque.
+func (o *ovDir) opaque(fd, id int, p string) bool {
+	if id == 0 {
+		return hasMarker(fd, whOpaque)
+	}
+	k := ovKey{id, true, p}
+	switch o.c.get(k) {
+	case ovcYes:
+		return true
+	case ovcNo:
+		return false
+	}
+	v := hasMarker(fd, whOpaque)
+	o.c.put(k, map[bool]uint8{true: ovcYes, false: ovcNo}[v])
+	return v
+}
+
+// whitedOut says, for name absent from layer i of o, whether a whiteout
+// there hides it below (and remembers that it is absent).
+func (o *ovDir) whitedOut(i int, name string) bool {
+	id := o.ids[i]
+	if id == 0 {
+		return hasMarker(o.lay[i], whPrefix+name)
+	}
+	k := ovKey{id, false, joinPath(o.path, name)}
+	switch o.c.get(k) {
+	case ovcYes:
+		return false
+	case ovcWhiteout:
+		return true
+	}
+	v := hasMarker(o.lay[i], whPrefix+name)
+	o.c.put(k, map[bool]uint8{true: ovcWhiteout, false: ovcYes}[v])
+	return v
+}
+
+// absent reports whether name is known to be absent from layer i of o
+// (without a host call), and if so whether whited out.
+func (o *ovDir) absent(i int, name string) (bool, bool) {
+	if o.ids[i] == 0 {
+		return false, false
+	}
+	switch o.c.get(ovKey{o.ids[i], false, joinPath(o.path, name)}) {
+	case ovcYes:
+		return true, false
+	case ovcWhiteout:
+		return true, true
+	}
+	return false, false
 }
 
 // closeLower closes the layers below the top (the top is the Dir's fd).
@@ -49,7 +144,7 @@ func (o *ovDir) closeLower() {
 
 // dup copies o for a Dir whose top descriptor is fd0, duplicating the rest.
 func (o *ovDir) dup(fd0 int) (*ovDir, abi.Errno) {
-	n := &ovDir{up: o.up, lay: []int{fd0}}
+	n := &ovDir{up: o.up, lay: []int{fd0}, ids: o.ids, path: o.path, c: o.c}
 	for _, fd := range o.lay[1:] {
 		nfd, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
 		if err != nil {
@@ -79,7 +174,7 @@ func (n *node) inOverlay() bool {
 // openLowers opens the lower layers for the root mount and makes its
 // merged root.
 func (m *mount) openLowers(lowers []string) error {
-	m.ov = &ovDir{up: true, lay: []int{m.fd}}
+	m.ov = &ovDir{up: true, lay: []int{m.fd}, ids: []int{0}, path: "/", c: &ovCache{m: map[ovKey]uint8{}}}
 	if hasMarker(m.fd, whOpaque) {
 		return nil
 	}
@@ -96,6 +191,7 @@ func (m *mount) openLowers(lowers []string) error {
 			return fmt.Errorf("rootfs: open lower %q: %w", abs, err)
 		}
 		m.ov.lay = append(m.ov.lay, fd)
+		m.ov.ids = append(m.ov.ids, len(m.ov.ids))
 		if hasMarker(fd, whOpaque) {
 			break
 		}
@@ -117,6 +213,12 @@ func hasMarker(dirfd int, name string) bool {
 func ovFind(o *ovDir, name string, from int) (int, unix.Stat_t, abi.Errno) {
 	var st unix.Stat_t
 	for i := from; i < len(o.lay); i++ {
+		if gone, wh := o.absent(i, name); gone {
+			if wh {
+				break
+			}
+			continue
+		}
 		err := unix.Fstatat(o.lay[i], name, &st, unix.AT_SYMLINK_NOFOLLOW)
 		if err == nil {
 			return i, st, 0
@@ -124,7 +226,7 @@ func ovFind(o *ovDir, name string, from int) (int, unix.Stat_t, abi.Errno) {
 		if err != unix.ENOENT {
 			return -1, st, errnoOf(err)
 		}
-		if hasMarker(o.lay[i], whPrefix+name) {
+		if o.whitedOut(i, name) {
 			break
 		}
 	}
@@ -151,14 +253,21 @@ func ovLstat(n *node) (Stat, abi.Errno) {
 // name found in layer i of o: the same name in the layers below, down to
 // a whiteout, a non-directory or an opaque directory.
 func ovMerge(o *ovDir, i int, name string, top int) *ovDir {
-	nd := &ovDir{up: o.up && i == 0, lay: []int{top}}
-	if hasMarker(top, whOpaque) {
+	p := joinPath(o.path, name)
+	nd := &ovDir{up: o.up && i == 0, lay: []int{top}, ids: []int{o.ids[i]}, path: p, c: o.c}
+	if nd.opaque(top, o.ids[i], p) {
 		return nd
 	}
 	for j := i + 1; j < len(o.lay); j++ {
+		if gone, wh := o.absent(j, name); gone {
+			if wh {
+				break
+			}
+			continue
+		}
 		fd, err := unix.Openat(o.lay[j], name, oSearch, 0)
 		if err == unix.ENOENT {
-			if hasMarker(o.lay[j], whPrefix+name) {
+			if o.whitedOut(j, name) {
 				break
 			}
 			continue
@@ -167,7 +276,8 @@ func ovMerge(o *ovDir, i int, name string, top int) *ovDir {
 			break // not a directory here: it hides the layers below
 		}
 		nd.lay = append(nd.lay, fd)
-		if hasMarker(fd, whOpaque) {
+		nd.ids = append(nd.ids, o.ids[j])
+		if nd.opaque(fd, o.ids[j], p) {
 			break
 		}
 	}
@@ -195,6 +305,12 @@ func (w *walker) ovStep(d *Dir, name, child string) abi.Errno {
 	}
 	o := d.ov
 	for i, lfd := range o.lay {
+		if gone, wh := o.absent(i, name); gone {
+			if wh {
+				return abi.ENOENT
+			}
+			continue
+		}
 		fd, err := unix.Openat(lfd, name, oSearch, 0)
 		switch err {
 		case nil:
@@ -202,7 +318,7 @@ func (w *walker) ovStep(d *Dir, name, child string) abi.Errno {
 			w.push(Dir{mnt: d.mnt, fd: fd, path: child, owned: true, ov: nd})
 			return 0
 		case unix.ENOENT:
-			if hasMarker(lfd, whPrefix+name) {
+			if o.whitedOut(i, name) {
 				return abi.ENOENT
 			}
 			continue
@@ -280,10 +396,12 @@ func (w *walker) ovRefresh(d *Dir) {
 // ovWithUpper is lower-only merged directory o with the upper directory
 // fd on top.
 func ovWithUpper(o *ovDir, fd int) *ovDir {
-	if hasMarker(fd, whOpaque) {
-		return &ovDir{up: true, lay: []int{fd}}
+	n := &ovDir{up: true, lay: []int{fd}, ids: []int{0}, path: o.path, c: o.c}
+	if !hasMarker(fd, whOpaque) {
+		n.lay = append(n.lay, o.lay...)
+		n.ids = append(n.ids, o.ids...)
 	}
-	return &ovDir{up: true, lay: append([]int{fd}, o.lay...)}
+	return n
 }
 
 // ovEntries lists merged directory d (without "." and ".."): each name

@@ -300,7 +300,7 @@ func (w *walker) ovUpperDir(d *Dir) (*Dir, abi.Errno) {
 	w.extra = append(w.extra, fd)
 	nd := *d
 	nd.fd, nd.owned = fd, false
-	nd.ov = &ovDir{up: true, lay: append([]int{fd}, d.ov.lay...)}
+	nd.ov = ovWithUpper(d.ov, fd)
 	return &nd, 0
 }
 
