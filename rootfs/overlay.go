@@ -58,10 +58,10 @@ type ovKey struct {
 }
 
 const (
-	ovcUnknown uint8 = iota
-	ovcYes           // opaque; or absent and not whited out
-	ovcNo            // not opaque
-	ovcWhiteout      // absent and whited out
+	ovcUnknown  uint8 = iota
+	ovcYes            // opaque; or absent and not whited out
+	ovcNo             // not opaque
+	ovcWhiteout       // absent and whited out
 )
 
 func (c *ovCache) get(k ovKey) uint8 {
