@@ -68,8 +68,11 @@
 //   - A merged directory is held as one descriptor per layer that has it
 //     (Dir.ov), down to a whiteout, a non-directory or an opaque
 //     directory. A name is looked up in each layer, top first, until one
-//     has it or a whiteout hides it. Marker names are never visible:
-//     looking one up is ENOENT, creating one EINVAL, readdir drops them.
+//     has it or a whiteout hides it. The lowers never change, so a view
+//     remembers which of their directories are opaque and which names
+//     they lack; the upper is asked every time. Marker names are never
+//     visible: looking one up is ENOENT, creating one EINVAL, readdir
+//     drops them.
 //   - readdir merges the layers, upper first; d_ino is the inode of the
 //     layer the entry comes from, which is what stat reports. Reading,
 //     executing and mapping a lower file use the lower file itself.
