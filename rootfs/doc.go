@@ -88,9 +88,9 @@
 //     lower copy (as overlayfs before 4.19); its metadata calls go to the
 //     upper copy from then on.
 //   - Creating a name makes its directory in the upper first and drops a
-//     whiteout of the name; a directory made over a whiteout is opaque
-//     (the marker is added just after mkdir: a concurrent readdir may
-//     briefly see the old lower entries). unlink and rmdir of a name the
+//     whiteout of the name; a directory made over a whiteout is made
+//     opaque under a temporary name first, then renamed into place.
+//     unlink and rmdir of a name the
 //     lowers have leave a whiteout; rmdir needs the merged directory
 //     empty. A directory with lower parts cannot be renamed (EXDEV: mv
 //     copies), a file is copied up, renamed, and whited out at its old

@@ -126,11 +126,15 @@ func (fs *FS) Mkdir(at *Dir, p string, mode uint32) abi.Errno {
 	if fs.meta == MetadataXattr {
 		hp = hostPerm(sIFDIR, mode)
 	}
-	if err := unix.Mkdirat(n.dir.fd, n.name, hp); err != nil {
+	name := ovMkdirName(&n) // a temporary name in an overlay, over a whiteout
+	if err := unix.Mkdirat(n.dir.fd, name, hp); err != nil {
 		return errnoOf(err)
 	}
-	if e := fs.initAt(n.dir.fd, n.name, sIFDIR, mode, 0, 0, o); e != 0 {
+	if e := fs.initAt(n.dir.fd, name, sIFDIR, mode, 0, 0, o); e != 0 {
 		return e
+	}
+	if name != n.name {
+		return ovPlaceOpaque(&n, name)
 	}
 	return ovCreated(&n, true)
 }

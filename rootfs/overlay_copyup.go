@@ -388,6 +388,36 @@ func ovCreated(n *node, dir bool) abi.Errno {
 	return errnoOf(ignoreENOENT(unix.Unlinkat(n.dir.fd, wh, 0)))
 }
 
+// ovMkdirName is the name mkdir makes n under: n's own, or, in place of a
+// removed directory (a whiteout), a temporary one, so that the new
+// directory can be made opaque before it appears.
+func ovMkdirName(n *node) string {
+	if n.dir.ov == nil || !hasMarker(n.dir.fd, whPrefix+n.name) {
+		return n.name
+	}
+	return ovTmpName()
+}
+
+// ovPlaceOpaque makes the new directory tmp opaque and renames it to n's
+// name without replacing, then drops the whiteout it replaces.
+func ovPlaceOpaque(n *node, tmp string) abi.Errno {
+	fd, err := unix.Openat(n.dir.fd, tmp, oSearch, 0)
+	if err != nil {
+		return errnoOf(err)
+	}
+	e := ovMarker(fd, whOpaque)
+	unix.Close(fd)
+	if e == 0 {
+		e = errnoOf(renameat2(n.dir.fd, tmp, n.dir.fd, n.name, RENAME_NOREPLACE))
+	}
+	if e != 0 {
+		ovClearMarkers(n.dir.fd, tmp)
+		unix.Unlinkat(n.dir.fd, tmp, unix.AT_REMOVEDIR)
+		return e
+	}
+	return errnoOf(ignoreENOENT(unix.Unlinkat(n.dir.fd, whPrefix+n.name, 0)))
+}
+
 // ovMarker makes marker name (an empty file) in directory dirfd.
 func ovMarker(dirfd int, name string) abi.Errno {
 	if len(name) > nameMax {
