@@ -90,9 +90,8 @@
 //   - Creating a name makes its directory in the upper first and drops a
 //     whiteout of the name; a directory made over a whiteout is made
 //     opaque under a temporary name first, then renamed into place.
-//     unlink and rmdir of a name the
-//     lowers have leave a whiteout; rmdir needs the merged directory
-//     empty. A directory with lower parts cannot be renamed (EXDEV: mv
+//     unlink and rmdir of a name the lowers have leave a whiteout; rmdir
+//     needs the merged directory empty. A directory with lower parts cannot be renamed (EXDEV: mv
 //     copies), a file is copied up, renamed, and whited out at its old
 //     name; a directory moved over a removed lower one is made opaque.
 //   - Directories of the lowers alone are copied up only when something
