@@ -56,6 +56,15 @@ func (s *tmuxSession) await(re *regexp.Regexp, d time.Duration, what string) tim
 	return 0
 }
 
+// newTmux starts a tmux server of its own running cmd in a window of
+// 100x30, killed when the test ends.
+func newTmux(t *testing.T, cmd string) *tmuxSession {
+	s := &tmuxSession{t: t, sock: fmt.Sprintf("carrick-image-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	s.run("new-session", "-d", "-s", "main", "-x", "100", "-y", "30", cmd)
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.sock, "kill-server").Run() })
+	return s
+}
+
 // count is how many times re matches the screen.
 func (s *tmuxSession) count(re *regexp.Regexp) int { return len(re.FindAllString(s.screen(), -1)) }
 
@@ -66,11 +75,11 @@ func (s *tmuxSession) count(re *regexp.Regexp) int { return len(re.FindAllString
 func TestTTY(t *testing.T) {
 	needImages(t)
 	dir := t.TempDir()
-	s := &tmuxSession{t: t, sock: fmt.Sprintf("carrick-image-%d", os.Getpid())}
-	outer := "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=" + dir + " TERM=xterm CARRICK_HOME=" + home +
-		" PS1='outer$ ' bash --norc --noprofile -i"
-	s.run("new-session", "-d", "-s", "main", "-x", "100", "-y", "30", outer)
-	defer exec.Command("tmux", "-L", s.sock, "kill-server").Run()
+	s := newTmux(t, "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="+dir+" TERM=xterm CARRICK_HOME="+home+
+		" PS1='outer$ ' bash --norc --noprofile -i")
+	// Should the test fail with the container's shell running, the
+	// container outlives the killed terminal (as docker's would).
+	defer carrickRun(home, nil, time.Minute, "rm", "-f", "tty-run")
 
 	outerPrompt := regexp.MustCompile(`(?m)^outer\$\s*$`)
 	ctrPrompt := regexp.MustCompile(`(?m)^ctr# ?$`)
@@ -79,14 +88,18 @@ func TestTTY(t *testing.T) {
 	s.send("stty -g > "+before+"; clear", "Enter")
 	s.await(outerPrompt, 10*time.Second, "stty -g")
 
-	s.send(carrickB+" run -t -i --rm -e 'PS1=ctr# ' -e TERM=xterm "+reg.ref(busyboxRepo)+" sh", "Enter")
+	s.send(carrickB+" run -t -i --rm --name tty-run -e 'PS1=ctr# ' -e TERM=xterm "+reg.ref(busyboxRepo)+" sh", "Enter")
 	s.await(ctrPrompt, 60*time.Second, "the container's shell prompt")
 	s.send("echo out-$((6*7)); tty", "Enter")
 	s.await(regexp.MustCompile(`(?m)^out-42\s*\n/dev/pts/\d+\s*$`), 30*time.Second, "a command's output")
 
 	s.send("clear", "Enter")
 	s.await(regexp.MustCompile(`\Actr# ?\s*\z`), 30*time.Second, "clear")
+	// Typing at once after a prompt is TestTTYTypeAhead's subject; here
+	// the keys must not race the shell's line editor.
+	time.Sleep(500 * time.Millisecond)
 	s.send("sleep 100", "Enter")
+	s.await(regexp.MustCompile(`(?m)^ctr# ?sleep 100\s*$`), 10*time.Second, "the typed sleep")
 	time.Sleep(1500 * time.Millisecond)
 	if n := s.count(ctrPrompt); n != 0 {
 		t.Fatalf("sleep 100 ended at once:\n%s", s.screen())
@@ -122,5 +135,34 @@ func TestTTY(t *testing.T) {
 	s.await(regexp.MustCompile(`(?m)^rc=7\s*\ntty-(same|changed)-2\s*$`), 10*time.Second, "the outer terminal after exec")
 	if scr := s.screen(); !strings.Contains(scr, "tty-same-2") {
 		t.Errorf("the outer terminal's settings changed after exec -it:\n%s", scr)
+	}
+}
+
+// TestTTYTypeAhead: keys typed while the shell still runs the previous
+// command reach the shell once it reads again, as on a real terminal:
+// busybox sh under carrick run -t and, as the reference, under qemu with
+// the tmux terminal as its own.
+func TestTTYTypeAhead(t *testing.T) {
+	needImages(t)
+	root := filepath.Join(fixtures, "rootfs", "busybox")
+	for _, c := range []struct{ name, cmd string }{
+		{"qemu", "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm 'PS1=ctr# ' chroot " + root + " /qemu-aarch64-static /bin/sh"},
+		{"carrick", "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm CARRICK_HOME=" + home + " " + carrickB +
+			" run -t -i --rm --name tty-ahead -e 'PS1=ctr# ' " + reg.ref(busyboxRepo) + " sh"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := newTmux(t, c.cmd)
+			defer carrickRun(home, nil, time.Minute, "rm", "-f", "tty-ahead")
+			s.await(regexp.MustCompile(`(?m)^ctr# ?$`), 60*time.Second, "the shell's prompt")
+			// Keys sent 0 to 40 ms after the Enter land while clear runs, as
+			// it ends, or as the shell prints its next prompt.
+			for i := 0; i <= 4; i++ {
+				s.send("clear", "Enter")
+				time.Sleep(time.Duration(10*i) * time.Millisecond)
+				s.send(fmt.Sprintf("echo typed-%d-ahead", i), "Enter")
+				s.await(regexp.MustCompile(fmt.Sprintf(`(?m)^typed-%d-ahead\s*$`, i)), 20*time.Second,
+					fmt.Sprintf("the command typed %d ms after clear", 10*i))
+			}
+		})
 	}
 }
