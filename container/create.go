@@ -139,7 +139,7 @@ func (s *Store) create(id, name string, img *image.Resolved, lowers []string, o 
 // View opens the container's root as its processes see it (without
 // mounts), acting as root.
 func (s *Store) View(r *Record) (*rootfs.FS, error) {
-	return rootfs.New(r.Rootfs, rootfs.Options{})
+	return rootfs.New(r.Rootfs, rootfs.Options{Lowers: r.Lowers})
 }
 
 // buildEnv is the image's environment, then the user's, with docker's
@@ -194,8 +194,9 @@ func (s *Store) spec(r *Record, u user) *specs.Spec {
 		}
 		sp.Mounts = append(sp.Mounts, specs.Mount{Destination: m.Destination, Type: "bind", Source: m.Source, Options: opts})
 	}
+	lowers, _ := json.Marshal(r.Lowers)
 	sp.Annotations = map[string]string{
-		carrickrt.LowersAnnotation:          strings.Join(r.Lowers, string(os.PathListSeparator)),
+		carrickrt.LowersAnnotation:          string(lowers),
 		"org.opencontainers.image.ref.name": r.ImageRef,
 	}
 	return sp

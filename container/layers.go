@@ -78,8 +78,8 @@ func decompress(mediaType string, r *bufio.Reader) (io.ReadCloser, error) {
 }
 
 // overlayRoot: rootfs serves the layers beneath the container's own
-// directory. Until then a container's root is a copy of its image.
-const overlayRoot = false
+// directory (rootfs.Options.Lowers); false copies the image into it.
+const overlayRoot = true
 
 // fill copies the image's layers into a container's root when there is no
 // overlay.

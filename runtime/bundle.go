@@ -50,7 +50,13 @@ func LoadBundle(dir string) (*Bundle, error) {
 	if st, err := os.Stat(rootfs); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("rootfs (%s) does not exist", rootfs)
 	}
-	return &Bundle{Dir: dir, Spec: &spec, Rootfs: rootfs}, nil
+	b := &Bundle{Dir: dir, Spec: &spec, Rootfs: rootfs}
+	for _, l := range b.Lowers() {
+		if st, err := os.Stat(l); !filepath.IsAbs(l) || err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("annotation %s: lower directory %q is not an absolute path to a directory", LowersAnnotation, l)
+		}
+	}
+	return b, nil
 }
 
 // checkSpec refuses what cannot be run: no process, no args, a relative
@@ -126,8 +132,8 @@ func Unsupported(s *specs.Spec) []string {
 	return out
 }
 
-// LowersAnnotation lists, top first and separated by the host's path list
-// separator, read-only directories that lie beneath root.path as an
+// LowersAnnotation lists, top first as a JSON array of host paths,
+// read-only directories that lie beneath root.path as an
 // overlay (image layers under a container's own directory; see
 // package container). carrick's own annotation: other runtimes ignore it.
 const LowersAnnotation = "dev.carrick.rootfs.lowers"
@@ -138,5 +144,10 @@ func (b *Bundle) Lowers() []string {
 	if v == "" {
 		return nil
 	}
-	return filepath.SplitList(v)
+	var out []string
+	if err := json.Unmarshal([]byte(v), &out); err != nil || len(out) == 0 {
+		// LoadBundle refuses it: a lower that is not a directory.
+		return []string{v}
+	}
+	return out
 }

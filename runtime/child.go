@@ -54,7 +54,7 @@ func RunChild() {
 	}
 	umask := spec.Umask
 	p, err := sysemu.Start(sysemu.Config{
-		Root: spec.Root, Mounts: spec.Mounts, Metadata: spec.Metadata, ReadOnlyRoot: spec.ReadOnlyRoot, Dir: spec.Dir,
+		Root: spec.Root, Mounts: spec.Mounts, Metadata: spec.Metadata, ReadOnlyRoot: spec.ReadOnlyRoot, Lowers: spec.Lowers, Dir: spec.Dir,
 		Path: spec.Path, Argv: spec.Argv, Env: spec.Env,
 		Files: files, Views: views, Umask: &umask, Ignored: spec.Ignored, Mask: spec.Mask,
 		Shm: spec.Shm, Registry: spec.Registry, PidNS: spec.PidNS, Pid: spec.Pid,

@@ -102,7 +102,7 @@ func guestConfig(b *Bundle, dir string) (sysemu.Config, error) {
 	}
 	prog := s.Process.Args[0]
 	if !strings.Contains(prog, "/") {
-		found, ok := lookPath(b.Rootfs, prog, s.Process.Env)
+		found, ok := lookPath(b.Rootfs, b.Lowers(), prog, s.Process.Env)
 		if !ok {
 			return cfg, fmt.Errorf("exec: %q: executable file not found in $PATH", prog)
 		}
@@ -110,6 +110,7 @@ func guestConfig(b *Bundle, dir string) (sysemu.Config, error) {
 	}
 	cfg.Path = prog
 	cfg.ReadOnlyRoot = s.Root != nil && s.Root.Readonly
+	cfg.Lowers = b.Lowers()
 	ms, err := specMounts(b, dir)
 	if err != nil {
 		return cfg, err
@@ -159,22 +160,27 @@ func consoleMounts(tty string, init bool) []rootfs.Mount {
 	return ms
 }
 
-// lookPath finds name in the container's PATH, as runc does before exec.
-func lookPath(root, name string, env []string) (string, bool) {
+// lookPath finds name in the container's PATH, as runc does before exec,
+// in the container's view (confined, through its overlay's lowers).
+func lookPath(root string, lowers []string, name string, env []string) (string, bool) {
 	pathVar := "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 	for _, kv := range env {
 		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
 			pathVar = v
 		}
 	}
+	view, err := rootfs.New(root, rootfs.Options{Lowers: lowers})
+	if err != nil {
+		return "", false
+	}
+	defer view.Close()
 	for _, d := range strings.Split(pathVar, ":") {
 		if !path.IsAbs(d) {
 			continue
 		}
 		p := path.Join(d, name)
-		// Lstat: links inside the root may be absolute (to the root's own
-		// paths); the guest resolves them confined.
-		if _, err := os.Lstat(filepath.Join(root, p)); err == nil {
+		// Lstat: the guest resolves a final link itself, confined.
+		if _, e := view.Lstat(view.Root(), p); e == 0 {
 			return p, true
 		}
 	}

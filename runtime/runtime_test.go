@@ -54,10 +54,10 @@ func TestLookPathAndMounts(t *testing.T) {
 	root := t.TempDir()
 	os.MkdirAll(filepath.Join(root, "usr", "bin"), 0o755)
 	os.Symlink("/bin/busybox", filepath.Join(root, "usr", "bin", "env"))
-	if p, ok := lookPath(root, "env", []string{"PATH=/bin:/usr/bin"}); !ok || p != "/usr/bin/env" {
+	if p, ok := lookPath(root, nil, "env", []string{"PATH=/bin:/usr/bin"}); !ok || p != "/usr/bin/env" {
 		t.Fatalf("lookPath: %q %v", p, ok)
 	}
-	if _, ok := lookPath(root, "missing", nil); ok {
+	if _, ok := lookPath(root, nil, "missing", nil); ok {
 		t.Fatal("found a missing program")
 	}
 	b := &Bundle{Dir: "/b", Rootfs: root, Spec: &specs.Spec{Version: specs.Version,
