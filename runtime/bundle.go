@@ -18,7 +18,8 @@ import (
 type Bundle struct {
 	Dir    string // absolute
 	Spec   *specs.Spec
-	Rootfs string // absolute host path of root.path
+	Rootfs string   // absolute host path of root.path
+	lowers []string // LowersAnnotation
 }
 
 // LoadBundle reads and checks dir/config.json, with runc's error messages
@@ -51,7 +52,12 @@ func LoadBundle(dir string) (*Bundle, error) {
 		return nil, fmt.Errorf("rootfs (%s) does not exist", rootfs)
 	}
 	b := &Bundle{Dir: dir, Spec: &spec, Rootfs: rootfs}
-	for _, l := range b.Lowers() {
+	if v, ok := spec.Annotations[LowersAnnotation]; ok {
+		if err := json.Unmarshal([]byte(v), &b.lowers); err != nil || len(b.lowers) == 0 {
+			return nil, fmt.Errorf("annotation %s: want a JSON array of directories, got %q", LowersAnnotation, v)
+		}
+	}
+	for _, l := range b.lowers {
 		if st, err := os.Stat(l); !filepath.IsAbs(l) || err != nil || !st.IsDir() {
 			return nil, fmt.Errorf("annotation %s: lower directory %q is not an absolute path to a directory", LowersAnnotation, l)
 		}
@@ -139,15 +145,4 @@ func Unsupported(s *specs.Spec) []string {
 const LowersAnnotation = "dev.carrick.rootfs.lowers"
 
 // Lowers returns the bundle's overlay lower directories, if any.
-func (b *Bundle) Lowers() []string {
-	v := b.Spec.Annotations[LowersAnnotation]
-	if v == "" {
-		return nil
-	}
-	var out []string
-	if err := json.Unmarshal([]byte(v), &out); err != nil || len(out) == 0 {
-		// LoadBundle refuses it: a lower that is not a directory.
-		return []string{v}
-	}
-	return out
-}
+func (b *Bundle) Lowers() []string { return b.lowers }

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,5 +97,40 @@ func TestLookPathAndMounts(t *testing.T) {
 	}
 	if u := Unsupported(&specs.Spec{Process: &specs.Process{User: specs.User{UID: 1000, Username: "x"}}, Hooks: &specs.Hooks{}}); len(u) != 1 || !strings.Contains(u[0], "username") {
 		t.Fatalf("unsupported: %v", u)
+	}
+}
+
+// A bundle's overlay lowers (carrick's annotation) are checked at load,
+// found by lookPath, and given to the guest.
+func TestBundleLowers(t *testing.T) {
+	dir := t.TempDir()
+	upper, lower := filepath.Join(dir, "rootfs"), filepath.Join(dir, "sha256:l1")
+	os.MkdirAll(upper, 0o755)
+	os.MkdirAll(filepath.Join(lower, "bin"), 0o755)
+	os.WriteFile(filepath.Join(lower, "bin", "tool"), []byte("x"), 0o755)
+	write := func(lowers string) {
+		s := DefaultSpec()
+		s.Process.Args = []string{"tool"}
+		s.Annotations = map[string]string{LowersAnnotation: lowers}
+		data, _ := json.Marshal(s)
+		os.WriteFile(filepath.Join(dir, "config.json"), data, 0o644)
+	}
+	write(`["` + lower + `"]`)
+	b, err := LoadBundle(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := guestConfig(b, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Path != "/bin/tool" || len(cfg.Lowers) != 1 || cfg.Lowers[0] != lower {
+		t.Fatalf("config path %q lowers %q", cfg.Path, cfg.Lowers)
+	}
+	for _, bad := range []string{`["relative"]`, `["` + dir + `/missing"]`, lower, `[]`} {
+		write(bad)
+		if _, err := LoadBundle(dir); err == nil || !strings.Contains(err.Error(), LowersAnnotation) {
+			t.Errorf("lowers %s: %v", bad, err)
+		}
 	}
 }
