@@ -4,7 +4,10 @@ package image_test
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -92,6 +95,8 @@ func TestDetached(t *testing.T) {
 		t.Errorf("inspect's Config does not merge the image's and the flags': %+v", st.Config)
 	}
 
+	// The hostname is the short ID, as docker's.
+	wantOut(t, id[:12]+"\n", "exec", name, "hostname")
 	// exec sees the container's files, env and working directory.
 	wantOut(t, mkimage.AddedBody, "exec", name, "cat", mkimage.AddedFile)
 	wantOut(t, "detached "+mkimage.WorkDir+"\n", "exec", name, "sh", "-c", "echo $MODE $(pwd)")
@@ -208,5 +213,38 @@ func TestStdinAndLogs(t *testing.T) {
 	}
 	if st := inspect(t, "five"); st.State.ExitCode != 5 || st.State.Status != "exited" {
 		t.Errorf("inspect after exit 5: %+v", st.State)
+	}
+}
+
+// TestPublish: -p is accepted with a note, and a server in a container is
+// reached from the host on its own port (the container's sockets are the
+// host's).
+func TestPublish(t *testing.T) {
+	needImages(t)
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := strconv.Itoa(port)
+	r := ctr(t, 0, "run", "-d", "--name", "httpd", "-p", p+":"+p, reg.ref(busyboxRepo),
+		"httpd", "-f", "-p", "127.0.0.1:"+p, "-h", mkimage.WorkDir)
+	defer carrickRun(home, nil, time.Minute, "rm", "-f", "httpd")
+	if !strings.Contains(r.stderr, "-p "+p+":"+p) {
+		t.Errorf("run -p: want a note about the mapping: %s", r.describe())
+	}
+	var body []byte
+	if !waitFor(30*time.Second, func() bool {
+		resp, err := http.Get("http://127.0.0.1:" + p + "/" + mkimage.WorkFile)
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		body, _ = io.ReadAll(resp.Body)
+		return resp.StatusCode == http.StatusOK
+	}) {
+		t.Fatalf("the container's httpd never answered on 127.0.0.1:%s: %s", p, carrickRun(home, nil, time.Minute, "logs", "httpd").describe())
+	}
+	if string(body) != mkimage.WorkBody {
+		t.Errorf("httpd served %q, want %q", body, mkimage.WorkBody)
 	}
 }

@@ -36,6 +36,9 @@ func TestRunConfig(t *testing.T) {
 			"bar baz\nover\n"},
 		{"--env-file", []string{"--env-file", envFile, bb, "sh", "-c", "echo $FROM_FILE; echo $" + mkimage.ImageVar},
 			"file value\nfile-override\n"},
+		// A bare name takes the caller's value, and is dropped when unset.
+		{"-e-bare", []string{"-e", "CARRICK_HOME", "-e", "UNSET_HERE", bb, "sh", "-c", "echo $CARRICK_HOME; echo ${UNSET_HERE-unset}"},
+			home + "\nunset\n"},
 		{"-w", []string{"-w", "/tmp", bb, "pwd"}, "/tmp\n"},
 		{"-w-missing", []string{"-w", "/new/dir", bb, "pwd"}, "/new/dir\n"}, // docker creates it
 		{"workdir-file", []string{bb, "cat", mkimage.WorkFile}, mkimage.WorkBody},
