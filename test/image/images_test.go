@@ -3,6 +3,7 @@
 package image_test
 
 import (
+	"encoding/json"
 	"io"
 	"net"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/carrick-go/carrick/test/image/mkimage"
 )
 
 // imageRow is one line of `carrick images`.
@@ -161,4 +164,37 @@ func relay(t *testing.T, target string) string {
 		}
 	}()
 	return l.Addr().String()
+}
+
+// TestInspectImage: `carrick inspect IMAGE` shows docker's image fields:
+// the ID, the platform chosen from the index, the config and the layers.
+func TestInspectImage(t *testing.T) {
+	needImages(t)
+	r := ctr(t, 0, "inspect", reg.ref(busyboxRepo))
+	var all []struct {
+		ID           string `json:"Id"`
+		Architecture string
+		Os           string
+		RepoTags     []string
+		Config       struct {
+			Env        []string
+			Cmd        []string
+			WorkingDir string
+		}
+		RootFS struct {
+			Layers []string `json:"diff_ids"`
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &all); err != nil || len(all) != 1 {
+		t.Fatalf("inspect: want a JSON array of one (%v): %s", err, r.describe())
+	}
+	im := all[0]
+	if im.ID != busyboxID || im.Architecture != "arm64" || im.Os != "linux" || len(im.RepoTags) != 1 ||
+		im.RepoTags[0] != reg.ref(busyboxRepo) || len(im.RootFS.Layers) != 2 {
+		t.Errorf("inspect: %+v", im)
+	}
+	if im.Config.WorkingDir != mkimage.WorkDir || len(im.Config.Cmd) != 3 || im.Config.Cmd[2] != imageCmdEcho ||
+		len(im.Config.Env) != 2 || im.Config.Env[1] != mkimage.ImageVar+"="+mkimage.ImageVal {
+		t.Errorf("inspect's Config: %+v", im.Config)
+	}
 }
