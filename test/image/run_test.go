@@ -36,6 +36,8 @@ func TestRunConfig(t *testing.T) {
 			"bar baz\nover\n"},
 		{"--env-file", []string{"--env-file", envFile, bb, "sh", "-c", "echo $FROM_FILE; echo $" + mkimage.ImageVar},
 			"file value\nfile-override\n"},
+		// A value with commas is one value (docker splits no flag on commas).
+		{"-e-commas", []string{"-e", "LIST=a,b,c", bb, "sh", "-c", "echo $LIST"}, "a,b,c\n"},
 		// A bare name takes the caller's value, and is dropped when unset.
 		{"-e-bare", []string{"-e", "CARRICK_HOME", "-e", "UNSET_HERE", bb, "sh", "-c", "echo $CARRICK_HOME; echo ${UNSET_HERE-unset}"},
 			home + "\nunset\n"},
