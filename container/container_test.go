@@ -38,14 +38,14 @@ func TestResolveUser(t *testing.T) {
 		want user
 		err  string
 	}{
-		{"", user{0, 0, nil, "/root"}, ""},
-		{"root", user{0, 0, nil, "/root"}, ""},
-		{"alice", user{1000, 1000, []uint32{10, 29}, "/home/alice"}, ""},
-		{"1000", user{1000, 1000, []uint32{10, 29}, "/home/alice"}, ""},
-		{"alice:staff", user{1000, 50, []uint32{10, 29}, "/home/alice"}, ""},
-		{"alice:29", user{1000, 29, []uint32{10}, "/home/alice"}, ""},
-		{"4242", user{4242, 0, nil, "/"}, ""},
-		{"4242:4343", user{4242, 4343, nil, "/"}, ""},
+		{"", user{0, 0, []uint32{0}, "/root"}, ""},
+		{"root", user{0, 0, []uint32{0}, "/root"}, ""},
+		{"alice", user{1000, 1000, []uint32{1000, 10, 29}, "/home/alice"}, ""},
+		{"1000", user{1000, 1000, []uint32{1000, 10, 29}, "/home/alice"}, ""},
+		{"alice:staff", user{1000, 50, []uint32{50, 10, 29}, "/home/alice"}, ""},
+		{"alice:29", user{1000, 29, []uint32{29, 10}, "/home/alice"}, ""},
+		{"4242", user{4242, 0, []uint32{0}, "/"}, ""},
+		{"4242:4343", user{4242, 4343, []uint32{4343}, "/"}, ""},
 		{"nobody", user{}, "unable to find user nobody"},
 		{"alice:nogroup", user{}, "unable to find group nogroup"},
 	}

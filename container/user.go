@@ -71,6 +71,9 @@ func resolveUser(view *rootfs.FS, spec string) (user, error) {
 		}
 		u.gid = uint32(gid)
 	}
+	// docker's extra groups: the primary group first, then the groups of
+	// /etc/group that list the user by name.
+	u.groups = []uint32{u.gid}
 	if name != "" {
 		for _, f := range entries(groupFile, 4) {
 			gid, err := strconv.ParseUint(f[2], 10, 32)

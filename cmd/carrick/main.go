@@ -30,6 +30,8 @@ func main() {
 	app := &cli.App{
 		Name:  "carrick",
 		Usage: "run Linux ARM64 programs as native host processes",
+		// docker splits no flag value at commas (--mount a=1,b=2, -e L=a,b).
+		DisableSliceFlagSeparator: true,
 		Commands: []*cli.Command{
 			runELFCommand,
 			runCommand, createCommand, startCommand, execCommand,
