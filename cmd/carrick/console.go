@@ -68,6 +68,9 @@ func (r *consoleReceiver) accept() {
 		r.err <- errors.New("console: no pty master received")
 		return
 	}
+	// Non-blocking, so that Go polls it: Close then ends a pending Read
+	// (hanging up the pty); the sender's Fd() made it blocking.
+	unix.SetNonblock(fds[0], true)
 	r.master <- os.NewFile(uintptr(fds[0]), "pty-master")
 }
 

@@ -307,7 +307,7 @@ func startForeground(st *container.Store, rec *container.Record, input bool) err
 		}
 		return err
 	}
-	code := waitForwarding(cmd, sigs, rec.TTY)
+	code := waitForwarding(cmd, sigs)
 	cmd.finish()
 	if streams != nil {
 		streams.wait(5 * time.Second)
@@ -395,6 +395,9 @@ func (t *teeStreams) wait(d time.Duration) {
 type attached struct {
 	*exec.Cmd
 	finish func()
+	// hangup, with a terminal, hangs up the container's pty (its
+	// session then gets SIGHUP from the host's line discipline).
+	hangup func()
 }
 
 func launchAttached(st *container.Store, rec *container.Record, o carrickrt.CreateOpts, recv *consoleReceiver, input bool, log io.Writer) (*attached, error) {
@@ -403,7 +406,7 @@ func launchAttached(st *container.Store, rec *container.Record, o carrickrt.Crea
 		if err != nil {
 			return nil, err
 		}
-		return &attached{cmd, func() {}}, nil
+		return &attached{Cmd: cmd, finish: func() {}}, nil
 	}
 	// With a terminal, the pty exists before the program runs: put this
 	// terminal in raw mode and start copying before start. The terminal
@@ -440,13 +443,14 @@ func launchAttached(st *container.Store, rec *container.Record, o carrickrt.Crea
 		restore()
 		return nil, r.err
 	}
-	return &attached{r.cmd, func() { done(); restore() }}, nil
+	return &attached{Cmd: r.cmd, finish: func() { done(); restore() }, hangup: func() { master.Close() }}, nil
 }
 
 // waitForwarding waits for the init, passing the signals carrick gets to
 // it (docker's --sig-proxy), and returns the exit status as docker gives
-// it.
-func waitForwarding(cmd *attached, sigs chan os.Signal, tty bool) int {
+// it. With a terminal, carrick's own SIGHUP (the user's terminal went
+// away) hangs up the container's terminal instead.
+func waitForwarding(cmd *attached, sigs chan os.Signal) int {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	for {
@@ -454,6 +458,12 @@ func waitForwarding(cmd *attached, sigs chan os.Signal, tty bool) int {
 		case s := <-sigs:
 			switch s {
 			case syscall.SIGCHLD, syscall.SIGURG, syscall.SIGWINCH, syscall.SIGPIPE:
+			case syscall.SIGHUP:
+				if cmd.hangup != nil {
+					cmd.hangup()
+				} else {
+					cmd.Process.Signal(s)
+				}
 			default:
 				cmd.Process.Signal(s)
 			}

@@ -89,6 +89,7 @@ func execInContainer(c *cli.Context) error {
 	signal.Notify(sigs)
 	defer signal.Stop(sigs)
 	finish := func() {}
+	var hangup func()
 	type result struct {
 		cmd *attached
 		err error
@@ -100,7 +101,7 @@ func execInContainer(c *cli.Context) error {
 			res <- result{nil, startError(err)}
 			return
 		}
-		res <- result{&attached{cmd, func() {}}, nil}
+		res <- result{&attached{Cmd: cmd, finish: func() {}}, nil}
 	}()
 	if recv != nil {
 		master, err := recv.Master()
@@ -111,6 +112,7 @@ func execInContainer(c *cli.Context) error {
 			return exitErr(err)
 		}
 		finish = proxyConsole(master, input, nil)
+		hangup = func() { master.Close() }
 	}
 	x := <-res
 	if x.err != nil {
@@ -121,7 +123,8 @@ func execInContainer(c *cli.Context) error {
 		x.cmd.Process.Release()
 		return nil
 	}
-	code := waitForwarding(x.cmd, sigs, tty)
+	x.cmd.hangup = hangup
+	code := waitForwarding(x.cmd, sigs)
 	finish()
 	return cli.Exit("", code)
 }
