@@ -50,37 +50,17 @@ var startCommand = &cli.Command{
 	Flags:                  []cli.Flag{&cli.BoolFlag{Name: "attach", Aliases: []string{"a"}, Usage: "attach stdout and stderr and exit as the container does"}, &cli.BoolFlag{Name: "interactive", Aliases: []string{"i"}, Usage: "attach stdin"}},
 	UseShortOptionHandling: true,
 	Action: func(c *cli.Context) error {
-		st, err := openStores()
-		if err != nil {
-			return exitErr(err)
-		}
-		if c.NArg() == 0 {
-			return cli.Exit("start: want at least one CONTAINER", 125)
-		}
 		if c.Bool("attach") || c.Bool("interactive") {
 			if c.NArg() != 1 {
-				return cli.Exit("start: you cannot attach to more than one container", 125)
+				return cli.Exit("start: attach to exactly one CONTAINER", 125)
 			}
-			rec, err := st.Find(c.Args().First())
+			st, rec, err := findContainer(c.Args().First())
 			if err != nil {
 				return exitErr(err)
 			}
 			return exitErr(startForeground(st, rec, c.Bool("interactive")))
 		}
-		code := 0
-		for _, ref := range c.Args().Slice() {
-			rec, err := st.Find(ref)
-			if err == nil {
-				err = startDetached(st, rec)
-			}
-			if err != nil {
-				fmt.Fprintln(os.Stderr, "carrick:", err)
-				code = 1
-				continue
-			}
-			fmt.Println(ref)
-		}
-		return cli.Exit("", code)
+		return eachContainer(c, false, startDetached)
 	},
 }
 

@@ -76,6 +76,16 @@ func statusText(r *container.Record, s container.Status) string {
 	return "Created"
 }
 
+// findContainer opens the stores and finds the container ref names.
+func findContainer(ref string) (*container.Store, *container.Record, error) {
+	st, err := openStores()
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := st.Find(ref)
+	return st, r, err
+}
+
 // eachContainer runs fn for every CONTAINER argument, printing the
 // argument on success as docker does, and fails if any failed.
 func eachContainer(c *cli.Context, quiet bool, fn func(*container.Store, *container.Record) error) error {
@@ -215,11 +225,7 @@ var logsCommand = &cli.Command{
 		if c.NArg() != 1 {
 			return cli.Exit("logs: want one CONTAINER", 125)
 		}
-		st, err := openStores()
-		if err != nil {
-			return exitErr(err)
-		}
-		r, err := st.Find(c.Args().First())
+		st, r, err := findContainer(c.Args().First())
 		if err != nil {
 			return exitErr(err)
 		}

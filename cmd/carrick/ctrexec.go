@@ -35,11 +35,7 @@ func execInContainer(c *cli.Context) error {
 	if c.NArg() < 2 {
 		return cli.Exit("exec: want CONTAINER COMMAND [ARG...]", 125)
 	}
-	st, err := openStores()
-	if err != nil {
-		return exitErr(err)
-	}
-	r, err := st.Find(c.Args().First())
+	st, r, err := findContainer(c.Args().First())
 	if err != nil {
 		return exitErr(err)
 	}

@@ -19,12 +19,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/carrick-go/carrick/test/image/mkimage"
+	"github.com/carrick-go/carrick/test/programs"
 )
 
 var (
@@ -107,7 +107,7 @@ func testMain(m *testing.M) int {
 	pullErr = pullInto(home, busyboxRepo, debianRepo)
 
 	code := m.Run()
-	if left := survivors(carrickB); len(left) > 0 {
+	if left := programs.Survivors(carrickB); len(left) > 0 {
 		fmt.Fprintf(os.Stderr, "FAIL: carrick processes left behind: %v\n", left)
 		for _, pid := range left {
 			syscall.Kill(pid, syscall.SIGKILL)
@@ -190,20 +190,4 @@ func moduleRoot() (string, error) {
 			return "", fmt.Errorf("no go.mod above %s", dir)
 		}
 	}
-}
-
-// survivors lists the processes running the binary exe.
-func survivors(exe string) []int {
-	var pids []int
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid == os.Getpid() {
-			continue
-		}
-		if p, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); err == nil && p == exe {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
 }

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -77,7 +76,7 @@ func testMain(m *testing.M) int {
 	// Every guest was killed by its test; a survivor is a bug of the test
 	// or of carrick's process handling. (Only for a binary of our own:
 	// another user of CARRICK_BIN may be running.)
-	if left := survivors(carrickB); os.Getenv("CARRICK_BIN") == "" && len(left) > 0 {
+	if left := programs.Survivors(carrickB); os.Getenv("CARRICK_BIN") == "" && len(left) > 0 {
 		fmt.Fprintf(os.Stderr, "FAIL: guest processes left behind: %v\n", left)
 		for _, pid := range left {
 			syscall.Kill(pid, syscall.SIGKILL)
@@ -115,22 +114,6 @@ func goBuild(out, pkg string, arm64 bool) error {
 		return fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
 	}
 	return nil
-}
-
-// survivors lists the processes running the binary exe.
-func survivors(exe string) []int {
-	var pids []int
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid == os.Getpid() {
-			continue
-		}
-		if p, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); err == nil && p == exe {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
 }
 
 // emulators returns the emulators a test runs under: both, the reference
