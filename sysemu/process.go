@@ -586,6 +586,7 @@ func (p *Process) loadImage(f *rootfs.File, execfn string, argv, env []string) (
 	p.stack = stack
 	p.exe = f.Path(p.fs.root())
 	p.comm = path.Base(execfn)
+	setHostComm(p.comm)
 	return entry, nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -246,6 +248,37 @@ var logsCommand = &cli.Command{
 			copyNew()
 		}
 		copyNew()
+		return nil
+	},
+}
+
+var topCommand = &cli.Command{
+	Name:      "top",
+	Usage:     "show a container's processes, as the host's ps sees them",
+	ArgsUsage: "CONTAINER",
+	Action: func(c *cli.Context) error {
+		if c.NArg() != 1 {
+			return cli.Exit("top: want one CONTAINER", 125)
+		}
+		st, r, err := findContainer(c.Args().First())
+		if err != nil {
+			return exitErr(err)
+		}
+		pids, err := st.Runtime().Pids(r.ID)
+		if err != nil || len(pids) == 0 {
+			return cli.Exit(fmt.Sprintf("container %s is not running", r.Name), 125)
+		}
+		list := make([]string, len(pids))
+		for i, p := range pids {
+			list[i] = strconv.Itoa(p)
+		}
+		// The container's processes are host processes: the host's ps
+		// describes them (procps and BSD ps take these options alike).
+		ps := exec.Command("ps", "-o", "user,pid,ppid,etime,comm", "-p", strings.Join(list, ","))
+		ps.Stdout, ps.Stderr = os.Stdout, os.Stderr
+		if err := ps.Run(); err != nil {
+			return cli.Exit("top: ps: "+err.Error(), 125)
+		}
 		return nil
 	},
 }
