@@ -115,9 +115,6 @@ func runContainer(c *cli.Context) error {
 	if c.Bool("tty") && !c.Bool("detach") && c.Bool("interactive") && !isTerminal(os.Stdin) {
 		return cli.Exit("the input device is not a TTY", 1)
 	}
-	if c.Bool("tty") && detach {
-		return cli.Exit("carrick: -t with -d is not supported: a detached container's terminal needs a process to hold it, and carrick has no daemon", 125)
-	}
 	st, rec, err := createContainer(c)
 	if err != nil {
 		return exitErr(err)
@@ -191,51 +188,69 @@ func startDetached(st *container.Store, rec *container.Record) error {
 		return err
 	}
 	defer null.Close()
-	cmd, err := launch(st, rec, carrickrt.CreateOpts{Stdin: null, Stdout: logs.out, Stderr: logs.err, Detached: true})
+	o := carrickrt.CreateOpts{Stdin: null, Stdout: logs.out, Stderr: logs.err, Detached: true}
+	if !rec.TTY {
+		cmd, err := launch(st, rec, o)
+		if err != nil {
+			return err
+		}
+		cmd.Process.Release()
+		if rec.AutoRemove {
+			return startKeeper(rec.ID, nil, true)
+		}
+		return nil
+	}
+	// A detached terminal: a keeper process holds the pty master, writing
+	// what the container prints to its log, as docker's daemon would.
+	recv, err := newConsoleReceiver()
 	if err != nil {
 		return err
 	}
+	defer recv.Close()
+	o.ConsoleSocket = recv.Path()
+	cmd, master, err := launchConsole(st, rec, o, recv, nil)
+	if err != nil {
+		return err
+	}
+	defer master.Close()
 	cmd.Process.Release()
-	if rec.AutoRemove {
-		return startReaper(rec.ID)
+	if err := startKeeper(rec.ID, master, rec.AutoRemove); err != nil {
+		st.Runtime().Kill(rec.ID, syscall.SIGKILL, true)
+		return err
 	}
 	return nil
 }
 
-// ReaperCommand is the hidden mode of `run -d --rm`: with no daemon, a
-// small process of its own waits for the container and removes it.
-const ReaperCommand = "internal-autoremove"
-
-func startReaper(id string) error {
-	self, err := os.Executable()
+// launchConsole launches the container with a console socket and
+// returns its init and the pty master. The master arrives before the
+// program runs (runtime.Create sends it); onMaster, if not nil, gets it
+// then.
+func launchConsole(st *container.Store, rec *container.Record, o carrickrt.CreateOpts, recv *consoleReceiver, onMaster func(*os.File)) (*exec.Cmd, *os.File, error) {
+	type result struct {
+		cmd *exec.Cmd
+		err error
+	}
+	res := make(chan result, 1)
+	go func() {
+		cmd, err := launch(st, rec, o)
+		res <- result{cmd, err}
+	}()
+	master, err := recv.Master()
 	if err != nil {
-		return err
+		if r := <-res; r.err != nil {
+			return nil, nil, r.err
+		}
+		return nil, nil, err
 	}
-	cmd := exec.Command(self, ReaperCommand, id)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if err := cmd.Start(); err != nil {
-		return err
+	if onMaster != nil {
+		onMaster(master)
 	}
-	return cmd.Process.Release()
-}
-
-var reaperCommand = &cli.Command{
-	Name:   ReaperCommand,
-	Hidden: true,
-	Action: func(c *cli.Context) error {
-		st, err := openStores()
-		if err != nil {
-			return err
-		}
-		rec, err := st.Find(c.Args().First())
-		if err != nil {
-			return err
-		}
-		for st.Status(rec).State != "exited" {
-			time.Sleep(100 * time.Millisecond)
-		}
-		return st.Remove(rec)
-	},
+	r := <-res
+	if r.err != nil {
+		master.Close()
+		return nil, nil, r.err
+	}
+	return r.cmd, master, nil
 }
 
 // startForeground runs the container attached to this terminal or these
@@ -399,31 +414,18 @@ func launchAttached(st *container.Store, rec *container.Record, o carrickrt.Crea
 		}
 		restore = r
 	}
-	type result struct {
-		cmd *exec.Cmd
-		err error
-	}
-	res := make(chan result, 1)
-	go func() {
-		cmd, err := launch(st, rec, o)
-		res <- result{cmd, err}
-	}()
-	master, err := recv.Master()
+	// The copying starts once the master is here, before the program
+	// runs, so nothing it prints is lost.
+	var done func()
+	cmd, master, err := launchConsole(st, rec, o, recv, func(m *os.File) { done = proxyConsole(m, input, log) })
 	if err != nil {
-		restore()
-		if r := <-res; r.err != nil {
-			return nil, r.err
+		if done != nil {
+			done()
 		}
+		restore()
 		return nil, err
 	}
-	done := proxyConsole(master, input, log)
-	r := <-res
-	if r.err != nil {
-		done()
-		restore()
-		return nil, r.err
-	}
-	return &attached{Cmd: r.cmd, finish: func() { done(); restore() }, hangup: func() { master.Close() }}, nil
+	return &attached{Cmd: cmd, finish: func() { done(); restore() }, hangup: func() { master.Close() }}, nil
 }
 
 // waitForwarding waits for the init, passing the signals carrick gets to

@@ -37,7 +37,7 @@ func main() {
 			runCommand, createCommand, startCommand, execCommand,
 			psCommand, logsCommand, stopCommand, killCommand, rmCommand, waitCommand, inspectCommand, topCommand,
 			pullCommand, imagesCommand, rmiCommand, tagCommand, loadCommand, imageCommand,
-			reaperCommand,
+			keeperCommand,
 		},
 		// Exit codes are the guest's; errors of carrick itself print here.
 		ExitErrHandler: func(c *cli.Context, err error) {},

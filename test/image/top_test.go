@@ -24,3 +24,41 @@ func TestTop(t *testing.T) {
 		t.Fatalf("host ps -p %s: %q %v, want sleep", pid, out, err)
 	}
 }
+
+// TestDetachedTTY: run -dit keeps an interactive shell alive on a
+// terminal nobody is attached to (a keeper process holds the pty and logs
+// what it prints), so exec works in it, as with docker run -dit; rm -f
+// ends the container and the keeper.
+func TestDetachedTTY(t *testing.T) {
+	needImages(t)
+	ctr(t, 0, "run", "-dit", "--name", "dit-test", reg.ref(busyboxRepo), "sh", "-c", "echo started; tty; exec sh")
+	defer carrickRun(home, nil, time.Minute, "rm", "-f", "dit-test")
+	time.Sleep(time.Second)
+	if r := ctr(t, 0, "exec", "dit-test", "echo", "in-exec"); strings.TrimSpace(r.stdout) != "in-exec" {
+		t.Fatalf("exec: %s", r.describe())
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		r := ctr(t, 0, "logs", "dit-test")
+		if strings.Contains(r.stdout, "started\r\n/dev/pts/") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the terminal's output is not in the logs:\n%q", r.stdout)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if r := ctr(t, 0, "inspect", "-f", "{{.State.Status}}", "dit-test"); strings.TrimSpace(r.stdout) != "running" {
+		t.Fatalf("the shell did not stay: %s", r.describe())
+	}
+	ctr(t, 0, "rm", "-f", "dit-test")
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		out, _ := exec.Command("pgrep", "-f", carrickB+" internal-keeper").Output()
+		if len(strings.TrimSpace(string(out))) == 0 {
+			break
+		}
+		if time.Now().After(end) {
+			t.Fatalf("a keeper outlived its container by 10 s: %s", out)
+		}
+	}
+}
