@@ -57,8 +57,8 @@ func (p *Process) killSelf(sig uint64) abi.Errno {
 	if !sigValid(sig) {
 		return abi.EINVAL
 	}
-	if sig == 0 {
-		return 0
+	if sig == 0 || p.initIgnores(int(sig)) {
+		return 0 // a namespace's init signalling itself, as from inside
 	}
 	return p.post(nil, int(sig), sigInfo{code: abi.SI_USER, pid: uint32(p.pid)})
 }
@@ -253,7 +253,7 @@ func (t *Task) tkill(tid int32, sig uint64, others bool) uint64 {
 	if !sigValid(sig) {
 		return errno(abi.EINVAL)
 	}
-	if sig != 0 {
+	if sig != 0 && !t.p.initIgnores(int(sig)) {
 		return errno(t.p.post(target, int(sig), sigInfo{code: abi.SI_TKILL, pid: uint32(t.p.pid)}))
 	}
 	return 0

@@ -62,3 +62,15 @@ func TestDetachedTTY(t *testing.T) {
 		}
 	}
 }
+
+// TestInitSignals: a container's pid 1 ignores the signals it has no
+// handler for when they come from inside, itself included, as Linux's
+// init does (docker run busybox sh -c 'kill -9 $$; echo survived' prints
+// survived); carrick's kill and stop from outside still end it.
+func TestInitSignals(t *testing.T) {
+	needImages(t)
+	r := ctr(t, 0, "run", "--rm", reg.ref(busyboxRepo), "sh", "-c", "kill -9 $$; kill -TERM $$; echo survived")
+	if strings.TrimSpace(r.stdout) != "survived" {
+		t.Fatalf("pid 1 did not survive its own SIGKILL: %s", r.describe())
+	}
+}
