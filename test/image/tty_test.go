@@ -200,3 +200,88 @@ func TestTTYHangup(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
+
+// TestTTYJobControl: Ctrl-Z stops the foreground job of an interactive
+// bash in run -t (SIGTSTP from the pty to the job's process group), the
+// shell reports it stopped and takes the terminal back, `fg` resumes it
+// in the foreground, and Ctrl-C then ends it (130), as bash does under
+// qemu with the tmux terminal as its own. Builtins only: qemu-user cannot
+// exec an arm64 program without binfmt_misc, which the host lacks.
+func TestTTYJobControl(t *testing.T) {
+	needImages(t)
+	const job = "( read -t 100 )"
+	jobRE := regexp.QuoteMeta(job)
+	root := filepath.Join(fixtures, "rootfs", "debian")
+	for _, c := range []struct{ name, cmd string }{
+		{"qemu", "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm 'PS1=ctr# ' chroot " + root + " /qemu-aarch64-static /bin/bash --norc --noprofile -i"},
+		{"carrick", "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm CARRICK_HOME=" + home + " " + carrickB +
+			" run -t -i --rm --name tty-jobs -e 'PS1=ctr# ' " + reg.ref(debianRepo) + " bash --norc --noprofile -i"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := newTmux(t, c.cmd)
+			defer carrickRun(home, nil, time.Minute, "rm", "-f", "tty-jobs")
+			prompt := regexp.MustCompile(`(?m)^ctr# ?$`)
+			s.await(prompt, 60*time.Second, "the shell's prompt")
+			s.send(`printf "\033[H\033[2J"`, "Enter")
+			s.await(regexp.MustCompile(`\Actr# ?\s*\z`), 30*time.Second, "clear")
+			time.Sleep(300 * time.Millisecond)
+			s.send(job, "Enter")
+			s.await(regexp.MustCompile(`(?m)^ctr# ?`+jobRE+`\s*$`), 10*time.Second, "the typed job")
+			time.Sleep(1500 * time.Millisecond)
+			s.send("", "C-z")
+			s.await(regexp.MustCompile(`(?m)^\[1\]\+\s+Stopped\s+`+jobRE+`\s*\nctr# ?$`), 10*time.Second, "the job stopped by Ctrl-Z")
+			s.send("jobs; set -- $(jobs -p); echo bg-$#", "Enter")
+			s.await(regexp.MustCompile(`(?m)^\[1\]\+\s+Stopped\s+`+jobRE+`\s*\nbg-1\s*$`), 10*time.Second, "jobs")
+			s.send(`printf "\033[H\033[2J"`, "Enter")
+			s.await(regexp.MustCompile(`\Actr# ?\s*\z`), 30*time.Second, "clear")
+			time.Sleep(300 * time.Millisecond)
+			s.send("fg", "Enter")
+			s.await(regexp.MustCompile(`(?m)^ctr# ?fg\s*\n`+jobRE+`\s*$`), 10*time.Second, "fg")
+			time.Sleep(1500 * time.Millisecond)
+			if n := s.count(prompt); n != 0 {
+				t.Fatalf("the resumed job ended at once:\n%s", s.screen())
+			}
+			s.send("", "C-c")
+			s.await(prompt, 10*time.Second, "the prompt after Ctrl-C")
+			s.send("r=$?; set -- $(jobs -p); echo rc=$r jobs=$#", "Enter")
+			s.await(regexp.MustCompile(`(?m)^rc=130 jobs=0\s*$`), 10*time.Second, "the status of the interrupted job")
+			if c.name == "carrick" {
+				// An exec'd program (a host process of its own) stops,
+				// resumes and is interrupted. (Not `kill %1; wait %1`:
+				// bash races its own SIGCHLD there and may report the job
+				// still stopped, 148, natively too.)
+				s.send(`printf "\033[H\033[2J"`, "Enter")
+				s.await(regexp.MustCompile(`\Actr# ?\s*\z`), 30*time.Second, "clear")
+				time.Sleep(300 * time.Millisecond)
+				s.send("sleep 100", "Enter")
+				s.await(regexp.MustCompile(`(?m)^ctr# ?sleep 100\s*$`), 10*time.Second, "the typed sleep")
+				time.Sleep(1500 * time.Millisecond)
+				s.send("", "C-z")
+				s.await(regexp.MustCompile(`(?m)^\[1\]\+\s+Stopped\s+sleep 100\s*\nctr# ?$`), 10*time.Second, "sleep stopped by Ctrl-Z")
+				s.send("fg", "Enter")
+				s.await(regexp.MustCompile(`(?m)^ctr# ?fg\s*\nsleep 100\s*$`), 10*time.Second, "fg of sleep")
+				time.Sleep(1500 * time.Millisecond)
+				if n := s.count(regexp.MustCompile(`(?m)^ctr# ?$`)); n != 0 {
+					t.Fatalf("the resumed sleep ended at once:\n%s", s.screen())
+				}
+				s.send("", "C-c")
+				s.send("echo sleep-rc=$?", "Enter")
+				s.await(regexp.MustCompile(`(?m)^sleep-rc=130\s*$`), 10*time.Second, "the resumed sleep interrupted")
+			}
+			s.send("exit", "Enter")
+			s.awaitExit(30 * time.Second)
+		})
+	}
+}
+
+// awaitExit waits until the window's command has ended (tmux closes the
+// session with it), failing the test after d.
+func (s *tmuxSession) awaitExit(d time.Duration) {
+	s.t.Helper()
+	for start := time.Now(); time.Since(start) < d; time.Sleep(50 * time.Millisecond) {
+		if exec.Command("tmux", "-L", s.sock, "has-session", "-t", "main").Run() != nil {
+			return
+		}
+	}
+	s.t.Fatalf("the terminal's command did not end in %v:\n%s", d, s.screen())
+}
