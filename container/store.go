@@ -309,6 +309,58 @@ func (s *Store) Prune() (int64, error) {
 	if err != nil {
 		return freed, err
 	}
+	n, err := s.pruneLayers(nil)
+	return freed + n, err
+}
+
+// RemoveImage is docker's rmi: it untags ref and, when that was the
+// image's last name, deletes the image (its blobs and the unpacked layers
+// no other image or container uses). As docker's, removing the last name
+// of an image a container was made from is refused unless force; forced,
+// the container keeps its layers and runs on.
+func (s *Store) RemoveImage(ref string, force bool) (untagged string, deleted *image.Resolved, freed int64, err error) {
+	res, err := s.Images.Resolve(ref)
+	if err != nil {
+		return "", nil, 0, err
+	}
+	names := 0
+	imgs, err := s.Images.List()
+	if err != nil {
+		return "", nil, 0, err
+	}
+	for _, im := range imgs {
+		if im.ID() == res.ID() {
+			names++
+		}
+	}
+	if !force && names == 1 {
+		ctrs, err := s.List()
+		if err != nil {
+			return "", nil, 0, err
+		}
+		for _, r := range ctrs {
+			if r.ImageID == res.ID() {
+				return "", nil, 0, fmt.Errorf("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s",
+					ref, ShortID(r.ID), ShortID(res.ID().Encoded()))
+			}
+		}
+	}
+	untagged, deleted, freed, err = s.Images.Delete(ref)
+	if err != nil || deleted == nil {
+		return untagged, deleted, freed, err
+	}
+	mine := map[string]bool{}
+	for _, l := range deleted.Manifest.Layers {
+		mine[l.Digest.String()] = true
+	}
+	n, err := s.pruneLayers(mine)
+	return untagged, deleted, freed + n, err
+}
+
+// pruneLayers deletes the unpacked layers that no image and no container
+// uses, of those in only (every layer when only is nil).
+func (s *Store) pruneLayers(only map[string]bool) (int64, error) {
+	var freed int64
 	unlock, err := s.lock()
 	if err != nil {
 		return freed, err
@@ -342,7 +394,7 @@ func (s *Store) Prune() (int64, error) {
 		return freed, err
 	}
 	for _, e := range ents {
-		if keep[e.Name()] {
+		if keep[e.Name()] || only != nil && !only[e.Name()] {
 			continue
 		}
 		if strings.HasPrefix(e.Name(), ".tmp-") {

@@ -405,7 +405,13 @@ func (s *Store) Tag(src, dst string) error {
 // Prune. An image ID names the image only while one name refers to it, as
 // with `docker rmi` without -f.
 func (s *Store) Remove(ref string) (string, error) {
+	name, _, err := s.remove(ref)
+	return name, err
+}
+
+func (s *Store) remove(ref string) (string, Record, error) {
 	var removed string
+	var removedRec Record
 	err := s.update(func(idx *indexFile) error {
 		k, rec, err := s.lookup(idx, ref)
 		if err != nil {
@@ -424,10 +430,80 @@ func (s *Store) Remove(ref string) (string, error) {
 			}
 		}
 		delete(idx.References, k)
-		removed = k
+		removed, removedRec = k, rec
 		return nil
 	})
-	return removed, err
+	return removed, removedRec, err
+}
+
+// Delete is docker's rmi: it removes ref's name and, when no other name
+// is left for the same image (config digest), deletes the image's blobs
+// that no other image shares, returning the image as deleted and the
+// bytes freed. Other unreferenced blobs are left to Prune. It waits for
+// pulls and loads in progress, which may be writing the same blobs.
+func (s *Store) Delete(ref string) (name string, deleted *Resolved, freed int64, err error) {
+	unlock, err := s.lockFile("gc.lock", unix.LOCK_EX)
+	if err != nil {
+		return "", nil, 0, err
+	}
+	defer unlock()
+	res, err := s.Resolve(ref)
+	if err != nil {
+		return "", nil, 0, err
+	}
+	name, rec, err := s.remove(ref)
+	if err != nil {
+		return "", nil, 0, err
+	}
+	idx, err := s.readIndex()
+	if err != nil {
+		return name, nil, 0, err
+	}
+	keep, err := s.reached(idx)
+	if err != nil || keep[rec.Config] {
+		return name, nil, 0, err // still named, or unknown: delete nothing
+	}
+	dir := filepath.Join(s.root, "blobs", "sha256")
+	for _, d := range append([]digest.Digest{rec.Manifest.Digest, rec.Config}, layerDigests(res.Manifest)...) {
+		if keep[d] {
+			continue
+		}
+		p := filepath.Join(dir, d.Encoded())
+		fi, err := os.Lstat(p)
+		if err != nil {
+			continue
+		}
+		if err := os.Remove(p); err != nil {
+			return name, nil, freed, err
+		}
+		freed += fi.Size()
+	}
+	return name, res, freed, nil
+}
+
+func layerDigests(m ocispec.Manifest) []digest.Digest {
+	var ds []digest.Digest
+	for _, l := range m.Layers {
+		ds = append(ds, l.Digest)
+	}
+	return ds
+}
+
+// reached is every blob a reference of idx reaches: manifests, configs
+// and layers.
+func (s *Store) reached(idx *indexFile) (map[digest.Digest]bool, error) {
+	keep := map[digest.Digest]bool{}
+	for k, rec := range idx.References {
+		m, err := s.manifest(rec.Manifest.Digest)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", k, err) // deleting blobs on a hunch is worse
+		}
+		keep[rec.Manifest.Digest], keep[m.Config.Digest] = true, true
+		for _, l := range m.Layers {
+			keep[l.Digest] = true
+		}
+	}
+	return keep, nil
 }
 
 // Prune deletes every blob no reference reaches, and leftovers of
@@ -443,16 +519,9 @@ func (s *Store) Prune() (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	keep := map[digest.Digest]bool{}
-	for k, rec := range idx.References {
-		m, err := s.manifest(rec.Manifest.Digest)
-		if err != nil {
-			return 0, fmt.Errorf("prune: %s: %w", k, err) // deleting blobs on a hunch is worse
-		}
-		keep[rec.Manifest.Digest], keep[m.Config.Digest] = true, true
-		for _, l := range m.Layers {
-			keep[l.Digest] = true
-		}
+	keep, err := s.reached(idx)
+	if err != nil {
+		return 0, fmt.Errorf("prune: %w", err)
 	}
 	var freed int64
 	dir := filepath.Join(s.root, "blobs", "sha256")

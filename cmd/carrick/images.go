@@ -164,7 +164,7 @@ func shortImageID(hex string, full bool) string {
 
 var rmiCommand = &cli.Command{
 	Name:      "rmi",
-	Usage:     "untag images (their blobs go at `image prune`)",
+	Usage:     "untag images, deleting an image whose last name goes",
 	ArgsUsage: "IMAGE...",
 	Flags:     []cli.Flag{&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "even if containers use it"}},
 	Action: func(c *cli.Context) error {
@@ -184,23 +184,14 @@ var rmiCommand = &cli.Command{
 }
 
 func removeImage(st *container.Store, ref string, force bool) error {
-	res, err := st.Images.Resolve(ref)
-	if err != nil {
-		return err
-	}
-	if !force {
-		ctrs, _ := st.List()
-		for _, r := range ctrs {
-			if r.ImageRef == res.Name {
-				return fmt.Errorf("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", ref, container.ShortID(r.ID), shortImageID(res.ID().Encoded(), false))
-			}
-		}
-	}
-	name, err := st.Images.Remove(ref)
+	name, deleted, _, err := st.RemoveImage(ref, force)
 	if err != nil {
 		return err
 	}
 	fmt.Println("Untagged:", name)
+	if deleted != nil {
+		fmt.Println("Deleted:", deleted.ID())
+	}
 	return nil
 }
 

@@ -81,26 +81,34 @@ func TestPullImages(t *testing.T) {
 	if !found {
 		t.Errorf("tag: images does not list %s:retagged", bbRepo)
 	}
-	ctrIn(t, h, 0, "rmi", bbRepo+":retagged")
+	if r := ctrIn(t, h, 0, "rmi", bbRepo+":retagged"); !strings.Contains(r.stdout, "Untagged: "+bbRepo+":retagged") || strings.Contains(r.stdout, "Deleted") {
+		t.Errorf("rmi of one of two names: %s", r.describe())
+	}
 	ctrIn(t, h, 0, "run", "--rm", reg.ref(busyboxRepo), "true") // still there
 	if r := carrickRun(h, nil, time.Minute, "rmi", bbRepo+":retagged"); r.status == 0 {
 		t.Errorf("rmi of a removed name succeeded: %s", r.describe())
 	}
 
-	// Once every image is gone, prune leaves no blob behind.
-	ctrIn(t, h, 0, "rmi", reg.ref(busyboxRepo))
-	ctrIn(t, h, 0, "rmi", reg.ref(debianRepo))
+	// rmi of an image's last name deletes it, as docker's: no blob and
+	// no unpacked layer is left (no container uses them).
+	for _, c := range []struct{ ref, id string }{{reg.ref(busyboxRepo), busyboxID}, {reg.ref(debianRepo), debianID}} {
+		if r := ctrIn(t, h, 0, "rmi", c.ref); !strings.Contains(r.stdout, "Untagged: "+c.ref) || !strings.Contains(r.stdout, "Deleted: "+c.id) {
+			t.Errorf("rmi of the last name: %s", r.describe())
+		}
+	}
 	if rows := listImages(t, h); len(rows) != 0 {
 		t.Errorf("images after rmi of all: %v", rows)
 	}
+	for _, d := range []string{"blobs/sha256", "layers"} {
+		ents, err := os.ReadDir(filepath.Join(h, d))
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		if len(ents) != 0 {
+			t.Errorf("rmi of every image left %d entries in %s", len(ents), d)
+		}
+	}
 	ctrIn(t, h, 0, "image", "prune")
-	ents, err := os.ReadDir(filepath.Join(h, "blobs", "sha256"))
-	if err != nil && !os.IsNotExist(err) {
-		t.Fatal(err)
-	}
-	if len(ents) != 0 {
-		t.Errorf("image prune left %d blobs", len(ents))
-	}
 }
 
 // TestInsecureRegistry: a registry that is not on loopback speaks plain
