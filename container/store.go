@@ -296,12 +296,6 @@ func (s *Store) Remove(r *Record) error {
 	return os.RemoveAll(s.Dir(r.ID))
 }
 
-// LogFiles are the files a container's stdout and stderr are kept in
-// (docker's logs; the order between the two streams is not kept).
-func (s *Store) LogFiles(id string) (stdout, stderr string) {
-	return filepath.Join(s.Dir(id), "stdout.log"), filepath.Join(s.Dir(id), "stderr.log")
-}
-
 // Prune deletes the image blobs no reference reaches (image.Store.Prune)
 // and the unpacked layers that no image and no container uses.
 func (s *Store) Prune() (int64, error) {

@@ -176,32 +176,49 @@ func startError(err error) error {
 	return err
 }
 
-// startDetached starts the container with its output to its log files.
+// startDetached starts the container with its output going to its log
+// through a keeper process, which copies it there as docker's daemon
+// would: from two pipes, or from the pty master with a terminal.
 func startDetached(st *container.Store, rec *container.Record) error {
-	logs, err := openLogs(st, rec)
+	// The log is locked before the container runs, and the lock passes to
+	// the keeper with the file: `wait` and `logs` then never see an exit
+	// before its output is in the log.
+	log, err := st.OpenLog(rec.ID)
 	if err != nil {
 		return err
 	}
-	defer logs.close()
+	defer log.Close()
 	null, err := os.Open(os.DevNull)
 	if err != nil {
 		return err
 	}
 	defer null.Close()
-	o := carrickrt.CreateOpts{Stdin: null, Stdout: logs.out, Stderr: logs.err, Detached: true}
+	o := carrickrt.CreateOpts{Stdin: null, Detached: true}
 	if !rec.TTY {
+		outR, outW, err := os.Pipe()
+		if err != nil {
+			return err
+		}
+		defer outR.Close()
+		defer outW.Close()
+		errR, errW, err := os.Pipe()
+		if err != nil {
+			return err
+		}
+		defer errR.Close()
+		defer errW.Close()
+		o.Stdout, o.Stderr = outW, errW
 		cmd, err := launch(st, rec, o)
 		if err != nil {
 			return err
 		}
 		cmd.Process.Release()
-		if rec.AutoRemove {
-			return startKeeper(rec.ID, nil, true)
+		if err := startKeeper(rec.ID, rec.AutoRemove, log.File(), outR, errR); err != nil {
+			st.Runtime().Kill(rec.ID, syscall.SIGKILL, true)
+			return err
 		}
 		return nil
 	}
-	// A detached terminal: a keeper process holds the pty master, writing
-	// what the container prints to its log, as docker's daemon would.
 	recv, err := newConsoleReceiver()
 	if err != nil {
 		return err
@@ -214,7 +231,7 @@ func startDetached(st *container.Store, rec *container.Record) error {
 	}
 	defer master.Close()
 	cmd.Process.Release()
-	if err := startKeeper(rec.ID, master, rec.AutoRemove); err != nil {
+	if err := startKeeper(rec.ID, rec.AutoRemove, log.File(), master); err != nil {
 		st.Runtime().Kill(rec.ID, syscall.SIGKILL, true)
 		return err
 	}
@@ -265,11 +282,11 @@ func startForeground(st *container.Store, rec *container.Record, input bool) err
 		defer null.Close()
 		o.Stdin = null
 	}
-	logs, err := openLogs(st, rec)
+	log, err := st.OpenLog(rec.ID)
 	if err != nil {
 		return err
 	}
-	defer logs.close()
+	defer log.Close()
 	var recv *consoleReceiver
 	var streams *teeStreams
 	if rec.TTY {
@@ -281,7 +298,7 @@ func startForeground(st *container.Store, rec *container.Record, input bool) err
 	} else {
 		// As docker: the container writes to pipes, which carrick copies
 		// to its own stdout and stderr and to the container's logs.
-		if streams, err = newTeeStreams(logs); err != nil {
+		if streams, err = newTeeStreams(log); err != nil {
 			return err
 		}
 		o.Stdout, o.Stderr = streams.outW, streams.errW
@@ -289,7 +306,7 @@ func startForeground(st *container.Store, rec *container.Record, input bool) err
 	sigs := make(chan os.Signal, 16)
 	signal.Notify(sigs)
 	defer signal.Stop(sigs)
-	cmd, err := launchAttached(st, rec, o, recv, input, logs.out)
+	cmd, err := launchAttached(st, rec, o, recv, input, log.Stream("stdout"))
 	if streams != nil {
 		streams.started()
 	}
@@ -315,28 +332,6 @@ func startForeground(st *container.Store, rec *container.Record, input bool) err
 	return cli.Exit("", code)
 }
 
-// logFiles are a container's stdout.log and stderr.log, open to append.
-type logFiles struct{ out, err *os.File }
-
-func openLogs(st *container.Store, rec *container.Record) (*logFiles, error) {
-	outPath, errPath := st.LogFiles(rec.ID)
-	out, err := os.OpenFile(outPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	errf, err := os.OpenFile(errPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
-	if err != nil {
-		out.Close()
-		return nil, err
-	}
-	return &logFiles{out, errf}, nil
-}
-
-func (l *logFiles) close() {
-	l.out.Close()
-	l.err.Close()
-}
-
 // teeStreams copies a container's stdout and stderr pipes to carrick's
 // own and to its logs.
 type teeStreams struct {
@@ -344,7 +339,7 @@ type teeStreams struct {
 	done       chan struct{}
 }
 
-func newTeeStreams(logs *logFiles) (*teeStreams, error) {
+func newTeeStreams(log *container.Log) (*teeStreams, error) {
 	outR, outW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -356,13 +351,13 @@ func newTeeStreams(logs *logFiles) (*teeStreams, error) {
 		return nil, err
 	}
 	t := &teeStreams{outW: outW, errW: errW, done: make(chan struct{}, 2)}
-	cp := func(dst io.Writer, log *os.File, src *os.File) {
-		io.Copy(io.MultiWriter(dst, log), src)
+	cp := func(dst io.Writer, stream string, src *os.File) {
+		io.Copy(io.MultiWriter(dst, log.Stream(stream)), src)
 		src.Close()
 		t.done <- struct{}{}
 	}
-	go cp(os.Stdout, logs.out, outR)
-	go cp(os.Stderr, logs.err, errR)
+	go cp(os.Stdout, "stdout", outR)
+	go cp(os.Stderr, "stderr", errR)
 	return t, nil
 }
 

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -206,6 +206,9 @@ var waitCommand = &cli.Command{
 			for {
 				s := st.Status(r)
 				if s.State == "exited" {
+					// As docker's: the exit is reported once the output
+					// is in the log.
+					st.WaitLog(r.ID, 5*time.Second)
 					fmt.Println(s.ExitCode)
 					return nil
 				}
@@ -220,34 +223,98 @@ var waitCommand = &cli.Command{
 
 var logsCommand = &cli.Command{
 	Name:      "logs",
-	Usage:     "print a detached container's output",
+	Usage:     "print a container's output, stdout and stderr in the order it came",
 	ArgsUsage: "CONTAINER",
-	Flags:     []cli.Flag{&cli.BoolFlag{Name: "follow", Aliases: []string{"f"}}},
+	Flags: []cli.Flag{
+		&cli.BoolFlag{Name: "follow", Aliases: []string{"f"}, Usage: "keep printing what comes until the container exits"},
+		&cli.BoolFlag{Name: "timestamps", Aliases: []string{"t"}, Usage: "begin each line with its time"},
+		&cli.StringFlag{Name: "tail", Aliases: []string{"n"}, Value: "all", Usage: "only the last `N` lines"},
+	},
 	Action: func(c *cli.Context) error {
 		if c.NArg() != 1 {
 			return cli.Exit("logs: want one CONTAINER", 125)
+		}
+		tail := -1
+		if v := c.String("tail"); v != "all" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return cli.Exit(fmt.Sprintf("logs: --tail %q: want a number or all", v), 125)
+			}
+			tail = max(n, -1) // docker: a negative N is all
 		}
 		st, r, err := findContainer(c.Args().First())
 		if err != nil {
 			return exitErr(err)
 		}
-		outPath, errPath := st.LogFiles(r.ID)
-		out, _ := os.Open(outPath)
-		errf, _ := os.Open(errPath)
-		copyNew := func() {
-			if out != nil {
-				io.Copy(os.Stdout, out)
+		exited := func() bool { return st.Status(r).State == "exited" }
+		if exited() {
+			st.WaitLog(r.ID, 2*time.Second) // what the copier still drains
+		}
+		lr, err := st.ReadLog(r.ID)
+		if err != nil {
+			return cli.Exit("logs: "+err.Error(), 125)
+		}
+		defer lr.Close()
+		out, errw := bufio.NewWriter(os.Stdout), bufio.NewWriter(os.Stderr)
+		print := func(e container.LogEntry) {
+			// Flushing the other stream first keeps the order where both
+			// reach one terminal.
+			w := out
+			if e.Stream == "stderr" {
+				out.Flush()
+				w = errw
+			} else {
+				errw.Flush()
 			}
-			if errf != nil {
-				io.Copy(os.Stderr, errf)
+			if c.Bool("timestamps") {
+				w.WriteString(e.Time.Format("2006-01-02T15:04:05.000000000Z07:00 "))
+			}
+			w.Write(e.Data)
+		}
+		// The whole log up to now, or its last lines.
+		var last []container.LogEntry
+		for {
+			e, ok, err := lr.Next()
+			if err != nil {
+				return cli.Exit("logs: "+err.Error(), 125)
+			}
+			if !ok {
+				break
+			}
+			switch {
+			case tail < 0:
+				print(e)
+			case tail > 0:
+				if len(last) == tail {
+					last = last[1:]
+				}
+				last = append(last, e)
 			}
 		}
-		copyNew()
-		for c.Bool("follow") && st.Status(r).State != "exited" {
+		for _, e := range last {
+			print(e)
+		}
+		for c.Bool("follow") {
+			out.Flush()
+			errw.Flush()
+			done := exited() && st.WaitLog(r.ID, 0)
+			for {
+				e, ok, err := lr.Next()
+				if err != nil {
+					return cli.Exit("logs: "+err.Error(), 125)
+				}
+				if !ok {
+					break
+				}
+				print(e)
+			}
+			if done {
+				break
+			}
 			time.Sleep(100 * time.Millisecond)
-			copyNew()
 		}
-		copyNew()
+		out.Flush()
+		errw.Flush()
 		return nil
 	},
 }

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -246,5 +248,62 @@ func TestPublish(t *testing.T) {
 	}
 	if string(body) != mkimage.WorkBody {
 		t.Errorf("httpd served %q, want %q", body, mkimage.WorkBody)
+	}
+}
+
+// TestLogsOrder: a container's log keeps stdout and stderr in the order
+// they came, with times (logs -t), its bytes exactly (not UTF-8, no final
+// newline), and --tail; for a foreground run and a detached one, whose
+// `wait` returns once the output is in the log.
+func TestLogsOrder(t *testing.T) {
+	needImages(t)
+	script := `echo o1; sleep 0.2; echo e1 >&2; sleep 0.2; echo o2; sleep 0.2; printf 'e2 \377' >&2`
+	for _, mode := range []string{"fg", "d"} {
+		t.Run(mode, func(t *testing.T) {
+			name := "order-" + mode
+			defer carrickRun(home, nil, time.Minute, "rm", "-f", name)
+			if mode == "d" {
+				ctr(t, 0, "run", "-d", "--name", name, reg.ref(busyboxRepo), "sh", "-c", script)
+				if w := ctr(t, 0, "wait", name); w.stdout != "0\n" {
+					t.Fatalf("wait: %s", w.describe())
+				}
+			} else {
+				ctr(t, 0, "run", "--name", name, reg.ref(busyboxRepo), "sh", "-c", script)
+			}
+			r := ctr(t, 0, "logs", "-t", name)
+			type line struct {
+				at   time.Time
+				text string
+			}
+			var lines []line
+			for _, out := range []string{r.stdout, r.stderr} {
+				for _, l := range strings.SplitAfter(out, "\n") {
+					ts, text, ok := strings.Cut(l, " ")
+					if l == "" {
+						continue
+					}
+					at, err := time.Parse(time.RFC3339Nano, ts)
+					if !ok || err != nil {
+						t.Fatalf("logs -t: a line without its time %q: %s", l, r.describe())
+					}
+					lines = append(lines, line{at, text})
+				}
+			}
+			sort.SliceStable(lines, func(i, j int) bool { return lines[i].at.Before(lines[j].at) })
+			var got []string
+			for _, l := range lines {
+				got = append(got, l.text)
+			}
+			if want := []string{"o1\n", "e1\n", "o2\n", "e2 \xff"}; !reflect.DeepEqual(got, want) {
+				t.Errorf("logs -t in time order: %q, want %q\n%s", got, want, r.describe())
+			}
+			if r := ctr(t, 0, "logs", "--tail", "2", name); r.stdout != "o2\n" || r.stderr != "e2 \xff" {
+				t.Errorf("logs --tail 2: %s", r.describe())
+			}
+			if r := ctr(t, 0, "logs", "-n", "0", name); r.stdout != "" || r.stderr != "" {
+				t.Errorf("logs -n 0: %s", r.describe())
+			}
+			ctr(t, 125, "logs", "--tail", "x", name)
+		})
 	}
 }
