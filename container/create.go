@@ -139,7 +139,9 @@ func (s *Store) create(id, name string, img *image.Resolved, lowers []string, o 
 // View opens the container's root as its processes see it (without
 // mounts), acting as root.
 func (s *Store) View(r *Record) (*rootfs.FS, error) {
-	return rootfs.New(r.Rootfs, rootfs.Options{Lowers: r.Lowers})
+	// The metadata mode the layers were unpacked with and the runtime
+	// opens the root with.
+	return rootfs.New(r.Rootfs, rootfs.Options{Lowers: r.Lowers, Metadata: s.Metadata.RootfsMode()})
 }
 
 // buildEnv is the image's environment, then the user's, with docker's

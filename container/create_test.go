@@ -19,12 +19,14 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"golang.org/x/sys/unix"
 
+	"github.com/carrick-go/carrick/image/unpack"
 	"github.com/carrick-go/carrick/rootfs"
 )
 
 type entry struct {
 	name, data string
 	size       int64 // zeros, when data is empty and size > 0
+	owner      int   // uid and gid
 }
 
 func layerOf(t *testing.T, ents ...entry) v1.Layer {
@@ -32,7 +34,7 @@ func layerOf(t *testing.T, ents ...entry) v1.Layer {
 	var b bytes.Buffer
 	tw := tar.NewWriter(&b)
 	for _, e := range ents {
-		h := &tar.Header{Name: e.name, Mode: 0o644, Typeflag: tar.TypeReg, Size: int64(len(e.data))}
+		h := &tar.Header{Name: e.name, Mode: 0o644, Typeflag: tar.TypeReg, Size: int64(len(e.data)), Uid: e.owner, Gid: e.owner}
 		if strings.HasSuffix(e.name, "/") {
 			h.Typeflag, h.Mode, h.Size = tar.TypeDir, 0o755, 0
 		} else if e.size > 0 {
@@ -98,15 +100,25 @@ func readGuest(t *testing.T, fs *rootfs.FS, p string) (string, bool) {
 	return string(b), err == nil
 }
 
+// TestCreate runs in both metadata modes: a non-root user's store keeps
+// owners in xattrs, and the view must read the layers in their mode.
 func TestCreate(t *testing.T) {
+	for _, m := range []unpack.Metadata{unpack.MetadataAuto, unpack.MetadataXattr} {
+		t.Run(m.RootfsMode().String(), func(t *testing.T) { testCreate(t, m) })
+	}
+}
+
+func testCreate(t *testing.T, meta unpack.Metadata) {
 	s, err := Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.Metadata = meta
 	loadImage(t, s, "test/app:1",
 		v1.Config{Entrypoint: []string{"/bin/entry"}, Cmd: []string{"serve"}, Env: []string{"A=image", "PATH=/opt/bin"}, WorkingDir: "/srv/app", User: "app"},
 		layerOf(t, entry{name: "etc/"}, entry{name: "etc/passwd", data: "root:x:0:0::/root:/bin/sh\napp:x:100:101::/home/app:/bin/sh\n"},
-			entry{name: "data/"}, entry{name: "data/old", data: "old"}, entry{name: "data/keep", data: "v1"}),
+			entry{name: "data/"}, entry{name: "data/old", data: "old"}, entry{name: "data/keep", data: "v1"},
+			entry{name: "data/owned", data: "x", owner: 100}),
 		layerOf(t, entry{name: "data/"}, entry{name: "data/.wh.old"}, entry{name: "data/keep", data: "v2"}, entry{name: "data/new", data: "new"}))
 
 	a, err := s.Create(Options{Image: "test/app:1", Name: "a", Env: []string{"B=user"}})
@@ -158,6 +170,9 @@ func TestCreate(t *testing.T) {
 	}
 	if _, ok := readGuest(t, va, "/data/old"); ok {
 		t.Errorf("/data/old is visible through its whiteout")
+	}
+	if st, e := va.Stat(va.Root(), "/data/owned"); e != 0 || st.Uid != 100 || st.Gid != 100 {
+		t.Errorf("a layer's owner through the view: %+v %v", st, e)
 	}
 	if st, e := va.Stat(va.Root(), "/srv/app"); e != 0 || !st.IsDir() || st.Uid != 100 || st.Gid != 101 {
 		t.Errorf("working directory: %+v %v", st, e)

@@ -53,7 +53,7 @@ func (s *Store) unpackLayer(l ocispec.Descriptor) error {
 		return fmt.Errorf("layer %s: %w", l.Digest, err)
 	}
 	defer r.Close()
-	_, err = unpack.Unpack(s.LayersDir(), l.Digest.String(), r, unpack.Options{})
+	_, err = unpack.Unpack(s.LayersDir(), l.Digest.String(), r, unpack.Options{Metadata: s.Metadata})
 	return err
 }
 
@@ -95,7 +95,7 @@ func (s *Store) fill(r *Record, img *image.Resolved) error {
 		}
 		rd, err := decompress(l.MediaType, bufio.NewReaderSize(f, 1<<20))
 		if err == nil {
-			err = unpack.Apply(r.Rootfs, rd, unpack.Options{})
+			err = unpack.Apply(r.Rootfs, rd, unpack.Options{Metadata: s.Metadata})
 			rd.Close()
 		}
 		f.Close()

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/carrick-go/carrick/image"
+	"github.com/carrick-go/carrick/image/unpack"
 	carrickrt "github.com/carrick-go/carrick/runtime"
 )
 
@@ -30,6 +31,10 @@ var ErrConflict = errors.New("conflict")
 type Store struct {
 	Home   string
 	Images *image.Store
+	// Metadata is where layers and views keep Linux metadata; the zero
+	// value is the runtime's default (host metadata as root on Linux,
+	// xattrs otherwise), which containers must agree with.
+	Metadata unpack.Metadata
 }
 
 // Open opens the containers and images of home ($CARRICK_HOME).
