@@ -78,6 +78,13 @@ func Apply(dir string, layer io.Reader, opts Options) error {
 		return fmt.Errorf("unpack: %w", err)
 	}
 	defer fs.Close()
+	return ApplyFS(fs, layer, opts)
+}
+
+// ApplyFS is Apply onto an open view, in its metadata mode (opts.Metadata
+// is not used): `carrick cp` writes a container's root and host
+// directories with it.
+func ApplyFS(fs *rootfs.FS, layer io.Reader, opts Options) error {
 	a := &applier{fs: fs, opts: opts, dirs: map[string]bool{".": true}, layer: map[string]bool{}}
 	tr := tar.NewReader(layer)
 	for {

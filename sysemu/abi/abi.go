@@ -312,6 +312,24 @@ var errnoNames = map[Errno]string{
 	EOVERFLOW: "EOVERFLOW", ENOTSUP: "EOPNOTSUPP", ETIMEDOUT: "ETIMEDOUT",
 }
 
+// errnoMessages are glibc's strerror texts, lower-cased as Go's, for
+// the errnos a user meets in carrick's own messages.
+var errnoMessages = map[Errno]string{
+	EPERM: "operation not permitted", ENOENT: "no such file or directory", EIO: "input/output error",
+	EACCES: "permission denied", EEXIST: "file exists", EXDEV: "invalid cross-device link",
+	ENOTDIR: "not a directory", EISDIR: "is a directory", EINVAL: "invalid argument",
+	ENOSPC: "no space left on device", EROFS: "read-only file system", ENAMETOOLONG: "file name too long",
+	ENOTEMPTY: "directory not empty", ELOOP: "too many levels of symbolic links", ENOTSUP: "operation not supported",
+}
+
+// Message is e as strerror says it, or its name.
+func (e Errno) Message() string {
+	if m, ok := errnoMessages[e]; ok {
+		return m
+	}
+	return e.Error()
+}
+
 // Is lets errors.Is match an Errno against the io/fs sentinels.
 func (e Errno) Is(target error) bool {
 	switch target {
