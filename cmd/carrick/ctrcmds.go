@@ -273,14 +273,7 @@ var logsCommand = &cli.Command{
 		}
 		// The whole log up to now, or its last lines.
 		var last []container.LogEntry
-		for {
-			e, ok, err := lr.Next()
-			if err != nil {
-				return cli.Exit("logs: "+err.Error(), 125)
-			}
-			if !ok {
-				break
-			}
+		err = readLog(lr, func(e container.LogEntry) {
 			switch {
 			case tail < 0:
 				print(e)
@@ -290,6 +283,9 @@ var logsCommand = &cli.Command{
 				}
 				last = append(last, e)
 			}
+		})
+		if err != nil {
+			return cli.Exit("logs: "+err.Error(), 125)
 		}
 		for _, e := range last {
 			print(e)
@@ -298,15 +294,8 @@ var logsCommand = &cli.Command{
 			out.Flush()
 			errw.Flush()
 			done := exited() && st.WaitLog(r.ID, 0)
-			for {
-				e, ok, err := lr.Next()
-				if err != nil {
-					return cli.Exit("logs: "+err.Error(), 125)
-				}
-				if !ok {
-					break
-				}
-				print(e)
+			if err := readLog(lr, print); err != nil {
+				return cli.Exit("logs: "+err.Error(), 125)
 			}
 			if done {
 				break
@@ -317,6 +306,17 @@ var logsCommand = &cli.Command{
 		errw.Flush()
 		return nil
 	},
+}
+
+// readLog passes fn the entries of lr up to the end of the log as it is.
+func readLog(lr *container.LogReader, fn func(container.LogEntry)) error {
+	for {
+		e, ok, err := lr.Next()
+		if err != nil || !ok {
+			return err
+		}
+		fn(e)
+	}
 }
 
 var topCommand = &cli.Command{

@@ -151,12 +151,7 @@ func TestTTY(t *testing.T) {
 // "ESC[1;5Recho hello-one" arrive at once (the shell runs "-one").
 func TestTTYTypeAhead(t *testing.T) {
 	needImages(t)
-	root := filepath.Join(fixtures, "rootfs", "debian")
-	for _, c := range []struct{ name, cmd string }{
-		{"qemu", "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm 'PS1=ctr# ' chroot " + root + " /qemu-aarch64-static /bin/bash --norc --noprofile"},
-		{"carrick", "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm CARRICK_HOME=" + home + " " + carrickB +
-			" run -t -i --rm --name tty-ahead -e 'PS1=ctr# ' " + reg.ref(debianRepo) + " bash --norc --noprofile"},
-	} {
+	for _, c := range bashTerminals("tty-ahead") {
 		t.Run(c.name, func(t *testing.T) {
 			s := newTmux(t, c.cmd)
 			defer carrickRun(home, nil, time.Minute, "rm", "-f", "tty-ahead")
@@ -211,12 +206,7 @@ func TestTTYJobControl(t *testing.T) {
 	needImages(t)
 	const job = "( read -t 100 )"
 	jobRE := regexp.QuoteMeta(job)
-	root := filepath.Join(fixtures, "rootfs", "debian")
-	for _, c := range []struct{ name, cmd string }{
-		{"qemu", "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm 'PS1=ctr# ' chroot " + root + " /qemu-aarch64-static /bin/bash --norc --noprofile -i"},
-		{"carrick", "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm CARRICK_HOME=" + home + " " + carrickB +
-			" run -t -i --rm --name tty-jobs -e 'PS1=ctr# ' " + reg.ref(debianRepo) + " bash --norc --noprofile -i"},
-	} {
+	for _, c := range bashTerminals("tty-jobs") {
 		t.Run(c.name, func(t *testing.T) {
 			s := newTmux(t, c.cmd)
 			defer carrickRun(home, nil, time.Minute, "rm", "-f", "tty-jobs")
@@ -284,4 +274,16 @@ func (s *tmuxSession) awaitExit(d time.Duration) {
 		}
 	}
 	s.t.Fatalf("the terminal's command did not end in %v:\n%s", d, s.screen())
+}
+
+// bashTerminals are the commands a tmux window runs for an interactive
+// bash with the prompt "ctr# ": under qemu in a chroot of the Debian
+// root, and in a carrick run -t container named name of its image.
+func bashTerminals(name string) []struct{ name, cmd string } {
+	root := filepath.Join(fixtures, "rootfs", "debian")
+	return []struct{ name, cmd string }{
+		{"qemu", "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm 'PS1=ctr# ' chroot " + root + " /qemu-aarch64-static /bin/bash --norc --noprofile -i"},
+		{"carrick", "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm CARRICK_HOME=" + home + " " + carrickB +
+			" run -t -i --rm --name " + name + " -e 'PS1=ctr# ' " + reg.ref(debianRepo) + " bash --norc --noprofile -i"},
+	}
 }
