@@ -195,6 +195,19 @@ func startDetached(st *container.Store, rec *container.Record) error {
 	defer null.Close()
 	o := carrickrt.CreateOpts{Stdin: null, Detached: true}
 	if !rec.TTY {
+		// With -i the container's stdin is a pipe the keeper holds open
+		// for `attach`, as docker's daemon does.
+		mode, files := "pipes", []*os.File{log.File()}
+		var inW *os.File
+		if rec.OpenStdin {
+			inR, w, err := os.Pipe()
+			if err != nil {
+				return err
+			}
+			defer inR.Close()
+			defer w.Close()
+			o.Stdin, inW, mode = inR, w, "pipes-stdin"
+		}
 		outR, outW, err := os.Pipe()
 		if err != nil {
 			return err
@@ -213,7 +226,11 @@ func startDetached(st *container.Store, rec *container.Record) error {
 			return err
 		}
 		cmd.Process.Release()
-		if err := startKeeper(rec.ID, rec.AutoRemove, log.File(), outR, errR); err != nil {
+		files = append(files, outR, errR)
+		if inW != nil {
+			files = append(files, inW)
+		}
+		if err := startKeeper(rec.ID, rec.AutoRemove, mode, files...); err != nil {
 			st.Runtime().Kill(rec.ID, syscall.SIGKILL, true)
 			return err
 		}
@@ -231,7 +248,7 @@ func startDetached(st *container.Store, rec *container.Record) error {
 	}
 	defer master.Close()
 	cmd.Process.Release()
-	if err := startKeeper(rec.ID, rec.AutoRemove, log.File(), master); err != nil {
+	if err := startKeeper(rec.ID, rec.AutoRemove, "tty", log.File(), master); err != nil {
 		st.Runtime().Kill(rec.ID, syscall.SIGKILL, true)
 		return err
 	}

@@ -35,7 +35,7 @@ func main() {
 		Commands: []*cli.Command{
 			runELFCommand,
 			runCommand, createCommand, startCommand, execCommand,
-			psCommand, logsCommand, stopCommand, killCommand, rmCommand, waitCommand, inspectCommand, topCommand, cpCommand,
+			psCommand, logsCommand, stopCommand, killCommand, rmCommand, waitCommand, inspectCommand, topCommand, cpCommand, attachCommand,
 			pullCommand, imagesCommand, rmiCommand, tagCommand, loadCommand, imageCommand,
 			keeperCommand,
 		},
