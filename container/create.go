@@ -33,6 +33,7 @@ type Options struct {
 	TTY        bool
 	OpenStdin  bool
 	AutoRemove bool
+	ReadOnly   bool // the root is read-only (docker's --read-only); mounts are as given
 }
 
 // ErrNoCommand is returned when neither the image nor the user gives a
@@ -67,7 +68,7 @@ func (s *Store) create(id, name string, img *image.Resolved, lowers []string, o 
 	ic := img.Config.Config
 	r := &Record{ID: id, Name: name, Image: o.Image, ImageRef: img.Name, ImageID: img.ID(),
 		Hostname: o.Hostname, Mounts: o.Volumes, TTY: o.TTY, OpenStdin: o.OpenStdin,
-		AutoRemove: o.AutoRemove, Lowers: lowers}
+		AutoRemove: o.AutoRemove, ReadOnly: o.ReadOnly, Lowers: lowers}
 	if prev, err := s.load(id); err == nil {
 		r.Created = prev.Created
 	}
@@ -187,7 +188,7 @@ func (s *Store) spec(r *Record, u user) *specs.Spec {
 	sp.Process.User = specs.User{UID: u.uid, GID: u.gid, AdditionalGids: u.groups}
 	sp.Process.NoNewPrivileges = false
 	sp.Process.Rlimits = nil // the host's, as docker passes its daemon's
-	sp.Root = &specs.Root{Path: r.Rootfs}
+	sp.Root = &specs.Root{Path: r.Rootfs, Readonly: r.ReadOnly}
 	sp.Hostname = r.Hostname
 	for _, m := range r.Mounts {
 		opts := []string{"rbind"}

@@ -78,6 +78,7 @@ type Record struct {
 	TTY        bool          `json:"tty"`
 	OpenStdin  bool          `json:"openStdin"`
 	AutoRemove bool          `json:"autoRemove"`
+	ReadOnly   bool          `json:"readOnly,omitempty"`
 	// Lowers are the image's layer directories, top first, beneath the
 	// container's own directory Rootfs.
 	Lowers []string `json:"lowers"`

@@ -229,6 +229,8 @@ var logsCommand = &cli.Command{
 		&cli.BoolFlag{Name: "follow", Aliases: []string{"f"}, Usage: "keep printing what comes until the container exits"},
 		&cli.BoolFlag{Name: "timestamps", Aliases: []string{"t"}, Usage: "begin each line with its time"},
 		&cli.StringFlag{Name: "tail", Aliases: []string{"n"}, Value: "all", Usage: "only the last `N` lines"},
+		&cli.StringFlag{Name: "since", Usage: "only lines from `TIME` on (RFC 3339, Unix seconds, or a duration before now: 10m)"},
+		&cli.StringFlag{Name: "until", Usage: "only lines up to `TIME` (as --since)"},
 	},
 	Action: func(c *cli.Context) error {
 		if c.NArg() != 1 {
@@ -241,6 +243,15 @@ var logsCommand = &cli.Command{
 				return cli.Exit(fmt.Sprintf("logs: --tail %q: want a number or all", v), 125)
 			}
 			tail = max(n, -1) // docker: a negative N is all
+		}
+		var since, until time.Time
+		for name, t := range map[string]*time.Time{"since": &since, "until": &until} {
+			if v := c.String(name); v != "" {
+				var err error
+				if *t, err = parseLogTime(v, time.Now()); err != nil {
+					return cli.Exit("logs: --"+name+": "+err.Error(), 125)
+				}
+			}
 		}
 		st, r, err := findContainer(c.Args().First())
 		if err != nil {
@@ -257,6 +268,9 @@ var logsCommand = &cli.Command{
 		defer lr.Close()
 		out, errw := bufio.NewWriter(os.Stdout), bufio.NewWriter(os.Stderr)
 		print := func(e container.LogEntry) {
+			if !since.IsZero() && e.Time.Before(since) || !until.IsZero() && e.Time.After(until) {
+				return
+			}
 			// Flushing the other stream first keeps the order where both
 			// reach one terminal.
 			w := out
@@ -274,6 +288,9 @@ var logsCommand = &cli.Command{
 		// The whole log up to now, or its last lines.
 		var last []container.LogEntry
 		err = readLog(lr, func(e container.LogEntry) {
+			if !since.IsZero() && e.Time.Before(since) || !until.IsZero() && e.Time.After(until) {
+				return
+			}
 			switch {
 			case tail < 0:
 				print(e)
@@ -306,6 +323,31 @@ var logsCommand = &cli.Command{
 		errw.Flush()
 		return nil
 	},
+}
+
+// parseLogTime reads docker's forms of a time for logs --since/--until:
+// a duration before now, Unix seconds (with a fraction), or RFC 3339 in
+// part (a time without a zone is local).
+func parseLogTime(v string, now time.Time) (time.Time, error) {
+	if d, err := time.ParseDuration(v); err == nil {
+		return now.Add(-d), nil
+	}
+	if sec, frac, _ := strings.Cut(v, "."); sec != "" && strings.Trim(sec, "0123456789") == "" && strings.Trim(frac, "0123456789") == "" {
+		s, err := strconv.ParseInt(sec, 10, 64)
+		if err == nil {
+			ns, _ := strconv.ParseInt((frac + "000000000")[:9], 10, 64)
+			return time.Unix(s, ns), nil
+		}
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05.999999999", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, v, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time: want RFC 3339, Unix seconds or a duration", v)
 }
 
 // readLog passes fn the entries of lr up to the end of the log as it is.

@@ -144,8 +144,10 @@ type inspected struct {
 	Image      string `json:"Image"`
 	Name       string `json:"Name"`
 	HostConfig struct {
-		AutoRemove bool
-		Binds      []string
+		AutoRemove     bool
+		Binds          []string
+		ReadonlyRootfs bool
+		NetworkMode    string
 	}
 	GraphDriver struct {
 		Name string
@@ -240,6 +242,8 @@ func inspectContainer(st *container.Store, r *container.Record) *inspected {
 		v.State.FinishedAt = s.FinishedAt.UTC().Format(time.RFC3339Nano)
 	}
 	v.HostConfig.AutoRemove = r.AutoRemove
+	v.HostConfig.ReadonlyRootfs = r.ReadOnly
+	v.HostConfig.NetworkMode = "host" // the only one: guest sockets are host sockets
 	v.HostConfig.Binds = []string{}
 	for _, m := range r.Mounts {
 		mode := "rw"

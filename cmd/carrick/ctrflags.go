@@ -29,6 +29,8 @@ var createFlags = []cli.Flag{
 	&cli.StringSliceFlag{Name: "publish", Aliases: []string{"p"}, Usage: "accepted, needs no mapping: guest sockets are host sockets"},
 	&cli.BoolFlag{Name: "pull", Usage: "pull the image even if the store has it"},
 	&cli.StringFlag{Name: "platform", Usage: "only linux/arm64 is run"},
+	&cli.BoolFlag{Name: "read-only", Usage: "make the container's root read-only (volumes as given)"},
+	&cli.StringFlag{Name: "network", Aliases: []string{"net"}, Usage: "only host: a container's sockets are the host's"},
 }
 
 // containerOptions reads createFlags; args are IMAGE [CMD...].
@@ -37,12 +39,16 @@ func containerOptions(c *cli.Context) (container.Options, error) {
 		Image: c.Args().First(), Args: c.Args().Tail(), Name: c.String("name"),
 		WorkingDir: c.String("workdir"), User: c.String("user"), Hostname: c.String("hostname"),
 		TTY: c.Bool("tty"), OpenStdin: c.Bool("interactive"), AutoRemove: c.Bool("rm"),
+		ReadOnly: c.Bool("read-only"),
 	}
 	if o.Image == "" {
 		return o, fmt.Errorf("%q requires at least 1 argument: IMAGE [COMMAND] [ARG...]", c.Command.Name)
 	}
 	if p := c.String("platform"); p != "" && p != "linux/arm64" && p != "linux/arm64/v8" {
 		return o, fmt.Errorf("--platform %s: carrick runs linux/arm64 images only", p)
+	}
+	if n := c.String("network"); n != "" && n != "host" {
+		return o, fmt.Errorf("--network %s: carrick's containers share the host's network (--network host); there are no other networks", n)
 	}
 	if c.IsSet("entrypoint") {
 		e := c.String("entrypoint")

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/carrick-go/carrick/container"
 )
@@ -78,5 +79,31 @@ func TestEnvOptions(t *testing.T) {
 	}
 	if _, err := envOptions(nil, []string{"=x"}); err == nil {
 		t.Errorf("=x accepted")
+	}
+}
+
+// TestParseLogTime: docker's forms of logs --since/--until.
+func TestParseLogTime(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	for in, want := range map[string]time.Time{
+		"10m":                            now.Add(-10 * time.Minute),
+		"1h30m":                          now.Add(-90 * time.Minute),
+		"1795888979":                     time.Unix(1795888979, 0),
+		"1795888979.25":                  time.Unix(1795888979, 25e7),
+		"2026-11-28T11:59:00Z":           time.Date(2026, 11, 28, 11, 59, 0, 0, time.UTC),
+		"2026-11-28T11:59:00.5+01:00":    time.Date(2026, 11, 28, 10, 59, 0, 5e8, time.UTC),
+		"2026-11-28T11:59:00.000000001Z": time.Date(2026, 11, 28, 11, 59, 0, 1, time.UTC),
+		"2026-11-28T11:59:07":            time.Date(2026, 11, 28, 11, 59, 7, 0, time.Local),
+		"2026-11-28":                     time.Date(2026, 11, 28, 0, 0, 0, 0, time.Local),
+	} {
+		got, err := parseLogTime(in, now)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("parseLogTime(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "yesterday", "12.3.4", "2026-13-01"} {
+		if _, err := parseLogTime(bad, now); err == nil {
+			t.Errorf("parseLogTime(%q) accepted", bad)
+		}
 	}
 }

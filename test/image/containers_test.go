@@ -297,6 +297,14 @@ func TestLogsOrder(t *testing.T) {
 			if want := []string{"o1\n", "e1\n", "o2\n", "e2 \xff"}; !reflect.DeepEqual(got, want) {
 				t.Errorf("logs -t in time order: %q, want %q\n%s", got, want, r.describe())
 			}
+			if len(lines) == 4 {
+				if r := ctr(t, 0, "logs", "--since", lines[1].at.Format(time.RFC3339Nano), name); r.stdout != "o2\n" || r.stderr != "e1\ne2 \xff" {
+					t.Errorf("logs --since the second line's time: %s", r.describe())
+				}
+				if r := ctr(t, 0, "logs", "--until", lines[0].at.Format(time.RFC3339Nano), name); r.stdout != "o1\n" || r.stderr != "" {
+					t.Errorf("logs --until the first line's time: %s", r.describe())
+				}
+			}
 			if r := ctr(t, 0, "logs", "--tail", "2", name); r.stdout != "o2\n" || r.stderr != "e2 \xff" {
 				t.Errorf("logs --tail 2: %s", r.describe())
 			}

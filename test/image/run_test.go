@@ -54,6 +54,10 @@ func TestRunConfig(t *testing.T) {
 		// docker drops the image's Cmd when --entrypoint is given.
 		{"--entrypoint-no-cmd", []string{"--entrypoint", "echo", bb}, "\n"},
 		{"--hostname", []string{"--hostname", "carrick-box", bb, "hostname"}, "carrick-box\n"},
+		{"--network-host", []string{"--network", "host", bb, "echo", "shared"}, "shared\n"},
+		// --read-only: the root refuses writes, a volume takes them.
+		{"--read-only", []string{"--read-only", "-v", t.TempDir() + ":/data", bb, "sh", "-c",
+			"touch /x 2>/dev/null || echo root-ro; touch /data/y && echo vol-rw"}, "root-ro\nvol-rw\n"},
 		// The layers: the second adds a file, changes one, deletes one.
 		{"layer-added", []string{bb, "cat", mkimage.AddedFile}, mkimage.AddedBody},
 		{"layer-changed", []string{bb, "sh", "-c", "grep -c . /etc/passwd; grep ^" + mkimage.AppUser + ": /etc/passwd | cut -d: -f3; tail -1 /etc/group"},
@@ -121,6 +125,7 @@ func TestRunErrors(t *testing.T) {
 		{"bad-volume-mode", []string{"run", "--rm", "-v", host + ":/data:bogus", bb, "true"}, []string{"bogus"}},
 		{"bad-mount", []string{"run", "--rm", "--mount", "type=bind,target=/data", bb, "true"}, []string{"source"}},
 		{"no-such-user", []string{"run", "--rm", "-u", "nobody-here", bb, "true"}, []string{"nobody-here"}},
+		{"network-none", []string{"run", "--rm", "--network", "none", bb, "true"}, []string{"--network none", "host"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
