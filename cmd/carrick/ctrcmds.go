@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -16,51 +15,6 @@ import (
 	"github.com/carrick-go/carrick/container"
 	carrickrt "github.com/carrick-go/carrick/runtime"
 )
-
-var psCommand = &cli.Command{
-	Name:  "ps",
-	Usage: "list containers (running ones, or all with -a)",
-	Flags: []cli.Flag{
-		&cli.BoolFlag{Name: "all", Aliases: []string{"a"}},
-		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "IDs only"},
-		&cli.BoolFlag{Name: "no-trunc"},
-	},
-	UseShortOptionHandling: true,
-	Action: func(c *cli.Context) error {
-		st, err := openStores()
-		if err != nil {
-			return exitErr(err)
-		}
-		all, err := st.List()
-		if err != nil {
-			return exitErr(err)
-		}
-		w := tabwriter.NewWriter(os.Stdout, 0, 8, 3, ' ', 0)
-		if !c.Bool("quiet") {
-			fmt.Fprintln(w, "CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\tPORTS\tNAMES")
-		}
-		for _, r := range all {
-			s := st.Status(r)
-			if !c.Bool("all") && s.State != carrickrt.StatusRunning && s.State != carrickrt.StatusPaused {
-				continue
-			}
-			id := container.ShortID(r.ID)
-			if c.Bool("no-trunc") {
-				id = r.ID
-			}
-			if c.Bool("quiet") {
-				fmt.Fprintln(w, id)
-				continue
-			}
-			cmd := strings.Join(r.Args, " ")
-			if !c.Bool("no-trunc") && len(cmd) > 20 {
-				cmd = cmd[:19] + "…"
-			}
-			fmt.Fprintf(w, "%s\t%s\t%q\t%s ago\t%s\t\t%s\n", id, r.Image, cmd, ago(r.Created), statusText(r, s), r.Name)
-		}
-		return w.Flush()
-	},
-}
 
 // statusText is docker's STATUS column.
 func statusText(r *container.Record, s container.Status) string {
