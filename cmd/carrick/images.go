@@ -271,8 +271,9 @@ var imageCommand = &cli.Command{
 		{Name: "rm", Usage: rmiCommand.Usage, ArgsUsage: rmiCommand.ArgsUsage, Flags: rmiCommand.Flags, Action: rmiCommand.Action},
 		{Name: "tag", Usage: tagCommand.Usage, ArgsUsage: tagCommand.ArgsUsage, Action: tagCommand.Action},
 		{Name: "load", Usage: loadCommand.Usage, Flags: loadCommand.Flags, Action: loadCommand.Action},
-		{Name: "prune", Usage: "delete blobs and unpacked layers no image or container uses", Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "force", Aliases: []string{"f"}}, &cli.BoolFlag{Name: "all", Aliases: []string{"a"}}},
+		{Name: "prune", Usage: "delete blobs and unpacked layers no image or container uses; with -a, also every image no container uses", Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "accepted: carrick never asks"},
+			&cli.BoolFlag{Name: "all", Aliases: []string{"a"}, Usage: "also delete the images no container was made from"}},
 			Action: pruneImages},
 	},
 }
@@ -282,7 +283,16 @@ func pruneImages(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), 125)
 	}
-	freed, err := st.Prune()
+	var freed int64
+	if c.Bool("all") {
+		n, err := pruneUnused(st)
+		freed += n
+		if err != nil {
+			return cli.Exit(err.Error(), 125)
+		}
+	}
+	n, err := st.Prune()
+	freed += n
 	if err != nil {
 		return cli.Exit(err.Error(), 125)
 	}
@@ -329,4 +339,45 @@ func humanSize(n int64) string {
 		return fmt.Sprintf("%dB", n)
 	}
 	return fmt.Sprintf("%.3g%s", f, units[i])
+}
+
+// pruneUnused deletes every image no container was made from (image
+// prune -a), printing what it untags and deletes as docker does.
+func pruneUnused(st *container.Store) (int64, error) {
+	imgs, err := st.Images.List()
+	if err != nil {
+		return 0, err
+	}
+	ctrs, err := st.List()
+	if err != nil {
+		return 0, err
+	}
+	used := map[string]bool{}
+	for _, r := range ctrs {
+		used[r.ImageID.String()] = true
+	}
+	var freed int64
+	header := false
+	for _, im := range imgs {
+		if used[im.ID().String()] {
+			continue
+		}
+		name, deleted, n, err := st.RemoveImage(im.Name, false)
+		if err != nil {
+			return freed, err
+		}
+		freed += n
+		if !header {
+			fmt.Println("Deleted Images:")
+			header = true
+		}
+		fmt.Println("untagged:", name)
+		if deleted != nil {
+			fmt.Println("deleted:", deleted.ID())
+		}
+	}
+	if header {
+		fmt.Println()
+	}
+	return freed, nil
 }

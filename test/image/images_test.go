@@ -111,6 +111,23 @@ func TestPullImages(t *testing.T) {
 	ctrIn(t, h, 0, "image", "prune")
 }
 
+// TestImagePruneAll: image prune -a deletes the images no container was
+// made from and keeps the others, as docker's.
+func TestImagePruneAll(t *testing.T) {
+	h := filepath.Join(t.TempDir(), "home")
+	ctrIn(t, h, 0, "pull", reg.ref(busyboxRepo))
+	ctrIn(t, h, 0, "pull", reg.ref(debianRepo))
+	ctrIn(t, h, 0, "create", "--name", "keeps-busybox", reg.ref(busyboxRepo), "true")
+	r := ctrIn(t, h, 0, "image", "prune", "-a", "-f")
+	if !strings.Contains(r.stdout, "untagged: "+reg.ref(debianRepo)+"\ndeleted: "+debianID+"\n") || strings.Contains(r.stdout, "busybox") {
+		t.Errorf("image prune -a: %s", r.describe())
+	}
+	if rows := listImages(t, h); len(rows) != 1 || rows[0].id != short(busyboxID) {
+		t.Errorf("images after prune -a: %v", rows)
+	}
+	ctrIn(t, h, 0, "start", "-a", "keeps-busybox")
+}
+
 // TestInsecureRegistry: a registry that is not on loopback speaks plain
 // HTTP only when named by --insecure-registry. The test registry is
 // reached through a TCP relay on the host's first non-loopback IPv4
