@@ -17,18 +17,19 @@ import (
 // layers unpacks the image's layers that are not in the cache yet and
 // returns their directories, top first (rootfs's and overlayfs's order).
 func (s *Store) layers(img *image.Resolved) ([]string, error) {
-	var digests []string
+	var digests, below []string // below: the layers under the next, top first
 	for _, l := range img.Manifest.Layers {
 		dir, err := unpack.LayerDir(s.LayersDir(), l.Digest.String())
 		if err != nil {
 			return nil, err
 		}
 		if _, err := os.Lstat(dir); err != nil {
-			if err := s.unpackLayer(l); err != nil {
+			if err := s.unpackLayer(l, below); err != nil {
 				return nil, err
 			}
 		}
 		digests = append(digests, l.Digest.String())
+		below = append([]string{dir}, below...)
 	}
 	lowers, err := unpack.Lowers(s.LayersDir(), digests)
 	if err != nil {
@@ -42,7 +43,11 @@ func (s *Store) layers(img *image.Resolved) ([]string, error) {
 
 // unpackLayer unpacks one layer blob into the cache (all or nothing:
 // unpack.Unpack renames a complete tree into place).
-func (s *Store) unpackLayer(l ocispec.Descriptor) error {
+// A hard link to a file of the layers below becomes a copy of it
+// (unpack.Options.Lowers): the cached layer then holds what this image's
+// lower layers had there, which any image sharing the layer's digest has
+// too, unless its lower layers differ at that one path.
+func (s *Store) unpackLayer(l ocispec.Descriptor, below []string) error {
 	f, err := os.Open(s.Images.BlobPath(l.Digest))
 	if err != nil {
 		return fmt.Errorf("layer %s: %w", l.Digest, err)
@@ -53,7 +58,7 @@ func (s *Store) unpackLayer(l ocispec.Descriptor) error {
 		return fmt.Errorf("layer %s: %w", l.Digest, err)
 	}
 	defer r.Close()
-	_, err = unpack.Unpack(s.LayersDir(), l.Digest.String(), r, unpack.Options{Metadata: s.Metadata})
+	_, err = unpack.Unpack(s.LayersDir(), l.Digest.String(), r, unpack.Options{Metadata: s.Metadata, Lowers: below})
 	return err
 }
 

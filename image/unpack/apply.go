@@ -39,6 +39,11 @@ type Options struct {
 	// hide: right for a layer unpacked on its own (the cache), whose
 	// whiteouts act only when layers are stacked.
 	KeepWhiteouts bool
+	// Lowers are the unpacked layers below this one, top first. A hard
+	// link to a file of theirs (which the image spec leaves open, and
+	// overlayfs makes by copying the file up) becomes a copy of that file
+	// in this layer; without Lowers it is an error.
+	Lowers []string
 }
 
 // RootfsMode returns the rootfs metadata mode m stands for on this host.
@@ -86,6 +91,11 @@ func Apply(dir string, layer io.Reader, opts Options) error {
 // directories with it.
 func ApplyFS(fs *rootfs.FS, layer io.Reader, opts Options) error {
 	a := &applier{fs: fs, opts: opts, dirs: map[string]bool{".": true}, layer: map[string]bool{}}
+	defer func() {
+		for i := len(a.cleanup) - 1; i >= 0; i-- {
+			a.cleanup[i]()
+		}
+	}()
 	tr := tar.NewReader(layer)
 	for {
 		hdr, err := tr.Next()
@@ -114,6 +124,10 @@ type applier struct {
 	// dirTimes are applied last: writing children changes a directory's.
 	dirTimes []dirTime
 	buf      []byte // copy buffer
+	// lowers is a view of Options.Lowers, opened for the first hard link
+	// to a file of theirs; cleanup closes it.
+	lowers  *rootfs.FS
+	cleanup []func()
 }
 
 type dirTime struct {
@@ -312,6 +326,9 @@ func (a *applier) link(p, target string) error {
 		return err
 	}
 	st, e := a.fs.Lstat(a.fs.Root(), t)
+	if e == abi.ENOENT && len(a.opts.Lowers) > 0 {
+		return a.copyUp(p, t)
+	}
 	if e != 0 {
 		return errnoErr("hard link target", t, e)
 	}

@@ -62,6 +62,9 @@ func TestRunConfig(t *testing.T) {
 		{"layer-added", []string{bb, "cat", mkimage.AddedFile}, mkimage.AddedBody},
 		{"layer-changed", []string{bb, "sh", "-c", "grep -c . /etc/passwd; grep ^" + mkimage.AppUser + ": /etc/passwd | cut -d: -f3; tail -1 /etc/group"},
 			"5\n1000\n" + mkimage.ExtraGroup + ":x:1001:" + mkimage.AppUser + "\n"},
+		// A hard link to a file of the layer below, made before the
+		// layer changed that file: the first layer's content.
+		{"layer-cross-link", []string{bb, "sh", "-c", "grep -c " + mkimage.AppUser + " " + mkimage.BaseGroup + "; grep -c " + mkimage.ExtraGroup + " /etc/group"}, "0\n1\n"},
 		{"layer-whiteout", []string{bb, "sh", "-c", "ls " + busyboxGone + " 2>/dev/null || echo gone; ls /bin/vi"},
 			"gone\n/bin/vi\n"},
 	} {

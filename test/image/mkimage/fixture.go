@@ -29,6 +29,9 @@ const (
 	WorkDir  = "/srv/app"
 	WorkFile = "motd"
 	WorkBody = "hello from layer 2\n"
+	// BaseGroup is a hard link the second layer makes, before it changes
+	// /etc/group, to the first layer's /etc/group: a link across layers.
+	BaseGroup = "/etc/group.base"
 	// ImageVar is set to ImageVal by the image's Env.
 	ImageVar = "IMAGE_VAR"
 	ImageVal = "from-image"
@@ -41,8 +44,9 @@ const (
 var skipTop = []string{"qemu-aarch64-static"}
 
 // RootImage is the linux/arm64 test image of a fixture root: the root as
-// it is, then a layer that adds AddedFile, the directories WorkDir and
-// AppHome, changes /etc/passwd and /etc/group (the AppUser entries), and
+// it is, then a layer that adds AddedFile, links BaseGroup to the first
+// layer's /etc/group, adds the directories WorkDir and AppHome, changes
+// /etc/passwd and /etc/group (the AppUser entries), and
 // deletes the root's file deleted with a whiteout. Its config sets Env
 // (Path, ImageVar), WorkingDir (WorkDir) and Cmd (cmd).
 func RootImage(root, deleted string, cmd []string) (v1.Image, error) {
@@ -65,6 +69,7 @@ func RootImage(root, deleted string, cmd []string) (v1.Image, error) {
 	top, err := FilesLayer(
 		File{Path: "/etc", Mode: dir},
 		File{Path: AddedFile, Mode: 0o644, Body: AddedBody},
+		File{Path: BaseGroup, HardLink: "/etc/group"},
 		File{Path: "/etc/passwd", Mode: 0o644, Body: string(passwd) +
 			fmt.Sprintf("%s:x:%d:%d:%s:%s:/bin/sh\n", AppUser, AppUID, AppGID, AppUser, AppHome)},
 		File{Path: "/etc/group", Mode: 0o644, Body: string(group) +

@@ -160,6 +160,9 @@ type File struct {
 	Mode     fs.FileMode // permission bits; fs.ModeDir for a directory
 	UID, GID int
 	Whiteout bool // delete Path from the layers below (an OCI whiteout)
+	// HardLink makes Path a hard link to this absolute path, which may be
+	// a file of a layer below.
+	HardLink string
 }
 
 // FilesLayer is a layer holding files, in the order given (parents first).
@@ -173,6 +176,8 @@ func FilesLayer(files ...File) (v1.Layer, error) {
 			case f.Whiteout:
 				hdr.Name = path.Join(path.Dir(name), ".wh."+path.Base(name))
 				hdr.Typeflag, hdr.Mode = tar.TypeReg, 0o644
+			case f.HardLink != "":
+				hdr.Typeflag, hdr.Linkname = tar.TypeLink, strings.TrimPrefix(path.Clean(f.HardLink), "/")
 			case f.Mode.IsDir():
 				hdr.Typeflag, hdr.Name = tar.TypeDir, name+"/"
 			default:
