@@ -312,9 +312,7 @@ func (w *treeWriter) add(p, name string) error {
 		return pathErr(p, e)
 	}
 	h := &tar.Header{Name: name, Mode: int64(st.Mode & 0o7777), Uid: int(st.Uid), Gid: int(st.Gid),
-		ModTime:    time.Unix(st.Mtime.Sec, st.Mtime.Nsec),
-		AccessTime: time.Unix(st.Atime.Sec, st.Atime.Nsec),
-		Format:     tar.FormatPAX}
+		ModTime: time.Unix(st.Mtime.Sec, st.Mtime.Nsec), Format: tar.FormatPAX} // no atime: reading changes it
 	if names, e := w.fs.Listxattr(root, p, false); e == 0 {
 		sort.Strings(names)
 		for _, n := range names {
@@ -362,8 +360,12 @@ func (w *treeWriter) add(p, name string) error {
 	if w.fix != nil {
 		w.fix(h)
 	}
-	if err := w.tw.WriteHeader(h); err != nil {
-		return err
+	// A stream of a directory's contents names no entry for the
+	// directory itself, as docker export's does not.
+	if h.Name != "." {
+		if err := w.tw.WriteHeader(h); err != nil {
+			return err
+		}
 	}
 	if file != nil {
 		if w.buf == nil {

@@ -252,6 +252,40 @@ type Status struct {
 	FinishedAt time.Time
 }
 
+// Rename gives the container another name, free and valid.
+func (s *Store) Rename(r *Record, name string) error {
+	if !validName.MatchString(name) {
+		return fmt.Errorf("invalid container name %q, only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", name)
+	}
+	unlock, err := s.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	all, err := s.List()
+	if err != nil {
+		return err
+	}
+	for _, o := range all {
+		if o.Name == name {
+			if o.ID == r.ID {
+				return fmt.Errorf("renaming a container with the same name as its current name")
+			}
+			return fmt.Errorf("%w: the container name %q is already in use by container %q; remove (or rename) that container to reuse the name", ErrConflict, name, o.ID)
+		}
+	}
+	cur, err := s.load(r.ID)
+	if err != nil {
+		return err
+	}
+	cur.Name = name
+	if err := s.Save(cur); err != nil {
+		return err
+	}
+	r.Name = name
+	return nil
+}
+
 // Status reads the container's state from the runtime and its exit record.
 func (s *Store) Status(r *Record) Status {
 	st, err := s.Runtime().State(r.ID)

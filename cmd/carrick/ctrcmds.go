@@ -83,22 +83,29 @@ var stopCommand = &cli.Command{
 		}
 		grace := time.Duration(c.Int("time")) * time.Second
 		return eachContainer(c, false, func(st *container.Store, r *container.Record) error {
-			if s := st.Status(r); s.State != carrickrt.StatusRunning && s.State != carrickrt.StatusPaused {
-				return nil
-			}
-			rt := st.Runtime()
-			rt.Resume(r.ID) // a paused container gets the signal after it wakes
-			rt.Kill(r.ID, sig, false)
-			if waitExit(st, r, grace) {
-				return nil
-			}
-			rt.Kill(r.ID, syscall.SIGKILL, true)
-			if !waitExit(st, r, 10*time.Second) {
-				return fmt.Errorf("container %s did not stop", r.Name)
-			}
-			return nil
+			return stopContainer(st, r, sig, grace)
 		})
 	},
+}
+
+// stopContainer sends sig, then SIGKILL to every process after grace,
+// and waits for the container to exit. A container not running is left
+// as it is.
+func stopContainer(st *container.Store, r *container.Record, sig syscall.Signal, grace time.Duration) error {
+	if s := st.Status(r); s.State != carrickrt.StatusRunning && s.State != carrickrt.StatusPaused {
+		return nil
+	}
+	rt := st.Runtime()
+	rt.Resume(r.ID) // a paused container gets the signal after it wakes
+	rt.Kill(r.ID, sig, false)
+	if waitExit(st, r, grace) {
+		return nil
+	}
+	rt.Kill(r.ID, syscall.SIGKILL, true)
+	if !waitExit(st, r, 10*time.Second) {
+		return fmt.Errorf("container %s did not stop", r.Name)
+	}
+	return nil
 }
 
 // waitExit waits up to d for the container to exit.

@@ -36,6 +36,7 @@ func main() {
 			runELFCommand,
 			runCommand, createCommand, startCommand, execCommand,
 			psCommand, logsCommand, stopCommand, killCommand, rmCommand, waitCommand, inspectCommand, topCommand, cpCommand, attachCommand,
+			restartCommand, pauseCommand, unpauseCommand, renameCommand, exportCommand, diffCommand,
 			pullCommand, imagesCommand, rmiCommand, tagCommand, loadCommand, imageCommand,
 			keeperCommand,
 		},

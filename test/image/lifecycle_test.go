@@ -1,0 +1,100 @@
+//go:build linux
+
+package image_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestLifecycle: restart (a new run of the same container, its files
+// kept), pause and unpause (a paused container's processes do not run),
+// rename, export (the container's files as a tar, its own writes and
+// deletions included) and diff (docker's A/C/D lines).
+func TestLifecycle(t *testing.T) {
+	needImages(t)
+	bb := reg.ref(busyboxRepo)
+	defer carrickRun(home, nil, time.Minute, "rm", "-f", "lc-one")
+	defer carrickRun(home, nil, time.Minute, "rm", "-f", "lc-two")
+	// Each run appends a line to /runs and then counts, once a second,
+	// into /ticks.
+	ctr(t, 0, "run", "-d", "--name", "lc-one", "-v", t.TempDir()+":/vol", bb, "sh", "-c",
+		"echo run >> /runs; rm -f /bin/vi; i=0; while :; do i=$((i+1)); echo $i > /ticks; sleep 0.2; done")
+	awaitFile := func(p, want string) {
+		t.Helper()
+		var got string
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if got = ctr(t, 0, "exec", "lc-one", "cat", p).stdout; got == want {
+				return
+			}
+		}
+		t.Fatalf("%s in the container: %q, want %q", p, got, want)
+	}
+	awaitFile("/runs", "run\n")
+
+	// pause: the counter stands still; unpause: it moves again.
+	ctr(t, 0, "pause", "lc-one")
+	if r := ctr(t, 0, "ps", "-f", "name=lc-one", "--format", "{{.State}} {{.Status}}"); !strings.HasPrefix(r.stdout, "paused Up ") || !strings.Contains(r.stdout, "(Paused)") {
+		t.Errorf("ps of a paused container: %s", r.describe())
+	}
+	ctr(t, 1, "pause", "lc-one")
+	host := t.TempDir()
+	ticks := func() string {
+		t.Helper()
+		ctr(t, 0, "cp", "lc-one:/ticks", host)
+		b, err := os.ReadFile(filepath.Join(host, "ticks"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	before := ticks()
+	time.Sleep(time.Second)
+	if after := ticks(); after != before {
+		t.Errorf("a paused container's loop ran on: %q then %q", before, after)
+	}
+	ctr(t, 0, "unpause", "lc-one")
+	ctr(t, 1, "unpause", "lc-one")
+	moved := false
+	for deadline := time.Now().Add(20 * time.Second); !moved && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		moved = ticks() != before
+	}
+	if !moved {
+		t.Errorf("the loop did not run again after unpause")
+	}
+
+	// restart: the same container runs again, with its files.
+	ctr(t, 0, "restart", "-t", "1", "lc-one")
+	awaitFile("/runs", "run\nrun\n")
+
+	// rename, and the old name is free.
+	ctr(t, 0, "rename", "lc-one", "lc-two")
+	ctr(t, 1, "rename", "lc-two", "lc-two")
+	if r := ctr(t, 0, "ps", "--format", "{{.Names}}"); !strings.Contains(r.stdout, "lc-two\n") || strings.Contains(r.stdout, "lc-one\n") {
+		t.Errorf("ps after rename: %s", r.describe())
+	}
+
+	// diff and export see the container's own changes over its image.
+	r := ctr(t, 0, "diff", "lc-two")
+	if want := "C /bin\nD /bin/vi\nA /runs\nA /ticks\n"; r.stdout != want { // not the volume's mount point
+		t.Errorf("diff: %q, want %q", r.stdout, want)
+	}
+	r = ctr(t, 0, "export", "lc-two")
+	names := tarNames(t, r.stdout)
+	has := map[string]bool{}
+	for _, n := range names {
+		has[n] = true
+	}
+	for _, w := range []string{"runs", "bin/", "bin/busybox", "etc/passwd"} {
+		if !has[w] {
+			t.Errorf("export lacks %s (%d entries)", w, len(names))
+		}
+	}
+	if has["bin/vi"] || has[strings.TrimPrefix(busyboxGone, "/")] || has["."] || has["./"] {
+		t.Errorf("export has a deleted file or a root entry")
+	}
+	ctr(t, 0, "stop", "-t", "1", "lc-two")
+}
