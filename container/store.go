@@ -446,6 +446,10 @@ func (s *Store) pruneLayers(only map[string]bool) (int64, error) {
 	return freed, nil
 }
 
+// DiskUsage is the bytes of the container's own files (its writes, logs
+// and bundle).
+func (s *Store) DiskUsage(r *Record) int64 { return treeSize(s.Dir(r.ID)) }
+
 // treeSize is the bytes of the regular files under p.
 func treeSize(p string) int64 {
 	var n int64

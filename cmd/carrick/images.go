@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -262,6 +264,50 @@ var loadCommand = &cli.Command{
 	},
 }
 
+var saveCommand = &cli.Command{
+	Name:      "save",
+	Usage:     "write images as a docker-save archive (for load, docker load, skopeo)",
+	ArgsUsage: "IMAGE...",
+	Flags:     []cli.Flag{&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE`, not stdout"}},
+	Action: func(c *cli.Context) error {
+		if c.NArg() == 0 {
+			return cli.Exit("save: want at least one IMAGE", 125)
+		}
+		st, err := openStores()
+		if err != nil {
+			return cli.Exit(err.Error(), 125)
+		}
+		out := os.Stdout
+		if o := c.String("output"); o != "" {
+			// Written beside, renamed when whole: a failed save leaves no
+			// archive that looks complete.
+			if out, err = os.CreateTemp(filepath.Dir(o), ".carrick-save-*"); err != nil {
+				return cli.Exit("save: "+err.Error(), 1)
+			}
+			defer os.Remove(out.Name())
+		} else if isTerminal(out) {
+			return cli.Exit("save: refusing to write an archive to a terminal: use -o FILE or redirect", 1)
+		}
+		w := bufio.NewWriterSize(out, 1<<20)
+		err = st.Images.Save(w, c.Args().Slice())
+		if err == nil {
+			err = w.Flush()
+		}
+		if out != os.Stdout {
+			if cerr := out.Close(); err == nil {
+				err = cerr
+			}
+			if err == nil {
+				err = os.Rename(out.Name(), c.String("output"))
+			}
+		}
+		if err != nil {
+			return cli.Exit("save: "+err.Error(), 1)
+		}
+		return nil
+	},
+}
+
 var imageCommand = &cli.Command{
 	Name:  "image",
 	Usage: "manage images",
@@ -271,6 +317,7 @@ var imageCommand = &cli.Command{
 		{Name: "rm", Usage: rmiCommand.Usage, ArgsUsage: rmiCommand.ArgsUsage, Flags: rmiCommand.Flags, Action: rmiCommand.Action},
 		{Name: "tag", Usage: tagCommand.Usage, ArgsUsage: tagCommand.ArgsUsage, Action: tagCommand.Action},
 		{Name: "load", Usage: loadCommand.Usage, Flags: loadCommand.Flags, Action: loadCommand.Action},
+		{Name: "save", Usage: saveCommand.Usage, ArgsUsage: saveCommand.ArgsUsage, Flags: saveCommand.Flags, Action: saveCommand.Action},
 		{Name: "prune", Usage: "delete blobs and unpacked layers no image or container uses; with -a, also every image no container uses", Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "accepted: carrick never asks"},
 			&cli.BoolFlag{Name: "all", Aliases: []string{"a"}, Usage: "also delete the images no container was made from"}},

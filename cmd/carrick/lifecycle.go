@@ -140,3 +140,104 @@ var diffCommand = &cli.Command{
 		return nil
 	},
 }
+
+var containerPruneCommand = &cli.Command{
+	Name:  "prune",
+	Usage: "remove every container that is not running",
+	Flags: []cli.Flag{&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "accepted: carrick never asks"}},
+	Action: func(c *cli.Context) error {
+		st, err := openStores()
+		if err != nil {
+			return exitErr(err)
+		}
+		freed, err := pruneContainers(st)
+		if err != nil {
+			return cli.Exit("container prune: "+err.Error(), 1)
+		}
+		fmt.Println("Total reclaimed space:", humanSize(freed))
+		return nil
+	},
+}
+
+// pruneContainers removes the created and exited containers, printing
+// their IDs as docker does.
+func pruneContainers(st *container.Store) (int64, error) {
+	all, err := st.List()
+	if err != nil {
+		return 0, err
+	}
+	var freed int64
+	header := false
+	for _, r := range all {
+		if s := st.Status(r).State; s == carrickrt.StatusRunning || s == carrickrt.StatusPaused {
+			continue
+		}
+		n := st.DiskUsage(r)
+		if err := st.Remove(r); err != nil {
+			return freed, err
+		}
+		freed += n
+		if !header {
+			fmt.Println("Deleted Containers:")
+			header = true
+		}
+		fmt.Println(r.ID)
+	}
+	if header {
+		fmt.Println()
+	}
+	return freed, nil
+}
+
+var systemCommand = &cli.Command{
+	Name:  "system",
+	Usage: "manage the store as a whole",
+	Subcommands: []*cli.Command{{
+		Name:  "prune",
+		Usage: "remove the containers that are not running, then prune images (with -a, every image no container uses)",
+		Flags: []cli.Flag{&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "accepted: carrick never asks"},
+			&cli.BoolFlag{Name: "all", Aliases: []string{"a"}, Usage: "also delete the images no container was made from"}},
+		Action: func(c *cli.Context) error {
+			st, err := openStores()
+			if err != nil {
+				return exitErr(err)
+			}
+			freed, err := pruneContainers(st)
+			if err == nil && c.Bool("all") {
+				var n int64
+				n, err = pruneUnused(st)
+				freed += n
+			}
+			if err == nil {
+				var n int64
+				n, err = st.Prune()
+				freed += n
+			}
+			if err != nil {
+				return cli.Exit("system prune: "+err.Error(), 1)
+			}
+			fmt.Println("Total reclaimed space:", humanSize(freed))
+			return nil
+		},
+	}},
+}
+
+// containerCommand is docker's `container` group: the container commands
+// under it (`ls` is ps).
+var containerCommand = &cli.Command{
+	Name:  "container",
+	Usage: "manage containers (the container commands, ls for ps, and prune)",
+}
+
+func init() {
+	for _, cmd := range []*cli.Command{runCommand, createCommand, startCommand, restartCommand, stopCommand, killCommand,
+		rmCommand, waitCommand, execCommand, attachCommand, logsCommand, inspectCommand, topCommand, cpCommand,
+		pauseCommand, unpauseCommand, renameCommand, exportCommand, diffCommand, psCommand} {
+		c := *cmd
+		if cmd == psCommand {
+			c.Name, c.Aliases = "ls", []string{"list", "ps"}
+		}
+		containerCommand.Subcommands = append(containerCommand.Subcommands, &c)
+	}
+	containerCommand.Subcommands = append(containerCommand.Subcommands, containerPruneCommand)
+}

@@ -36,8 +36,8 @@ func main() {
 			runELFCommand,
 			runCommand, createCommand, startCommand, execCommand,
 			psCommand, logsCommand, stopCommand, killCommand, rmCommand, waitCommand, inspectCommand, topCommand, cpCommand, attachCommand,
-			restartCommand, pauseCommand, unpauseCommand, renameCommand, exportCommand, diffCommand,
-			pullCommand, imagesCommand, rmiCommand, tagCommand, loadCommand, imageCommand,
+			restartCommand, pauseCommand, unpauseCommand, renameCommand, exportCommand, diffCommand, containerCommand, systemCommand,
+			pullCommand, imagesCommand, rmiCommand, tagCommand, loadCommand, saveCommand, imageCommand,
 			keeperCommand,
 		},
 		// Exit codes are the guest's; errors of carrick itself print here.

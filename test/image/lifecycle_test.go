@@ -98,3 +98,35 @@ func TestLifecycle(t *testing.T) {
 	}
 	ctr(t, 0, "stop", "-t", "1", "lc-two")
 }
+
+// TestPrune: container prune removes what is not running (docker's
+// output), container ls is ps, and system prune -a removes stopped
+// containers and then the images no container uses.
+func TestPrune(t *testing.T) {
+	needImages(t)
+	h := filepath.Join(t.TempDir(), "home")
+	ctrIn(t, h, 0, "pull", reg.ref(busyboxRepo))
+	ctrIn(t, h, 0, "pull", reg.ref(debianRepo))
+	id := strings.TrimSpace(ctrIn(t, h, 0, "container", "create", "--name", "pr-created", reg.ref(debianRepo), "true").stdout)
+	ctrIn(t, h, 0, "run", "--name", "pr-exited", reg.ref(busyboxRepo), "true")
+	ctrIn(t, h, 0, "run", "-d", "--name", "pr-running", reg.ref(busyboxRepo), "sleep", "100")
+	defer carrickRun(h, nil, time.Minute, "rm", "-f", "pr-running")
+	r := ctrIn(t, h, 0, "container", "prune", "-f")
+	if !strings.HasPrefix(r.stdout, "Deleted Containers:\n") || !strings.Contains(r.stdout, id+"\n") || !strings.Contains(r.stdout, "Total reclaimed space: ") {
+		t.Errorf("container prune: %s", r.describe())
+	}
+	if r := ctrIn(t, h, 0, "container", "ls", "-a", "--format", "{{.Names}}"); r.stdout != "pr-running\n" {
+		t.Errorf("container ls -a after prune: %s", r.describe())
+	}
+	ctrIn(t, h, 0, "create", "--name", "pr-again", reg.ref(busyboxRepo), "true")
+	r = ctrIn(t, h, 0, "system", "prune", "-a", "-f")
+	if !strings.Contains(r.stdout, "deleted: "+debianID+"\n") || strings.Contains(r.stdout, "deleted: "+busyboxID) {
+		t.Errorf("system prune -a: %s", r.describe())
+	}
+	if rows := listImages(t, h); len(rows) != 1 || rows[0].id != short(busyboxID) {
+		t.Errorf("images after system prune -a: %v", rows)
+	}
+	if r := ctrIn(t, h, 0, "ps", "-a", "--format", "{{.Names}}"); r.stdout != "pr-running\n" {
+		t.Errorf("containers after system prune: %s", r.describe())
+	}
+}
