@@ -84,4 +84,3 @@ func (s *Store) Diff(r *Record) ([]Change, error) {
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
 }
-
