@@ -47,9 +47,6 @@ func execInContainer(c *cli.Context) error {
 		return exitErr(err)
 	}
 	tty, input, detach := c.Bool("tty"), c.Bool("interactive"), c.Bool("detach")
-	if tty && detach {
-		return cli.Exit("exec: -t with -d is not supported (no daemon holds the terminal)", 125)
-	}
 	proc, err := st.ProcessFor(r, c.Args().Tail(), env, c.String("workdir"), c.String("user"), tty)
 	if err != nil {
 		return exitErr(err)
@@ -75,7 +72,7 @@ func execInContainer(c *cli.Context) error {
 		}
 		defer recv.Close()
 		o.ConsoleSocket = recv.Path()
-		if input && isTerminal(os.Stdin) {
+		if input && !detach && isTerminal(os.Stdin) {
 			if restore, err = rawTerminal(int(os.Stdin.Fd())); err != nil {
 				return exitErr(err)
 			}
@@ -107,8 +104,17 @@ func execInContainer(c *cli.Context) error {
 			}
 			return exitErr(err)
 		}
-		finish = proxyConsole(master, input, nil)
-		hangup = func() { master.Close() }
+		if detach {
+			// A keeper holds the terminal, reading what the process
+			// shows (docker keeps no log of an exec either).
+			defer master.Close()
+			if err := startKeeper(r.ID, false, "drain", master); err != nil {
+				return exitErr(err)
+			}
+		} else {
+			finish = proxyConsole(master, input, nil)
+			hangup = func() { master.Close() }
+		}
 	}
 	x := <-res
 	if x.err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/binary"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -25,7 +26,8 @@ import (
 // Its files: fd 3 the log (locked), then with a terminal (mode "tty") the
 // pty master at fd 4, else (modes "pipes", "pipes-stdin") the read ends of
 // the container's stdout and stderr at fds 4 and 5 and, with -i, the
-// write end of its stdin at fd 6.
+// write end of its stdin at fd 6. Mode "drain" (exec -dt) has only a pty
+// master, at fd 3, whose output it reads and drops.
 const KeeperCommand = "internal-keeper"
 
 // startKeeper starts a keeper of container id, in a session of its own so
@@ -53,6 +55,12 @@ var keeperCommand = &cli.Command{
 			return err
 		}
 		mode := c.Args().Get(2)
+		if mode == "drain" {
+			// exec -dt: the pty master at fd 3, read until no process
+			// holds the terminal (EIO).
+			io.Copy(io.Discard, os.NewFile(3, "pty-master"))
+			return nil
+		}
 		k := &keeper{log: container.ReopenLog(os.NewFile(3, "log")), clients: map[net.Conn]chan frame{}}
 		var outputs []*os.File
 		if mode == "tty" {

@@ -78,3 +78,23 @@ func TestAttachTTY(t *testing.T) {
 		t.Errorf("wait: %s", r.describe())
 	}
 }
+
+// TestExecDetachedTTY: exec -dt runs the command in the background on a
+// terminal of its own (a keeper holds it), and carrick returns at once.
+func TestExecDetachedTTY(t *testing.T) {
+	needImages(t)
+	ctr(t, 0, "run", "-d", "--name", "exec-dt", reg.ref(busyboxRepo), "sleep", "100")
+	defer carrickRun(home, nil, time.Minute, "rm", "-f", "exec-dt")
+	if r := ctr(t, 0, "exec", "-dt", "exec-dt", "sh", "-c", "tty > /t; echo shown; sleep 0.5; echo done > /d"); r.stdout != "" {
+		t.Errorf("exec -dt printed: %s", r.describe())
+	}
+	var got string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if got = carrickRun(home, nil, time.Minute, "exec", "exec-dt", "sh", "-c", "cat /d /t 2>/dev/null").stdout; strings.HasPrefix(got, "done\n") {
+			break
+		}
+	}
+	if !regexp.MustCompile(`\Adone\n/dev/pts/\d+\n\z`).MatchString(got) {
+		t.Errorf("exec -dt's command: %q", got)
+	}
+}
