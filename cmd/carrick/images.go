@@ -5,12 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"text/template"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -102,14 +104,41 @@ func explainPull(r image.Reference, err error) error {
 }
 
 var imagesCommand = &cli.Command{
-	Name:  "images",
-	Usage: "list the images in the store",
+	Name:      "images",
+	Usage:     "list the images in the store (of one repository, with REPOSITORY[:TAG])",
+	ArgsUsage: "[REPOSITORY[:TAG]]",
 	Flags: []cli.Flag{&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "IDs only"},
-		&cli.BoolFlag{Name: "no-trunc"}},
+		&cli.BoolFlag{Name: "no-trunc"},
+		&cli.BoolFlag{Name: "digests", Usage: "show the registry's digests"},
+		&cli.StringFlag{Name: "format", Usage: "a Go `TEMPLATE` of .Repository .Tag .ID .Digest .CreatedSince .CreatedAt .Size; \"table …\" adds headers"}},
 	Action: listImages,
 }
 
+// imageFields are what an images --format template sees, as docker names
+// them.
+type imageFields struct {
+	Repository, Tag, ID, Digest, CreatedSince, CreatedAt, Size string
+}
+
+var imageHeaders = strings.NewReplacer("{{.Repository}}", "REPOSITORY", "{{.Tag}}", "TAG", "{{.ID}}", "IMAGE ID",
+	"{{.Digest}}", "DIGEST", "{{.CreatedSince}}", "CREATED", "{{.CreatedAt}}", "CREATED AT", "{{.Size}}", "SIZE")
+
 func listImages(c *cli.Context) error {
+	format := c.String("format")
+	switch {
+	case c.Bool("quiet"):
+		format = "{{.ID}}"
+	case format == "" && c.Bool("digests"):
+		format = "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
+	case format == "":
+		format = "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
+	}
+	table := strings.HasPrefix(format, "table ")
+	format = strings.TrimPrefix(format, "table ")
+	tmpl, err := template.New("images").Parse(format + "\n")
+	if err != nil {
+		return cli.Exit("images: --format: "+err.Error(), 125)
+	}
 	st, err := openStores()
 	if err != nil {
 		return cli.Exit(err.Error(), 125)
@@ -119,26 +148,45 @@ func listImages(c *cli.Context) error {
 		return cli.Exit(err.Error(), 125)
 	}
 	sort.SliceStable(imgs, func(i, j int) bool { return imgs[i].Added.After(imgs[j].Added) })
-	if c.Bool("quiet") {
-		seen := map[string]bool{}
-		for _, im := range imgs {
-			id := shortImageID(im.ID().Encoded(), c.Bool("no-trunc"))
-			if !seen[id] {
-				seen[id] = true
-				fmt.Println(id)
-			}
+	wantRepo, wantTag := "", ""
+	if c.NArg() > 0 {
+		wantRepo, wantTag = splitName(c.Args().First())
+		if !strings.Contains(c.Args().First(), ":") || strings.LastIndex(c.Args().First(), ":") < strings.LastIndex(c.Args().First(), "/") {
+			wantTag = ""
 		}
-		return nil
 	}
-	w := tabwriter.NewWriter(os.Stdout, 0, 8, 3, ' ', 0)
-	fmt.Fprintln(w, "REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE")
+	var w interface {
+		io.Writer
+		Flush() error
+	} = bufio.NewWriter(os.Stdout)
+	if table {
+		w = tabwriter.NewWriter(os.Stdout, 0, 8, 3, ' ', 0)
+		fmt.Fprintln(w, imageHeaders.Replace(format))
+	}
+	seen := map[string]bool{}
 	for _, im := range imgs {
 		repo, tag := splitName(im.Name)
-		created := "N/A"
-		if res, err := st.Images.Resolve(im.Name); err == nil && res.Config.Created != nil {
-			created = ago(*res.Config.Created) + " ago"
+		if wantRepo != "" && (repo != wantRepo || wantTag != "" && tag != wantTag) {
+			continue
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", repo, tag, shortImageID(im.ID().Encoded(), c.Bool("no-trunc")), created, humanSize(im.Size))
+		id := shortImageID(im.ID().Encoded(), c.Bool("no-trunc"))
+		if c.Bool("quiet") {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+		}
+		f := imageFields{Repository: repo, Tag: tag, ID: id, Digest: "<none>", CreatedSince: "N/A", CreatedAt: "N/A", Size: humanSize(im.Size)}
+		if im.RepoDigest != "" {
+			f.Digest = im.RepoDigest.String()
+		}
+		if res, err := st.Images.Resolve(im.Name); err == nil && res.Config.Created != nil {
+			f.CreatedSince = ago(*res.Config.Created) + " ago"
+			f.CreatedAt = res.Config.Created.Format("2006-01-02 15:04:05 -0700 MST")
+		}
+		if err := tmpl.Execute(w, f); err != nil {
+			return cli.Exit("images: --format: "+err.Error(), 125)
+		}
 	}
 	return w.Flush()
 }

@@ -72,6 +72,21 @@ func TestPullImages(t *testing.T) {
 		}
 	}
 
+	// A repository's images only; --format and --digests.
+	if r := ctrIn(t, h, 0, "images", "-q", bbRepo); r.stdout != short(busyboxID)+"\n" {
+		t.Errorf("images -q REPOSITORY: %s", r.describe())
+	}
+	if r := ctrIn(t, h, 0, "images", "-q", bbRepo+":nope"); r.stdout != "" {
+		t.Errorf("images REPOSITORY:TAG of no image: %s", r.describe())
+	}
+	if r := ctrIn(t, h, 0, "images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"); !strings.Contains(r.stdout, bbRepo+":1 "+short(busyboxID)+"\n") {
+		t.Errorf("images --format: %s", r.describe())
+	}
+	if r := ctrIn(t, h, 0, "images", "--digests", bbRepo); !regexp.MustCompile(`\ARE  *TAG  *DIGEST  *IMAGE ID.*\n\S+  *1  *sha256:[0-9a-f]{64}  *` + short(busyboxID) + " ").MatchString(strings.Replace(r.stdout, "REPOSITORY", "RE", 1)) {
+		t.Errorf("images --digests: %s", r.describe())
+	}
+	ctrIn(t, h, 125, "images", "--format", "{{.Nope}}")
+
 	// tag: a second name for the same image; rmi of it leaves the first.
 	ctrIn(t, h, 0, "tag", reg.ref(busyboxRepo), bbRepo+":retagged")
 	found := false
