@@ -50,8 +50,7 @@ func TestAttachTTY(t *testing.T) {
 	ctr(t, 0, "run", "-dit", "--name", "att-tty", "-e", "PS1=ctr# ", reg.ref(busyboxRepo), "sh")
 	defer carrickRun(home, nil, time.Minute, "rm", "-f", "att-tty")
 	dir := t.TempDir()
-	s := newTmux(t, "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="+dir+" TERM=xterm CARRICK_HOME="+home+
-		" PS1='outer$ ' bash --norc --noprofile -i")
+	s := newTmux(t, outerShell(dir))
 	outer := regexp.MustCompile(`(?m)^outer\$\s*$`)
 	s.await(outer, 10*time.Second, "the outer shell")
 	s.send("stty -g > "+dir+"/before; "+carrickB+" attach att-tty", "Enter")

@@ -75,8 +75,7 @@ func (s *tmuxSession) count(re *regexp.Regexp) int { return len(re.FindAllString
 func TestTTY(t *testing.T) {
 	needImages(t)
 	dir := t.TempDir()
-	s := newTmux(t, "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="+dir+" TERM=xterm CARRICK_HOME="+home+
-		" PS1='outer$ ' bash --norc --noprofile -i")
+	s := newTmux(t, outerShell(dir))
 	// Should the test fail with the container's shell running, the
 	// container outlives the killed terminal (as docker's would).
 	defer carrickRun(home, nil, time.Minute, "rm", "-f", "tty-run")
@@ -286,4 +285,13 @@ func bashTerminals(name string) []struct{ name, cmd string } {
 		{"carrick", "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm CARRICK_HOME=" + home + " " + carrickB +
 			" run -t -i --rm --name " + name + " -e 'PS1=ctr# ' " + reg.ref(debianRepo) + " bash --norc --noprofile -i"},
 	}
+}
+
+// outerShell is the command of a tmux window's own interactive bash, the
+// prompt "outer$ ", with HOME dir and carrick's store. It keeps no history:
+// a bash the test's end hangs up would write one into dir as the test's
+// cleanup removes it.
+func outerShell(dir string) string {
+	return "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=" + dir + " HISTFILE= TERM=xterm CARRICK_HOME=" + home +
+		" PS1='outer$ ' bash --norc --noprofile -i"
 }
