@@ -10,7 +10,8 @@ import (
 )
 
 // TestDiff: docker diff's lines for what a container did to its image's
-// files; TestRename: a free name only.
+// files; TestRename: a free name only. (Names that are not hex: a name
+// like "a" also finds the container whose ID begins with it.)
 func TestDiff(t *testing.T) {
 	s, err := Open(t.TempDir())
 	if err != nil {
@@ -59,29 +60,29 @@ func TestRename(t *testing.T) {
 		t.Fatal(err)
 	}
 	loadImage(t, s, "test/rn:1", v1.Config{Cmd: []string{"/x"}}, layerOf(t, entry{name: "etc/"}))
-	a, err := s.Create(Options{Image: "test/rn:1", Name: "a"})
+	a, err := s.Create(Options{Image: "test/rn:1", Name: "one"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Create(Options{Image: "test/rn:1", Name: "b"}); err != nil {
+	if _, err := s.Create(Options{Image: "test/rn:1", Name: "two"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Rename(a, "b"); !errors.Is(err, ErrConflict) {
+	if err := s.Rename(a, "two"); !errors.Is(err, ErrConflict) {
 		t.Errorf("rename onto a taken name: %v", err)
 	}
 	if err := s.Rename(a, "bad name"); err == nil {
 		t.Errorf("an invalid name was taken")
 	}
-	if err := s.Rename(a, "c"); err != nil {
+	if err := s.Rename(a, "three"); err != nil {
 		t.Fatal(err)
 	}
-	if r, err := s.Find("c"); err != nil || r.ID != a.ID {
+	if r, err := s.Find("three"); err != nil || r.ID != a.ID {
 		t.Errorf("find by the new name: %v %v", r, err)
 	}
-	if _, err := s.Find("a"); err == nil {
+	if _, err := s.Find("one"); err == nil {
 		t.Errorf("the old name still finds the container")
 	}
-	if _, err := s.Create(Options{Image: "test/rn:1", Name: "a"}); err != nil {
+	if _, err := s.Create(Options{Image: "test/rn:1", Name: "one"}); err != nil {
 		t.Errorf("the old name is not free: %v", err)
 	}
 }

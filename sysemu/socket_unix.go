@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/carrick-go/carrick/sysemu/abi"
+	"github.com/carrick-go/carrick/sysemu/host"
 )
 
 // AF_UNIX names. A path name is the guest's, resolved confined in its file
@@ -88,13 +89,12 @@ func (b *boundName) release() {
 // unixDir is carrick's host directory for AF_UNIX names: one per host
 // user, as the host's network namespace is shared.
 var unixDir = sync.OnceValues(func() (string, error) {
-	d := filepath.Join(os.TempDir(), fmt.Sprintf("carrick-%d", os.Getuid()))
 	for _, sub := range []string{"abstract", "names"} {
-		if err := os.MkdirAll(filepath.Join(d, sub), 0o700); err != nil {
+		if _, err := host.UserTempDir(sub); err != nil {
 			return "", err
 		}
 	}
-	return d, nil
+	return host.UserTempDir()
 })
 
 // hashName names a file by a hash of b.

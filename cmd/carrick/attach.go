@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/carrick-go/carrick/container"
+	"github.com/carrick-go/carrick/sysemu/host"
 )
 
 // docker attach without a daemon: the keeper of a detached container
@@ -39,9 +40,13 @@ const (
 // attachSocket is where container id's keeper listens: a short path
 // under the temporary directory (socket names are limited to about 100
 // bytes), named from the store and the ID.
-func attachSocket(st *container.Store, id string) string {
+func attachSocket(st *container.Store, id string) (string, error) {
+	dir, err := host.UserTempDir("attach")
+	if err != nil {
+		return "", err
+	}
 	h := sha256.Sum256([]byte(st.Home + "\x00" + id))
-	return filepath.Join(os.TempDir(), fmt.Sprintf("carrick-%d", os.Getuid()), "attach", hex.EncodeToString(h[:10])+".sock")
+	return filepath.Join(dir, hex.EncodeToString(h[:10])+".sock"), nil
 }
 
 func writeFrame(w io.Writer, kind byte, data []byte) error {
@@ -91,10 +96,14 @@ var attachCommand = &cli.Command{
 		if st.Status(r).State != "running" {
 			return cli.Exit("You cannot attach to a stopped container, start it first", 1)
 		}
+		sock, err := attachSocket(st, r.ID)
+		if err != nil {
+			return cli.Exit("attach: "+err.Error(), 1)
+		}
 		// A keeper just started may not listen yet.
 		var conn net.Conn
 		for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-			if conn, err = net.Dial("unix", attachSocket(st, r.ID)); err == nil || time.Now().After(deadline) {
+			if conn, err = net.Dial("unix", sock); err == nil || time.Now().After(deadline) {
 				break
 			}
 		}

