@@ -301,11 +301,15 @@ type treeWriter struct {
 	fs    *rootfs.FS
 	tw    *tar.Writer
 	fix   func(*tar.Header)
+	skip  func(p string) bool  // paths left out, with what is below them
 	links map[[2]uint64]string // (dev, ino) → the name first written
 	buf   []byte
 }
 
 func (w *treeWriter) add(p, name string) error {
+	if w.skip != nil && w.skip(p) {
+		return nil
+	}
 	root := w.fs.Root()
 	st, e := w.fs.Lstat(root, p)
 	if e != 0 {

@@ -82,6 +82,7 @@ func (s *Store) create(id, name string, img *image.Resolved, lowers []string, o 
 	if len(o.Args) > 0 {
 		cmd = o.Args
 	}
+	r.Entrypoint, r.Cmd = entry, cmd
 	r.Args = append(append([]string{}, entry...), cmd...)
 	if len(r.Args) == 0 {
 		return nil, ErrNoCommand
@@ -145,6 +146,9 @@ func (s *Store) View(r *Record) (*rootfs.FS, error) {
 	return rootfs.New(r.Rootfs, rootfs.Options{Lowers: r.Lowers, Metadata: s.Metadata.RootfsMode()})
 }
 
+// defaultPath is docker's PATH for an image that sets none.
+const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 // buildEnv is the image's environment, then the user's, with docker's
 // additions: PATH when missing, HOSTNAME, HOME from the user, TERM with a
 // terminal.
@@ -162,7 +166,7 @@ func buildEnv(imageEnv, userEnv []string, hostname, home string, tty bool) []str
 		idx[k] = len(out)
 		out = append(out, kv)
 	}
-	set("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", false)
+	set("PATH="+defaultPath, false)
 	set("HOSTNAME="+hostname, false)
 	for _, kv := range imageEnv {
 		set(kv, true)

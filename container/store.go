@@ -63,22 +63,25 @@ func (s *Store) Dir(id string) string { return filepath.Join(s.Home, "containers
 // Record is what a container keeps beside its bundle: what docker shows
 // of it, and what commands other than the one that made it need.
 type Record struct {
-	ID         string        `json:"id"`
-	Name       string        `json:"name"`
-	Image      string        `json:"image"`    // as the user named it
-	ImageRef   string        `json:"imageRef"` // the store's reference
-	ImageID    digest.Digest `json:"imageId"`
-	Created    time.Time     `json:"created"`
-	Args       []string      `json:"args"` // entrypoint + command
-	Env        []string      `json:"env"`
-	WorkingDir string        `json:"workingDir"`
-	User       string        `json:"user,omitempty"`
-	Hostname   string        `json:"hostname"`
-	Mounts     []Mount       `json:"mounts,omitempty"`
-	TTY        bool          `json:"tty"`
-	OpenStdin  bool          `json:"openStdin"`
-	AutoRemove bool          `json:"autoRemove"`
-	ReadOnly   bool          `json:"readOnly,omitempty"`
+	ID       string        `json:"id"`
+	Name     string        `json:"name"`
+	Image    string        `json:"image"`    // as the user named it
+	ImageRef string        `json:"imageRef"` // the store's reference
+	ImageID  digest.Digest `json:"imageId"`
+	Created  time.Time     `json:"created"`
+	Args     []string      `json:"args"` // entrypoint + command
+	// Entrypoint and Cmd are Args' two parts, for commit.
+	Entrypoint []string `json:"entrypoint,omitempty"`
+	Cmd        []string `json:"cmd,omitempty"`
+	Env        []string `json:"env"`
+	WorkingDir string   `json:"workingDir"`
+	User       string   `json:"user,omitempty"`
+	Hostname   string   `json:"hostname"`
+	Mounts     []Mount  `json:"mounts,omitempty"`
+	TTY        bool     `json:"tty"`
+	OpenStdin  bool     `json:"openStdin"`
+	AutoRemove bool     `json:"autoRemove"`
+	ReadOnly   bool     `json:"readOnly,omitempty"`
 	// Lowers are the image's layer directories, top first, beneath the
 	// container's own directory Rootfs.
 	Lowers []string `json:"lowers"`

@@ -2,6 +2,7 @@ package image
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -102,4 +103,47 @@ func (l *storedLayer) Compressed() (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(l.data)), nil
 	}
 	return os.Open(l.s.BlobPath(l.d.Digest))
+}
+
+// V1Image is the stored image ref names, as go-containerregistry reads
+// one (to build another on it).
+func (s *Store) V1Image(ref string) (v1.Image, *Resolved, error) {
+	res, err := s.Resolve(ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	img, err := s.v1Image(res)
+	return img, res, err
+}
+
+// Add stores a linux/arm64 image made here (docker commit's) and names it
+// ref, or leaves it untagged when ref is empty.
+func (s *Store) Add(ctx context.Context, img v1.Image, ref string) (*Image, error) {
+	key := ""
+	if ref != "" {
+		r, err := ParseReference(ref)
+		if err != nil {
+			return nil, err
+		}
+		if r.Digest != "" {
+			return nil, fmt.Errorf("%s: name the image with a tag, not a digest", ref)
+		}
+		key = r.key()
+	}
+	done, err := s.writing()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	rec, err := s.putImage(ctx, img, "the image", nil)
+	if err != nil {
+		return nil, err
+	}
+	if key == "" {
+		key = untagged + rec.Manifest.Digest.String()
+	}
+	if err := s.register([]string{key}, rec); err != nil {
+		return nil, err
+	}
+	return &Image{Name: key, Record: rec}, nil
 }

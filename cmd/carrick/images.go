@@ -277,7 +277,7 @@ var loadCommand = &cli.Command{
 		in := c.String("input")
 		if in == "" {
 			// The loader reads a file (it seeks): spool stdin.
-			tmp, err := os.CreateTemp(st.Images.Root(), "tmp/load-*")
+			tmp, err := os.CreateTemp(filepath.Join(st.Images.Root(), "tmp"), "load-*")
 			if err != nil {
 				return cli.Exit(err.Error(), 125)
 			}

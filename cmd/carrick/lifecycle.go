@@ -232,7 +232,7 @@ var containerCommand = &cli.Command{
 func init() {
 	for _, cmd := range []*cli.Command{runCommand, createCommand, startCommand, restartCommand, stopCommand, killCommand,
 		rmCommand, waitCommand, execCommand, attachCommand, logsCommand, inspectCommand, topCommand, cpCommand,
-		pauseCommand, unpauseCommand, renameCommand, exportCommand, diffCommand, psCommand} {
+		pauseCommand, unpauseCommand, renameCommand, exportCommand, diffCommand, commitCommand, psCommand} {
 		c := *cmd
 		if cmd == psCommand {
 			c.Name, c.Aliases = "ls", []string{"list", "ps"}
@@ -240,4 +240,35 @@ func init() {
 		containerCommand.Subcommands = append(containerCommand.Subcommands, &c)
 	}
 	containerCommand.Subcommands = append(containerCommand.Subcommands, containerPruneCommand)
+}
+
+var commitCommand = &cli.Command{
+	Name:      "commit",
+	Usage:     "make an image of a container's changes (its image plus one layer)",
+	ArgsUsage: "CONTAINER [REPOSITORY[:TAG]]",
+	Flags: []cli.Flag{
+		&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "the layer's history `COMMENT`"},
+		&cli.StringFlag{Name: "author", Aliases: []string{"a"}, Usage: "the image's `AUTHOR`"},
+		&cli.BoolFlag{Name: "pause", Aliases: []string{"p"}, Value: true, Usage: "pause a running container while its files are read"},
+	},
+	Action: func(c *cli.Context) error {
+		if c.NArg() < 1 || c.NArg() > 2 {
+			return cli.Exit("commit: want CONTAINER [REPOSITORY[:TAG]]", 125)
+		}
+		st, r, err := findContainer(c.Args().First())
+		if err != nil {
+			return exitErr(err)
+		}
+		if c.Bool("pause") && st.Status(r).State == carrickrt.StatusRunning {
+			if err := st.Runtime().Pause(r.ID); err == nil {
+				defer st.Runtime().Resume(r.ID)
+			}
+		}
+		im, err := st.Commit(r, c.Args().Get(1), container.CommitOptions{Message: c.String("message"), Author: c.String("author")})
+		if err != nil {
+			return cli.Exit("commit: "+err.Error(), 1)
+		}
+		fmt.Println(im.ID())
+		return nil
+	},
 }

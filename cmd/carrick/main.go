@@ -36,7 +36,7 @@ func main() {
 			runELFCommand,
 			runCommand, createCommand, startCommand, execCommand,
 			psCommand, logsCommand, stopCommand, killCommand, rmCommand, waitCommand, inspectCommand, topCommand, cpCommand, attachCommand,
-			restartCommand, pauseCommand, unpauseCommand, renameCommand, exportCommand, diffCommand, containerCommand, systemCommand,
+			restartCommand, pauseCommand, unpauseCommand, renameCommand, exportCommand, diffCommand, commitCommand, containerCommand, systemCommand,
 			pullCommand, imagesCommand, rmiCommand, tagCommand, loadCommand, saveCommand, imageCommand,
 			keeperCommand,
 		},

@@ -130,3 +130,48 @@ func TestPrune(t *testing.T) {
 		t.Errorf("containers after system prune: %s", r.describe())
 	}
 }
+
+// TestCommit: commit of a container that added, changed and deleted
+// files: a container of the new image sees the changes and runs the
+// committed command; skopeo reads the image (three layers) from a save;
+// and `load` from stdin takes that archive.
+func TestCommit(t *testing.T) {
+	needImages(t)
+	bb := reg.ref(busyboxRepo)
+	const ref = "carrick.test/committed:1"
+	defer carrickRun(home, nil, time.Minute, "rm", "-f", "to-commit")
+	defer carrickRun(home, nil, time.Minute, "rmi", "-f", ref)
+	ctr(t, 0, "run", "--name", "to-commit", "-e", "COMMITTED=yes", bb, "sh", "-c",
+		"echo made > /made; rm -f /bin/vi; echo more >> /etc/passwd; echo ran $COMMITTED")
+	r := ctr(t, 0, "commit", "-m", "a test commit", "to-commit", ref)
+	id := strings.TrimSpace(r.stdout)
+	if !strings.HasPrefix(id, "sha256:") || len(id) != 71 {
+		t.Fatalf("commit printed %q", r.stdout)
+	}
+	if r := ctr(t, 0, "run", "--rm", ref); r.stdout != "ran yes\n" {
+		t.Errorf("the committed command: %s", r.describe())
+	}
+	if r := ctr(t, 0, "run", "--rm", ref, "sh", "-c", "cat /made; tail -1 /etc/passwd; ls /bin/vi 2>&1 || echo vi-gone"); r.stdout != "made\nmore\nls: /bin/vi: No such file or directory\nvi-gone\n" {
+		t.Errorf("a container of the committed image: %s", r.describe())
+	}
+	dir := t.TempDir()
+	archive := filepath.Join(dir, "c.tar")
+	ctr(t, 0, "save", "-o", archive, ref)
+	sk := runCmd(nil, 2*time.Minute, []string{"PATH=/usr/bin:/bin", "HOME=" + dir},
+		"skopeo", "inspect", "--format", "{{len .Layers}} {{.Architecture}}", "docker-archive:"+archive)
+	if sk.status != 0 || sk.stdout != "3 arm64\n" {
+		t.Errorf("skopeo inspect of the committed image: %s", sk.describe())
+	}
+	f, err := os.Open(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	h := filepath.Join(dir, "home")
+	if r := carrickRun(h, f, time.Minute, "load"); r.status != 0 || !strings.Contains(r.stdout, "Loaded image: "+ref) {
+		t.Fatalf("load from stdin: %s", r.describe())
+	}
+	if r := ctrIn(t, h, 0, "run", "--rm", ref); r.stdout != "ran yes\n" {
+		t.Errorf("the committed image, saved and loaded: %s", r.describe())
+	}
+}
